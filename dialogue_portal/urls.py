@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("tai-khoan/", include("accounts.urls")),
+    path("danh-muc/", include("directory.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "dialogue_portal.views.permission_denied"
+handler404 = "dialogue_portal.views.page_not_found"
+handler500 = "dialogue_portal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

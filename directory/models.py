@@ -1,0 +1,130 @@
+from django.db import models
+
+from dialogue_portal.collation import vi_order
+
+
+class PlaceLevel(models.IntegerChoices):
+    PROVINCE = 1, "Cấp tỉnh"
+    DISTRICT = 2, "Cấp huyện"
+    COMMUNE = 3, "Cấp xã"
+    HAMLET = 4, "Thôn, ấp, khóm, tổ dân phố"
+
+
+class PlaceKind(models.TextChoices):
+    TINH = "tinh", "tỉnh"
+    THANH_PHO_TW = "thanh_pho_tw", "thành phố"
+    HUYEN = "huyen", "huyện"
+    THI_XA = "thi_xa", "thị xã"
+    THANH_PHO = "thanh_pho", "thành phố"
+    QUAN = "quan", "quận"
+    XA = "xa", "xã"
+    PHUONG = "phuong", "phường"
+    THI_TRAN = "thi_tran", "thị trấn"
+    THON = "thon", "thôn"
+    AP = "ap", "ấp"
+    KHOM = "khom", "khóm"
+    TO_DAN_PHO = "to_dan_pho", "tổ dân phố"
+    LANG = "lang", "làng"
+    BUON = "buon", "buôn"
+
+
+KIND_LEVEL = {
+    PlaceKind.TINH: PlaceLevel.PROVINCE,
+    PlaceKind.THANH_PHO_TW: PlaceLevel.PROVINCE,
+    PlaceKind.HUYEN: PlaceLevel.DISTRICT,
+    PlaceKind.THI_XA: PlaceLevel.DISTRICT,
+    PlaceKind.THANH_PHO: PlaceLevel.DISTRICT,
+    PlaceKind.QUAN: PlaceLevel.DISTRICT,
+    PlaceKind.XA: PlaceLevel.COMMUNE,
+    PlaceKind.PHUONG: PlaceLevel.COMMUNE,
+    PlaceKind.THI_TRAN: PlaceLevel.COMMUNE,
+    PlaceKind.THON: PlaceLevel.HAMLET,
+    PlaceKind.AP: PlaceLevel.HAMLET,
+    PlaceKind.KHOM: PlaceLevel.HAMLET,
+    PlaceKind.TO_DAN_PHO: PlaceLevel.HAMLET,
+    PlaceKind.LANG: PlaceLevel.HAMLET,
+    PlaceKind.BUON: PlaceLevel.HAMLET,
+}
+
+
+class Place(models.Model):
+    """A unit of the administrative map: province, district, commune or hamlet.
+
+    `path` is the chain of codes from the province down ("52/52-540/52-540-01/"), so
+    "everything inside this district" is one indexed prefix filter.
+    """
+
+    code = models.CharField("mã", max_length=32, unique=True)
+    kind = models.CharField("loại", max_length=16, choices=PlaceKind.choices)
+    level = models.PositiveSmallIntegerField("cấp", choices=PlaceLevel.choices, editable=False)
+    name = models.CharField("tên", max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="trực thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = "địa bàn"
+        verbose_name_plural = "địa bàn"
+        ordering = [vi_order("name")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "kind", "name"], name="place_unique_name"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="place_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def kind_label(self) -> str:
+        return PlaceKind(self.kind).label
+
+    @property
+    def full_name(self) -> str:
+        """'xã Phước Hòa', 'huyện Tuy Phước'."""
+        return f"{self.kind_label} {self.name}"
+
+    @property
+    def title_name(self) -> str:
+        """'Xã Phước Hòa' at the start of a sentence or a heading."""
+        label = self.kind_label
+        return f"{label[:1].upper()}{label[1:]} {self.name}"
+
+    def is_within(self, other: "Place") -> bool:
+        return self.path.startswith(other.path)
+
+
+class UnitKind(models.TextChoices):
+    PHONG_BAN = "phong_ban", "Phòng, ban, cơ quan chuyên môn"
+    MAT_TRAN = "mat_tran", "Mặt trận Tổ quốc"
+    HOI_DOAN_THE = "hoi_doan_the", "Hội, đoàn thể"
+    NGAN_HANG = "ngan_hang", "Ngân hàng Chính sách xã hội"
+    BAO_HIEM = "bao_hiem", "Bảo hiểm xã hội"
+    Y_TE = "y_te", "Y tế"
+    CONG_AN = "cong_an", "Công an"
+    TRUYEN_THONG = "truyen_thong", "Báo, đài, truyền thông"
+    KHAC = "khac", "Khác"
+
+
+class Unit(models.Model):
+    """An office or organisation that takes part in dialogues and answers questions."""
+
+    code = models.CharField("mã", max_length=48, unique=True)
+    name = models.CharField("tên đầy đủ", max_length=200)
+    short_name = models.CharField("tên viết tắt trong văn bản", max_length=120)
+    kind = models.CharField("loại", max_length=16, choices=UnitKind.choices)
+    place = models.ForeignKey(Place, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="units")
+    email = models.EmailField("thư điện tử", blank=True)
+
+    class Meta:
+        verbose_name = "cơ quan, đơn vị"
+        verbose_name_plural = "cơ quan, đơn vị"
+        ordering = [vi_order("name")]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
