@@ -1,0 +1,401 @@
+"""The JSON plan file: export a plan to a dict and import one back (docs/plan-format.md).
+
+Import validates everything before writing anything; errors name the place in the file
+("blocks[2].children[0].kind") and the reason, in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from directory.models import Place, Unit
+from sessions.models import CompositionGroup, Quota, Session
+
+from .models import (
+    Appendix,
+    AppendixRow,
+    BudgetLine,
+    LegalBasis,
+    Plan,
+    PlanBlock,
+    PlanStatus,
+    Recipient,
+)
+
+FORMAT_NAME = "dialogue-plan"
+FORMAT_VERSION = 1
+
+PLAN_FIELDS = [
+    "agency_parent",
+    "agency_name",
+    "kind",
+    "year",
+    "doc_type",
+    "symbol",
+    "summary",
+    "number",
+    "issued_on",
+    "draft_month",
+    "place_name",
+    "preamble",
+    "preamble_new_paragraph",
+    "format",
+    "question_lead_days",
+    "question_lead_working_days",
+    "closing",
+    "replaces_number",
+    "replaces_date",
+    "replaces_issuer",
+    "archive",
+    "signer_authority",
+    "signer_delegation",
+    "signer_title",
+    "signer_name",
+]
+LEGAL_FIELDS = ["kind", "lead", "doc_type", "number", "date", "issuer", "title", "new_paragraph", "separator"]
+BLOCK_FIELDS = ["kind", "role", "title", "text", "number_style"]
+BUDGET_FIELDS = ["source", "amount", "decision_type", "decision_number", "decision_date"]
+RECIPIENT_FIELDS = ["name", "suffix"]
+APPENDIX_FIELDS = ["title", "subtitle", "time_text", "venue_text"]
+ROW_FIELDS = ["time", "content", "performer"]
+SESSION_FIELDS = [
+    "name",
+    "venue_name",
+    "venue_address",
+    "time_kind",
+    "date",
+    "start_time",
+    "end_time",
+    "month",
+    "quarter",
+    "year",
+    "format",
+    "total_participants",
+]
+QUOTA_FIELDS = ["count"]
+GROUP_FIELDS = ["label", "count", "multiplier", "multiplier_label", "style"]
+
+
+class PlanFileError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# ---------------------------------------------------------------- export
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _fields(obj: models.Model, names: list[str]) -> dict[str, Any]:
+    return {name: _value(getattr(obj, name)) for name in names}
+
+
+def export_plan(plan: Plan) -> dict[str, Any]:
+    """The plan as a plan-file dict. Reads with a fixed number of queries."""
+    plan = (
+        Plan.objects.select_related("issuer")
+        .prefetch_related(
+            "legal_bases",
+            "budget_lines",
+            "recipients",
+            "appendices__rows",
+            models.Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
+            models.Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("host_commune").prefetch_related(
+                    "communes",
+                    "bridge_places",
+                    "composition",
+                    models.Prefetch("quotas", queryset=Quota.objects.select_related("place")),
+                ),
+            ),
+        )
+        .get(pk=plan.pk)
+    )
+    children: dict[int | None, list[PlanBlock]] = {}
+    for block in plan.blocks.all():
+        children.setdefault(block.parent_id, []).append(block)
+
+    def block_dict(block: PlanBlock) -> dict[str, Any]:
+        data = _fields(block, BLOCK_FIELDS)
+        data["unit"] = block.unit.code if block.unit else None
+        data["children"] = [block_dict(child) for child in children.get(block.id, [])]
+        return data
+
+    data: dict[str, Any] = {"file": FORMAT_NAME, "version": FORMAT_VERSION, "issuer": plan.issuer.code}
+    data.update(_fields(plan, PLAN_FIELDS))
+    data["status"] = plan.status
+    data["legal_bases"] = [_fields(b, LEGAL_FIELDS) for b in plan.legal_bases.all()]
+    data["blocks"] = [block_dict(b) for b in children.get(None, [])]
+    data["budget_lines"] = [_fields(b, BUDGET_FIELDS) for b in plan.budget_lines.all()]
+    data["sessions"] = [
+        {
+            **_fields(s, SESSION_FIELDS),
+            "host_commune": s.host_commune.code if s.host_commune else None,
+            "communes": [p.code for p in s.communes.all()],
+            "bridge_places": [p.code for p in s.bridge_places.all()],
+            "quotas": [{"place": q.place.code, "count": q.count} for q in s.quotas.all()],
+            "composition": [_fields(g, GROUP_FIELDS) for g in s.composition.all()],
+        }
+        for s in plan.sessions.all()
+    ]
+    data["recipients"] = [_fields(r, RECIPIENT_FIELDS) for r in plan.recipients.all()]
+    data["appendices"] = [
+        {**_fields(a, APPENDIX_FIELDS), "rows": [_fields(r, ROW_FIELDS) for r in a.rows.all()]}
+        for a in plan.appendices.all()
+    ]
+    return data
+
+
+# ---------------------------------------------------------------- import
+
+
+class _Reader:
+    """Builds unsaved model instances from the file and collects every error with its path."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self._places: dict[str, Place] | None = None
+        self._units: dict[str, Unit] | None = None
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def obj(self, data: Any, path: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.error(path, "phải là một đối tượng JSON ({…}).")
+            return {}
+        return data
+
+    def items(self, data: dict, key: str, path: str) -> list[tuple[str, dict]]:
+        value = data.get(key, [])
+        where = f"{path}.{key}" if path else key
+        if not isinstance(value, list):
+            self.error(where, "phải là một danh sách ([…]).")
+            return []
+        return [(f"{where}[{i}]", self.obj(item, f"{where}[{i}]")) for i, item in enumerate(value)]
+
+    def check_keys(self, data: dict, allowed: set[str], path: str) -> None:
+        for key in sorted(set(data) - allowed):
+            self.error(f"{path}.{key}" if path else key, "trường không có trong định dạng tệp kế hoạch.")
+
+    def build(self, model, data: dict, names: list[str], path: str, exclude: list[str], **extra):
+        self.check_keys(data, set(names) | set(extra.pop("_allowed", set())), path)
+        instance = model(**{n: data[n] for n in names if n in data and data[n] is not None}, **extra)
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.error(f"{path}.{field}" if path else field, message)
+        return instance
+
+    def place(self, code: Any, path: str) -> Place | None:
+        if code in (None, ""):
+            return None
+        if self._places is None:
+            self._places = {p.code: p for p in Place.objects.all()}
+        place = self._places.get(str(code))
+        if place is None:
+            self.error(path, f"không có địa bàn mã «{code}» trong danh mục.")
+        return place
+
+    def unit(self, code: Any, path: str) -> Unit | None:
+        if code in (None, ""):
+            return None
+        if self._units is None:
+            self._units = {u.code: u for u in Unit.objects.all()}
+        unit = self._units.get(str(code))
+        if unit is None:
+            self.error(path, f"không có đơn vị mã «{code}» trong danh mục.")
+        return unit
+
+
+def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
+    """Create a plan from a plan-file dict, all or nothing.
+
+    Without keep_status the plan arrives as a draft with no number or date (the records
+    office gives those at issue); load_demo keeps the issued state of the seed plans.
+    Raises PlanFileError listing every problem; nothing is saved then.
+    """
+    r = _Reader()
+    data = r.obj(data, "(tệp)")
+    if data and data.get("file") != FORMAT_NAME:
+        r.error("file", f"phải là «{FORMAT_NAME}» (tệp không phải tệp kế hoạch).")
+    if data and data.get("version") != FORMAT_VERSION:
+        r.error("version", f"phiên bản {data.get('version')!r} không được hỗ trợ (cần {FORMAT_VERSION}).")
+    issuer = r.place(data.get("issuer"), "issuer")
+    if data and "issuer" not in data:
+        r.error("issuer", "thiếu mã địa bàn của UBND ban hành.")
+    status = data.get("status", PlanStatus.DRAFT)
+    if status not in PlanStatus.values:
+        r.error("status", f"giá trị «{status}» không hợp lệ.")
+    plan = r.build(
+        Plan,
+        data,
+        PLAN_FIELDS,
+        "",
+        exclude=["issuer", "created_by", "copied_from"],
+        _allowed={
+            "file",
+            "version",
+            "issuer",
+            "status",
+            "legal_bases",
+            "blocks",
+            "budget_lines",
+            "sessions",
+            "recipients",
+            "appendices",
+        },
+    )
+    legal = [
+        r.build(LegalBasis, item, LEGAL_FIELDS, path, exclude=["plan"], position=i)
+        for i, (path, item) in enumerate(r.items(data, "legal_bases", ""))
+    ]
+    blocks: list[tuple[PlanBlock, int | None]] = []  # (block, index of parent in this list)
+
+    def read_blocks(items, parent_index):
+        for i, (path, item) in enumerate(items):
+            unit = r.unit(item.get("unit"), f"{path}.unit")
+            block = r.build(
+                PlanBlock,
+                item,
+                BLOCK_FIELDS,
+                path,
+                exclude=["plan", "parent", "unit"],
+                position=i,
+                unit=unit,
+                _allowed={"unit", "children"},
+            )
+            if block.kind == "section" and parent_index is not None:
+                r.error(f"{path}.kind", "mục lớn (section) chỉ được ở cấp ngoài cùng.")
+            if parent_index is None and block.kind != "section":
+                r.error(f"{path}.kind", "khối ở cấp ngoài cùng phải là mục lớn (section).")
+            blocks.append((block, parent_index))
+            read_blocks(r.items(item, "children", path), len(blocks) - 1)
+
+    read_blocks(r.items(data, "blocks", ""), None)
+    budget = [
+        r.build(BudgetLine, item, BUDGET_FIELDS, path, exclude=["plan"], position=i)
+        for i, (path, item) in enumerate(r.items(data, "budget_lines", ""))
+    ]
+    recipients = [
+        r.build(Recipient, item, RECIPIENT_FIELDS, path, exclude=["plan"], position=i)
+        for i, (path, item) in enumerate(r.items(data, "recipients", ""))
+    ]
+    appendices = []
+    for i, (path, item) in enumerate(r.items(data, "appendices", "")):
+        appendix = r.build(
+            Appendix, item, APPENDIX_FIELDS, path, exclude=["plan"], position=i, _allowed={"rows"}
+        )
+        rows = [
+            r.build(AppendixRow, row, ROW_FIELDS, rpath, exclude=["appendix"], position=j)
+            for j, (rpath, row) in enumerate(r.items(item, "rows", path))
+        ]
+        appendices.append((appendix, rows))
+    sessions = []
+    for i, (path, item) in enumerate(r.items(data, "sessions", "")):
+        host = r.place(item.get("host_commune"), f"{path}.host_commune")
+        session = r.build(
+            Session,
+            item,
+            SESSION_FIELDS,
+            path,
+            exclude=["plan", "host_commune"],
+            position=i,
+            host_commune=host,
+            _allowed={"host_commune", "communes", "bridge_places", "quotas", "composition"},
+        )
+        communes = [r.place(c, f"{path}.communes[{j}]") for j, c in enumerate(item.get("communes", []))]
+        bridges = [
+            r.place(c, f"{path}.bridge_places[{j}]") for j, c in enumerate(item.get("bridge_places", []))
+        ]
+        quotas = []
+        for j, (qpath, q) in enumerate(r.items(item, "quotas", path)):
+            place = r.place(q.get("place"), f"{qpath}.place")
+            if "place" not in q:
+                r.error(f"{qpath}.place", "thiếu mã xã / thôn.")
+            quotas.append(
+                r.build(
+                    Quota,
+                    q,
+                    QUOTA_FIELDS,
+                    qpath,
+                    exclude=["session", "place"],
+                    position=j,
+                    place=place,
+                    _allowed={"place"},
+                )
+            )
+        groups = [
+            r.build(CompositionGroup, g, GROUP_FIELDS, gpath, exclude=["session"], position=j)
+            for j, (gpath, g) in enumerate(r.items(item, "composition", path))
+        ]
+        sessions.append((session, communes, bridges, quotas, groups))
+    if r.errors:
+        raise PlanFileError(r.errors)
+
+    with transaction.atomic():
+        plan.issuer = issuer
+        plan.created_by = user if user is not None and user.is_authenticated else None
+        if keep_status:
+            plan.status = status
+        else:
+            plan.status = PlanStatus.DRAFT
+            plan.number = None
+            plan.issued_on = None
+        plan.number_year = plan.issued_on.year if plan.number and plan.issued_on else None
+        plan.save()
+        for item in legal:
+            item.plan = plan
+        LegalBasis.objects.bulk_create(legal)
+        _save_blocks(plan, blocks)
+        for item in budget:
+            item.plan = plan
+        BudgetLine.objects.bulk_create(budget)
+        for item in recipients:
+            item.plan = plan
+        Recipient.objects.bulk_create(recipients)
+        for appendix, rows in appendices:
+            appendix.plan = plan
+            appendix.save()
+            for row in rows:
+                row.appendix = appendix
+            AppendixRow.objects.bulk_create(rows)
+        for session, communes, bridges, quotas, groups in sessions:
+            session.plan = plan
+            session.save()
+            session.communes.set([c for c in communes if c])
+            session.bridge_places.set([b for b in bridges if b])
+            for q in quotas:
+                q.session = session
+            Quota.objects.bulk_create(quotas)
+            for g in groups:
+                g.session = session
+            CompositionGroup.objects.bulk_create(groups)
+    return plan
+
+
+def _save_blocks(plan: Plan, blocks: list[tuple[PlanBlock, int | None]]) -> None:
+    """Save the block tree level by level, one bulk insert per depth."""
+    depth: list[int] = []
+    for _block, parent_index in blocks:
+        depth.append(0 if parent_index is None else depth[parent_index] + 1)
+    for level in range(max(depth, default=-1) + 1):
+        batch = []
+        for (block, parent_index), d in zip(blocks, depth, strict=True):
+            if d == level:
+                block.plan = plan
+                block.parent = blocks[parent_index][0] if parent_index is not None else None
+                batch.append(block)
+        PlanBlock.objects.bulk_create(batch)

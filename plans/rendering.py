@@ -1,0 +1,360 @@
+"""Turns a saved plan into the ordered lines of the printed document.
+
+The HTML template (templates/plans/document/plan.html) only lays these lines out; every
+wording rule (numbering, the sessions table, the budget sentence, the date line) lives here,
+so the PDF, the on-screen preview and the tests read the same text.
+
+Text fields accept two marks: **bold** and *italic*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from dialogue_portal.vietnamese import amount_in_words, date_line, format_vnd, roman, short_date
+from sessions.models import Quota, Session
+
+from .models import BlockKind, LegalBasisKind, NumberStyle, Plan, PlanBlock
+
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+ITALIC = re.compile(r"\*(.+?)\*", re.S)
+LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w, z
+
+
+def markup(text: str) -> SafeString:
+    """Escape, then turn **bold** and *italic* into <strong> and <em>."""
+    html = escape(text)
+    html = BOLD.sub(r"<strong>\1</strong>", html)
+    html = ITALIC.sub(r"<em>\1</em>", html)
+    return mark_safe(html)
+
+
+def plain(text: str) -> str:
+    return ITALIC.sub(r"\1", BOLD.sub(r"\1", text))
+
+
+@dataclass
+class Line:
+    """One printed paragraph. `style` picks its CSS class; `lead` is printed bold before `text`."""
+
+    style: str  # section, heading, paragraph, bullet, subbullet, label, table
+    text: str = ""
+    lead: str = ""
+    number: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def lead_html(self) -> SafeString:
+        return markup(self.lead)
+
+    @property
+    def text_html(self) -> SafeString:
+        return markup(self.text)
+
+    @property
+    def plain_text(self) -> str:
+        parts = [self.number, plain(self.lead), plain(self.text)]
+        if self.lead and self.text:
+            parts[1] = plain(self.lead) + ("" if self.lead.rstrip().endswith((":", ".")) else ":")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class AppendixPage:
+    title: str
+    subtitle_lines: list[str]
+    lines: list[Line]
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class PlanDocument:
+    agency_parent: str
+    agency_lines: list[str]
+    number_line: str
+    date_line: str
+    doc_type: str
+    summary_lines: list[str]
+    preamble: list[str]
+    body: list[Line]
+    closing: str
+    recipients: list[str]
+    signature_lines: list[str]
+    signer_name: str
+    appendices: list[AppendixPage]
+
+    def text_lines(self) -> list[str]:
+        """The document's words in reading order, without marks (for tests and search)."""
+        out = [*self.agency_lines, self.number_line, self.date_line, self.doc_type, *self.summary_lines]
+        out += [plain(p) for p in self.preamble]
+        for line in self.body:
+            if line.style == "table":
+                out += [" ".join(line.header)] + [" ".join(r) for r in line.rows]
+            else:
+                out.append(line.plain_text)
+        out.append(plain(self.closing))
+        out += ["Nơi nhận:", *self.recipients, *self.signature_lines, self.signer_name]
+        for page in self.appendices:
+            out += [page.title, *page.subtitle_lines, *(line.plain_text for line in page.lines)]
+            out += [" ".join(page.header)] + [" ".join(r) for r in page.rows]
+        return out
+
+
+def load_plan_for_document(pk: int) -> Plan:
+    """The plan with everything the document prints, in a fixed number of queries."""
+    return (
+        Plan.objects.select_related("issuer")
+        .prefetch_related(
+            "legal_bases",
+            "budget_lines",
+            "recipients",
+            "appendices__rows",
+            Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("host_commune").prefetch_related(
+                    "communes",
+                    "composition",
+                    Prefetch("quotas", queryset=Quota.objects.select_related("place")),
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def build_document(plan: Plan) -> PlanDocument:
+    blocks = list(plan.blocks.all())
+    children: dict[int | None, list[PlanBlock]] = {}
+    for block in blocks:
+        children.setdefault(block.parent_id, []).append(block)
+    body: list[Line] = []
+    section_no = 0
+    for section in children.get(None, []):
+        section_no += 1
+        body.append(Line("section", lead=section.title.upper(), number=f"{roman(section_no)}."))
+        _render_children(plan, section, children, body, prefix="")
+    number = f"{plan.number:02d}" if plan.number else " " * 5
+    return PlanDocument(
+        agency_parent=plan.agency_parent.upper(),
+        agency_lines=plan.agency_lines,
+        number_line=f"Số: {number}/{plan.symbol}",
+        date_line=date_line(
+            plan.place_name,
+            plan.issued_on if plan.number else None,
+            month=None if plan.number else plan.draft_month,
+            year=plan.year,
+        ),
+        doc_type=plan.doc_type.upper(),
+        summary_lines=[line.strip() for line in plan.summary.splitlines() if line.strip()],
+        preamble=_preamble(plan),
+        body=body,
+        closing=_closing(plan),
+        recipients=[f"- {r.label};" for r in plan.recipients.all()] + [f"- Lưu: {plan.archive}."],
+        signature_lines=[
+            line.upper()
+            for line in (plan.signer_authority, plan.signer_delegation, plan.signer_title)
+            if line
+        ],
+        signer_name=plan.signer_name,
+        appendices=[_appendix(a) for a in plan.appendices.all()],
+    )
+
+
+def _render_children(plan, parent, children, body, prefix: str) -> None:
+    counter = 0
+    for block in children.get(parent.id, []):
+        kind = block.kind
+        if kind == BlockKind.HEADING:
+            number = ""
+            if block.number_style == NumberStyle.LETTER:
+                number = f"{LETTERS[counter % len(LETTERS)]})"
+                counter += 1
+                child_prefix = prefix
+            elif block.number_style == NumberStyle.AUTO:
+                counter += 1
+                number = f"{prefix}{counter}."
+                child_prefix = number
+            else:
+                child_prefix = prefix
+            body.append(Line("heading", lead=block.title, text=block.text, number=number))
+            _render_children(plan, block, children, body, child_prefix)
+        elif kind == BlockKind.PARAGRAPH:
+            body.append(Line("paragraph", text=block.text))
+        elif kind == BlockKind.BULLET:
+            body.append(Line("bullet", text=block.text, number="-"))
+        elif kind == BlockKind.SUBBULLET:
+            body.append(Line("subbullet", text=block.text, number="+"))
+        elif kind == BlockKind.LABEL:
+            body.append(Line("label", lead=block.title, text=block.text))
+            _render_children(plan, block, children, body, prefix)
+        elif kind == BlockKind.SESSIONS_TABLE:
+            body.append(_sessions_table(plan))
+        elif kind == BlockKind.CLUSTERS:
+            body.extend(_clusters(plan))
+        elif kind == BlockKind.BUDGET:
+            body.extend(_budget(plan))
+
+
+def _sessions_table(plan: Plan) -> Line:
+    rows = []
+    for i, session in enumerate(plan.sessions.all(), start=1):
+        quotas = list(session.quotas.all())
+        total = session.total_participants or sum(q.count for q in quotas)
+        note = "; ".join(f"{q.place.name}: {q.count} người" for q in quotas)
+        rows.append([str(i), session.venue_name, session.time_label, str(total), note])
+    return Line(
+        "table",
+        header=["Số TT", "Địa điểm", "Thời gian", "Số lượng người dân tham gia", "Ghi chú"],
+        rows=rows,
+    )
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
+def _two(n: int) -> str:
+    return f"{n:02d}"
+
+
+def _group_text(group) -> str:
+    if group.style == "each":
+        return (
+            f"{group.label}: Mỗi {group.multiplier_label} {_two(group.count)} người x "
+            f"{_two(group.multiplier or 1)} {group.multiplier_label}: {_two(group.total)} người."
+        )
+    if group.style == "per":
+        inner = f"{group.multiplier or 1} {group.multiplier_label}"
+        if group.count != 1:
+            inner = f"{group.count} người/{group.multiplier_label.split()[-1]} x {inner}"
+        return f"{group.label} ({inner}): {_two(group.total)} người."
+    return f"{group.label}: {_two(group.total)} người."
+
+
+def _clusters(plan: Plan) -> list[Line]:
+    lines = []
+    for i, session in enumerate(plan.sessions.all()):
+        communes = list(session.communes.all())
+        kinds = {c.kind for c in communes}
+        if len(kinds) == 1 and communes:
+            names = _join_names([c.name for c in communes])
+            intro = f"{session.name} gồm {_two(len(communes))} {communes[0].kind_label}: {names}."
+        else:
+            intro = f"{session.name} gồm: {_join_names([c.full_name for c in communes])}."
+        lines.append(Line("heading", text=intro, number=f"{LETTERS[i]})"))
+        lines.append(Line("bullet", number="-", text=f"Địa điểm tổ chức: Tại {session.venue_name}."))
+        groups = list(session.composition.all())
+        total = session.total_participants or sum(g.total for g in groups)
+        lines.append(Line("bullet", number="-", text=f"Thành phần đối thoại cụm: {total} người, gồm:"))
+        lines += [Line("subbullet", number="+", text=_group_text(g)) for g in groups]
+    return lines
+
+
+def _budget(plan: Plan) -> list[Line]:
+    budget_lines = list(plan.budget_lines.all())
+    out = []
+    for i, line in enumerate(budget_lines, start=1):
+        text = line.source.rstrip(". ")
+        if line.decision_reference:
+            text += f" tại {line.decision_reference}"
+        if line.amount is not None:
+            text += f" với tổng số tiền **{format_vnd(line.amount)} đồng** (*{amount_in_words(line.amount)}*)"
+        text += "."
+        out.append(
+            Line(
+                "heading" if len(budget_lines) > 1 else "paragraph",
+                text=text,
+                number=f"{i}." if len(budget_lines) > 1 else "",
+            )
+        )
+    return out
+
+
+def _citation(basis) -> str:
+    if basis.kind == LegalBasisKind.ISSUED:
+        d = basis.date
+        when = f"Ngày {d.day:02d} tháng {d.month:02d} năm {d.year}, " if d else ""
+        text = f"{when}{basis.issuer} ban hành {basis.doc_type} số {basis.number}"
+        return f"{text}, {basis.title}" if basis.title else text
+    parts = [
+        basis.lead or LegalBasisKind(basis.kind).label
+        if basis.kind != LegalBasisKind.CONTINUATION
+        else basis.lead
+    ]
+    parts.append(basis.doc_type)
+    if basis.number:
+        parts.append(f"số {basis.number}")
+        if basis.date:
+            parts.append(f"ngày {short_date(basis.date)}")
+        if basis.issuer:
+            parts.append(f"của {basis.issuer}")
+        if basis.title:
+            parts.append(basis.title)
+    else:
+        if basis.title:
+            parts.append(basis.title)
+        if basis.date:
+            parts.append(f"ngày {short_date(basis.date)}")
+        if basis.issuer:
+            parts.append(f"của {basis.issuer}")
+    return " ".join(p for p in parts if p)
+
+
+def _preamble(plan: Plan) -> list[str]:
+    paragraphs: list[str] = []
+    for basis in plan.legal_bases.all():
+        text = _citation(basis) + basis.separator
+        if not paragraphs or basis.new_paragraph:
+            paragraphs.append(_capitalise(text))
+        else:
+            paragraphs[-1] += " " + _lower_first(text)
+    if plan.preamble:
+        if plan.preamble_new_paragraph or not paragraphs:
+            paragraphs.append(plan.preamble)
+        else:
+            paragraphs[-1] += " " + plan.preamble
+    return paragraphs
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    # "thực hiện Quyết định …" after a semicolon; keep proper nouns like "Luật" as written.
+    first = text.split(" ", 1)[0]
+    if first in {"Căn", "Thực", "Triển"}:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _closing(plan: Plan) -> str:
+    text = plan.closing.strip().rstrip("./").rstrip()
+    replaces = plan.replaces_sentence
+    if replaces:
+        head, sep, tail = text.partition(". ")
+        text = f"{head}. {replaces}" + (f" {tail}" if sep else "")
+    return text + "./."
+
+
+def _appendix(appendix) -> AppendixPage:
+    lines = []
+    if appendix.time_text:
+        lines.append(Line("bullet", number="-", lead="**Thời gian:**", text=appendix.time_text))
+    if appendix.venue_text:
+        lines.append(Line("bullet", number="-", lead="**Địa điểm:**", text=appendix.venue_text))
+    return AppendixPage(
+        title=appendix.title.upper(),
+        subtitle_lines=[s.strip() for s in appendix.subtitle.splitlines() if s.strip()],
+        lines=lines,
+        header=["TT", "Thời gian", "Nội dung", "Người thực hiện"],
+        rows=[[str(i), r.time, r.content, r.performer] for i, r in enumerate(appendix.rows.all(), start=1)],
+    )

@@ -1,0 +1,136 @@
+"""Dialogue sessions of a plan: when and where, who is invited, and each commune's quota."""
+
+from django.db import models
+from django.db.models import Q
+
+from dialogue_portal.vietnamese import roman, short_date
+
+
+class TimeKind(models.TextChoices):
+    EXACT = "exact", "Ngày cụ thể"
+    MONTH = "month", "Tháng"
+    QUARTER = "quarter", "Quý"
+    LATER = "later", "Thông báo sau"
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "Trực tiếp"
+    ONLINE = "online", "Trực tuyến"
+    HYBRID = "hybrid", "Trực tiếp kết hợp trực tuyến"
+
+
+class Session(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="sessions")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("tên phiên / cụm", max_length=120, blank=True)
+    communes = models.ManyToManyField(
+        "directory.Place", verbose_name="các xã trong cụm", blank=True, related_name="cluster_sessions"
+    )
+    venue_name = models.CharField("địa điểm", max_length=255)
+    venue_address = models.CharField("địa chỉ", max_length=255, blank=True)
+    host_commune = models.ForeignKey(
+        "directory.Place",
+        verbose_name="xã đăng cai",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_sessions",
+    )
+    time_kind = models.CharField("thời gian theo", max_length=8, choices=TimeKind.choices)
+    date = models.DateField("ngày", null=True, blank=True)
+    start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
+    end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
+    month = models.PositiveSmallIntegerField("tháng", null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField("quý", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
+    format = models.CharField(
+        "hình thức", max_length=16, choices=SessionFormat.choices, default=SessionFormat.IN_PERSON
+    )
+    bridge_places = models.ManyToManyField(
+        "directory.Place", verbose_name="điểm cầu trực tuyến", blank=True, related_name="bridge_sessions"
+    )
+    total_participants = models.PositiveIntegerField("tổng số người dân tham gia", null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "phiên đối thoại"
+        verbose_name_plural = "phiên đối thoại"
+        constraints = [
+            models.CheckConstraint(
+                name="session_time_fields",
+                condition=Q(time_kind="exact", date__isnull=False)
+                | Q(time_kind="month", month__gte=1, month__lte=12, year__isnull=False)
+                | Q(time_kind="quarter", quarter__gte=1, quarter__lte=4, year__isnull=False)
+                | Q(time_kind="later"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.venue_name
+
+    @property
+    def time_label(self) -> str:
+        if self.time_kind == TimeKind.EXACT and self.date:
+            label = short_date(self.date)
+            if self.start_time and self.end_time:
+                label = f"{_hm(self.start_time)} - {_hm(self.end_time)}, {label}"
+            return label
+        if self.time_kind == TimeKind.MONTH:
+            return f"{self.month}/{self.year}"
+        if self.time_kind == TimeKind.QUARTER:
+            return f"Quý {roman(self.quarter)}/{self.year}"
+        return "Thông báo sau"
+
+    @property
+    def has_fixed_date(self) -> bool:
+        return self.time_kind == TimeKind.EXACT and self.date is not None
+
+
+def _hm(value) -> str:
+    return f"{value.hour}h{value.minute:02d}"
+
+
+class Quota(models.Model):
+    """How many participants a commune (or a hamlet) sends to a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="quotas")
+    position = models.PositiveSmallIntegerField(default=0)
+    place = models.ForeignKey("directory.Place", verbose_name="xã / thôn", on_delete=models.PROTECT)
+    count = models.PositiveIntegerField("số người")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "place"], name="quota_unique_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.count}"
+
+
+class GroupStyle(models.TextChoices):
+    PLAIN = "plain", "Nhóm: 07 người"
+    EACH = "each", "Nhóm: Mỗi xã 07 người x 03 xã: 21 người"
+    PER = "per", "Nhóm (5 người/ấp x 12 ấp): 60 người"
+
+
+class CompositionGroup(models.Model):
+    """A line of a session's composition: "Cấp xã: 07 người x 03 xã = 21"."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="composition")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField("thành phần", max_length=200)
+    count = models.PositiveIntegerField("số người (mỗi đơn vị)")
+    multiplier = models.PositiveIntegerField("nhân với", null=True, blank=True)
+    multiplier_label = models.CharField("đơn vị nhân", max_length=40, blank=True)
+    style = models.CharField("cách ghi", max_length=8, choices=GroupStyle.choices, default=GroupStyle.PLAIN)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return self.count * (self.multiplier or 1)
