@@ -212,6 +212,14 @@ def date_line(
 
 
 _ROMAN_VALUES: tuple[tuple[int, str], ...] = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
     (10, "X"),
     (9, "IX"),
     (5, "V"),
@@ -221,11 +229,11 @@ _ROMAN_VALUES: tuple[tuple[int, str], ...] = (
 
 
 def roman(n: int) -> str:
-    """Return ``n`` (1..39) as an uppercase Roman numeral: 14 -> "XIV"."""
+    """Return ``n`` (1..3999) as an uppercase Roman numeral: 14 -> "XIV"."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"Expected an int, got {type(n).__name__}")
-    if not 1 <= n <= 39:
-        raise ValueError(f"roman() supports 1..39, got {n}")
+    if not 1 <= n <= 3999:
+        raise ValueError(f"roman() supports 1..3999, got {n}")
     parts: list[str] = []
     for value, symbol in _ROMAN_VALUES:
         count, n = divmod(n, value)

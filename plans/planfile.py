@@ -7,9 +7,11 @@ Import validates everything before writing anything; errors name the place in th
 from __future__ import annotations
 
 import datetime
+import json
+import unicodedata
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from directory.models import Place, Unit
@@ -90,9 +92,17 @@ class PlanFileError(Exception):
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, datetime.time) and not value.second and not value.microsecond:
+        return value.isoformat(timespec="minutes")  # "08:00", as the format documents
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
+
+
+def _codes(places) -> list[str]:
+    # A many-to-many keeps no order; list places in administrative-code order so that
+    # an export is stable and reads like the plan ("Phú Thuận A, Phú Thuận B và Long Thuận").
+    return sorted(p.code for p in places)
 
 
 def _fields(obj: models.Model, names: list[str]) -> dict[str, Any]:
@@ -141,8 +151,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         {
             **_fields(s, SESSION_FIELDS),
             "host_commune": s.host_commune.code if s.host_commune else None,
-            "communes": [p.code for p in s.communes.all()],
-            "bridge_places": [p.code for p in s.bridge_places.all()],
+            "communes": _codes(s.communes.all()),
+            "bridge_places": _codes(s.bridge_places.all()),
             "quotas": [{"place": q.place.code, "count": q.count} for q in s.quotas.all()],
             "composition": [_fields(g, GROUP_FIELDS) for g in s.composition.all()],
         }
@@ -159,16 +169,44 @@ def export_plan(plan: Plan) -> dict[str, Any]:
 # ---------------------------------------------------------------- import
 
 
+# Django has no Vietnamese for these messages ("“abc” value must be an integer.").
+_INVALID_MESSAGES: list[tuple[type[models.Field], str, str]] = [
+    (models.IntegerField, "invalid", "«{value}» phải là số nguyên."),
+    (models.DateField, "invalid", "«{value}» không đúng định dạng ngày (YYYY-MM-DD)."),
+    (models.DateField, "invalid_date", "«{value}» không phải là một ngày có thật."),
+    (models.TimeField, "invalid", "«{value}» không đúng định dạng giờ (HH:MM)."),
+    (models.TimeField, "invalid_time", "«{value}» không phải là một giờ có thật."),
+    (models.BooleanField, "invalid", "«{value}» phải là true hoặc false."),
+]
+
+
+def _nfc(value: Any) -> Any:
+    """Every string of the file in NFC, so that "Hòa" typed on any keyboard matches the directory."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {_nfc(key): _nfc(item) for key, item in value.items()}
+    return value
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 class _Reader:
     """Builds unsaved model instances from the file and collects every error with its path."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.error_paths: set[str] = set()
         self._places: dict[str, Place] | None = None
         self._units: dict[str, Unit] | None = None
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
+        self.error_paths.add(path)
 
     def obj(self, data: Any, path: str) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -190,14 +228,70 @@ class _Reader:
 
     def build(self, model, data: dict, names: list[str], path: str, exclude: list[str], **extra):
         self.check_keys(data, set(names) | set(extra.pop("_allowed", set())), path)
-        instance = model(**{n: data[n] for n in names if n in data and data[n] is not None}, **extra)
+        values = {}
+        exclude = list(exclude)
+        for name in names:
+            if data.get(name) is None:
+                continue
+            problem = self._type_problem(model._meta.get_field(name), data[name])
+            if problem:
+                self.error(f"{path}.{name}" if path else name, problem)
+                exclude.append(name)  # reported once; no "cannot be blank" on top
+            else:
+                values[name] = data[name]
+        instance = model(**values, **extra)
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    self.error(f"{path}.{field}" if path else field, message)
+            for name, errors in exc.error_dict.items():
+                for error in errors:
+                    self.error(f"{path}.{name}" if path else name, self._message(model, name, error, data))
         return instance
+
+    @staticmethod
+    def _type_problem(field: models.Field, value: Any) -> str:
+        """A JSON value of the wrong type, which Django would silently coerce or crash on."""
+        if isinstance(field, models.CharField | models.TextField) and not isinstance(value, str):
+            return "phải là chuỗi văn bản."
+        if isinstance(field, models.BooleanField) and not isinstance(value, bool):
+            return f"«{_show(value)}» phải là true hoặc false."
+        if isinstance(field, models.IntegerField) and (
+            isinstance(value, bool | float) or not isinstance(value, int | str)
+        ):
+            return f"«{_show(value)}» phải là số nguyên."
+        if isinstance(field, models.DateField) and not isinstance(value, str):
+            return f"«{_show(value)}» không đúng định dạng ngày (YYYY-MM-DD)."
+        if isinstance(field, models.TimeField) and not isinstance(value, str):
+            return f"«{_show(value)}» không đúng định dạng giờ (HH:MM)."
+        return ""
+
+    @staticmethod
+    def _message(model, name: str, error: ValidationError, data: dict) -> str:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS
+            return " ".join(error.messages)
+        value = _show(data.get(name))
+        for cls, code, message in _INVALID_MESSAGES:
+            if isinstance(field, cls) and error.code == code:
+                return message.format(value=value)
+        return " ".join(error.messages)
+
+    def codes(self, data: dict, key: str, path: str) -> list[tuple[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.error(f"{path}.{key}", "phải là một danh sách mã địa bàn ([…]).")
+            return []
+        return [(f"{path}.{key}[{i}]", code) for i, code in enumerate(value)]
+
+    def check_range(self, instance, name: str, low: int, high: int, path: str, message: str) -> None:
+        """A value the database constraints bound, reported here instead of as an IntegrityError."""
+        where = f"{path}.{name}" if path else name
+        if where in self.error_paths:
+            return
+        value = getattr(instance, name)
+        if not isinstance(value, int) or not low <= value <= high:
+            self.error(where, message)
 
     def place(self, code: Any, path: str) -> Place | None:
         if code in (None, ""):
@@ -228,7 +322,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
     Raises PlanFileError listing every problem; nothing is saved then.
     """
     r = _Reader()
-    data = r.obj(data, "(tệp)")
+    data = r.obj(_nfc(data), "(tệp)")
     if data and data.get("file") != FORMAT_NAME:
         r.error("file", f"phải là «{FORMAT_NAME}» (tệp không phải tệp kế hoạch).")
     if data and data.get("version") != FORMAT_VERSION:
@@ -258,6 +352,10 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             "appendices",
         },
     )
+    if plan.draft_month is not None:
+        r.check_range(plan, "draft_month", 1, 12, "", "tháng của dự thảo phải từ 1 đến 12.")
+    if keep_status and status == PlanStatus.ISSUED:
+        _check_issued_number(r, plan, issuer)
     legal = [
         r.build(LegalBasis, item, LEGAL_FIELDS, path, exclude=["plan"], position=i)
         for i, (path, item) in enumerate(r.items(data, "legal_bases", ""))
@@ -316,15 +414,19 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             host_commune=host,
             _allowed={"host_commune", "communes", "bridge_places", "quotas", "composition"},
         )
-        communes = [r.place(c, f"{path}.communes[{j}]") for j, c in enumerate(item.get("communes", []))]
-        bridges = [
-            r.place(c, f"{path}.bridge_places[{j}]") for j, c in enumerate(item.get("bridge_places", []))
-        ]
+        _check_session_time(r, session, path)
+        communes = [r.place(code, where) for where, code in r.codes(item, "communes", path)]
+        bridges = [r.place(code, where) for where, code in r.codes(item, "bridge_places", path)]
         quotas = []
+        quota_places: set[str] = set()
         for j, (qpath, q) in enumerate(r.items(item, "quotas", path)):
             place = r.place(q.get("place"), f"{qpath}.place")
             if "place" not in q:
                 r.error(f"{qpath}.place", "thiếu mã xã / thôn.")
+            elif place is not None:
+                if place.code in quota_places:
+                    r.error(f"{qpath}.place", f"«{place.code}» đã có số lượng ở dòng trước của phiên này.")
+                quota_places.add(place.code)
             quotas.append(
                 r.build(
                     Quota,
@@ -384,6 +486,37 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
                 g.session = session
             CompositionGroup.objects.bulk_create(groups)
     return plan
+
+
+def _check_session_time(r: _Reader, session: Session, path: str) -> None:
+    """The fields each time_kind needs (the session_time_fields constraint), with a path."""
+    kind = session.time_kind
+    if kind == "exact" and session.date is None and f"{path}.date" not in r.error_paths:
+        r.error(f"{path}.date", "cần ngày (YYYY-MM-DD) khi time_kind là «exact».")
+    if kind == "month":
+        r.check_range(session, "month", 1, 12, path, "cần tháng (1–12) khi time_kind là «month».")
+    if kind == "quarter":
+        r.check_range(session, "quarter", 1, 4, path, "cần quý (1–4) khi time_kind là «quarter».")
+    if kind in ("month", "quarter"):
+        r.check_range(session, "year", 1, 9999, path, f"cần năm khi time_kind là «{kind}».")
+
+
+def _check_issued_number(r: _Reader, plan: Plan, issuer: Place | None) -> None:
+    """An issued plan keeps its number: it must have one, and no other plan may hold it."""
+    if plan.number is None or plan.issued_on is None:
+        if "number" not in r.error_paths and "issued_on" not in r.error_paths:
+            r.error("number", "kế hoạch đã ban hành phải có số và ngày ban hành (issued_on).")
+        return
+    if issuer is None or not isinstance(plan.number, int) or not isinstance(plan.issued_on, datetime.date):
+        return
+    taken = Plan.objects.filter(
+        issuer=issuer, symbol=plan.symbol, number_year=plan.issued_on.year, number=plan.number
+    ).exists()
+    if taken:
+        r.error(
+            "number",
+            f"đã có kế hoạch số {plan.number:02d}/{plan.symbol} năm {plan.issued_on.year} của {issuer}.",
+        )
 
 
 def _save_blocks(plan: Plan, blocks: list[tuple[PlanBlock, int | None]]) -> None:

@@ -61,7 +61,8 @@ class Line:
     def plain_text(self) -> str:
         parts = [self.number, plain(self.lead), plain(self.text)]
         if self.lead and self.text:
-            parts[1] = plain(self.lead) + ("" if self.lead.rstrip().endswith((":", ".")) else ":")
+            # Test the lead without its marks: "**Thời gian:**" already ends with a colon.
+            parts[1] += "" if parts[1].rstrip().endswith((":", ".")) else ":"
         return " ".join(p for p in parts if p)
 
 
@@ -242,7 +243,8 @@ def _group_text(group) -> str:
 def _clusters(plan: Plan) -> list[Line]:
     lines = []
     for i, session in enumerate(plan.sessions.all()):
-        communes = list(session.communes.all())
+        # Administrative-code order, as plans list them; the directory's own order is by name.
+        communes = sorted(session.communes.all(), key=lambda place: place.code)
         kinds = {c.kind for c in communes}
         if len(kinds) == 1 and communes:
             names = _join_names([c.name for c in communes])

@@ -248,13 +248,16 @@ def test_date_line_date_agreeing_with_month_and_year_accepted():
         (29, "XXIX"),
         (34, "XXXIV"),
         (39, "XXXIX"),
+        (40, "XL"),
+        (50, "L"),
+        (99, "XCIX"),
     ],
 )
 def test_roman_in_range_returns_numeral(number, expected):
     assert roman(number) == expected
 
 
-@pytest.mark.parametrize("number", [0, -1, 40, 100])
+@pytest.mark.parametrize("number", [0, -1, 4000])
 def test_roman_out_of_range_raises(number):
     with pytest.raises(ValueError):
         roman(number)

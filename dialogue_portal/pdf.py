@@ -1,0 +1,111 @@
+"""The one WeasyPrint pipeline for printed documents (plans, invitations, reports, sign-in sheets).
+
+A document is a Django template that extends ``documents/base.html`` (the ND30 page skeleton)
+and is printed with the one base stylesheet ``static/css/nd30.css``. Apps add templates and a
+renderer in their ``documents.py`` that returns a ``Document``; they never call WeasyPrint
+themselves.
+
+Per process we keep one font configuration and the stylesheet parsed once: building a
+FontConfiguration loads every system font through fontconfig, and parsing the stylesheet
+(page rules, selectors) would otherwise be repeated for every PDF. WeasyPrint is imported on
+first use so that loading the web application does not pay for Pango and cffi.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+PDF_CONTENT_TYPE = "application/pdf"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+BASE_STYLESHEET = STATIC_DIR / "css" / "nd30.css"
+# Relative URLs in document templates (a logo, a signature image) resolve inside static/.
+BASE_URL = STATIC_DIR.as_uri() + "/"
+
+# WeasyPrint reports every layout step ("Step 5 - Creating layout - Page 3") at INFO, about fifteen
+# lines per document under the root INFO level; keep them out unless LOGGING sets a level for it.
+_progress_logger = logging.getLogger("weasyprint.progress")
+if _progress_logger.level == logging.NOTSET:
+    _progress_logger.setLevel(logging.WARNING)
+
+# Pango's font map is not safe to share between threads; WeasyPrint holds the GIL for most of
+# its work anyway, so rendering one document at a time per process costs nothing.
+_render_lock = threading.Lock()
+
+
+class Document(NamedTuple):
+    """A rendered document, unpacked like pretix's ``(filename, content_type, bytes)``."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@cache
+def font_config() -> FontConfiguration:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@cache
+def url_fetcher() -> URLFetcher:
+    from weasyprint.urls import URLFetcher
+
+    # Documents only ever reference files under static/ (or inline data); never the network.
+    return URLFetcher(allowed_protocols={"file", "data"})
+
+
+@cache
+def stylesheet_text() -> str:
+    return BASE_STYLESHEET.read_text(encoding="utf-8")
+
+
+@cache
+def base_stylesheet() -> CSS:
+    from weasyprint import CSS
+
+    return CSS(
+        string=stylesheet_text(),
+        base_url=BASE_URL,
+        url_fetcher=url_fetcher(),
+        font_config=font_config(),
+    )
+
+
+def render_html(template_name: str, context: dict[str, Any], *, standalone: bool = False) -> str:
+    """The document as HTML.
+
+    Without ``standalone`` the stylesheet is left out: ``render_pdf`` applies the parsed one.
+    With it the stylesheet is inlined, so the file opens on its own in a browser.
+    """
+    context = dict(context)
+    if standalone:
+        context["inline_stylesheet"] = mark_safe(stylesheet_text())
+    return render_to_string(template_name, context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print HTML produced by ``render_html`` with the base stylesheet."""
+    from weasyprint import HTML
+
+    with _render_lock:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
+        return document.write_pdf(stylesheets=[base_stylesheet()], font_config=font_config())
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a document template to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))
