@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("tai-khoan/", include("accounts.urls")),
     path("danh-muc/", include("directory.urls")),
+    path("ke-hoach/", include("plans.urls", namespace="plans")),
     path("quan-tri/", admin.site.urls),
 ]
 

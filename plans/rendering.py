@@ -151,7 +151,9 @@ def build_document(plan: Plan) -> PlanDocument:
             plan.place_name,
             plan.issued_on if plan.number else None,
             month=None if plan.number else plan.draft_month,
-            year=plan.year,
+            # An issued plan's date line carries the issue date, which may fall in the
+            # year before the plan's own (a 2025 plan issued in December 2024).
+            year=None if plan.number else plan.year,
         ),
         doc_type=plan.doc_type.upper(),
         summary_lines=[line.strip() for line in plan.summary.splitlines() if line.strip()],

@@ -51,3 +51,168 @@ ROWS: dict[str, Row] = {
     ),
     "accounts:logout": Row(lambda o: reverse("accounts:logout"), everyone(302, anonymous=302), method="post"),
 }
+
+
+# ---------------------------------------------------------------- plans
+
+
+def plan_file(world, **overrides) -> dict:
+    """A small but complete plan file (docs/plan-format.md) for the world's district.
+
+    Plan tests build their plans from this dict with plans.planfile.import_plan."""
+    commune = world.commune.code
+    data = {
+        "file": "dialogue-plan",
+        "version": 1,
+        "issuer": world.district.code,
+        "kind": "poverty",
+        "year": 2024,
+        "summary": "Tổ chức các hội nghị đối thoại chính sách giảm nghèo năm 2024",
+        "place_name": "Tuy Phước",
+        "preamble": "UBND huyện xây dựng Kế hoạch, cụ thể như sau:",
+        "closing": "Trên đây là Kế hoạch tổ chức hội nghị đối thoại năm 2024.",
+        "signer_authority": "TM. ỦY BAN NHÂN DÂN",
+        "signer_delegation": "KT. CHỦ TỊCH",
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "signer_name": "Nguyễn Văn Hùng",
+        "legal_bases": [
+            {
+                "kind": "trien_khai",
+                "doc_type": "Kế hoạch",
+                "number": "40/KH-UBND",
+                "date": "2024-03-15",
+                "issuer": "UBND huyện",
+                "title": "về việc thực hiện Chương trình giảm nghèo năm 2024",
+                "separator": ".",
+            }
+        ],
+        "blocks": [
+            {
+                "kind": "section",
+                "title": "Mục đích, yêu cầu",
+                "role": "purposes",
+                "children": [
+                    {
+                        "kind": "heading",
+                        "title": "Mục đích",
+                        "children": [{"kind": "bullet", "text": "Tuyên truyền chính sách giảm nghèo."}],
+                    }
+                ],
+            },
+            {
+                "kind": "section",
+                "title": "Thời gian, địa điểm",
+                "role": "schedule",
+                "children": [{"kind": "sessions_table"}],
+            },
+            {
+                "kind": "section",
+                "title": "Kinh phí thực hiện",
+                "role": "budget",
+                "children": [{"kind": "budget"}],
+            },
+        ],
+        "budget_lines": [
+            {
+                "source": "Kinh phí thực hiện Tiểu dự án 2, Dự án 6",
+                "amount": 64500000,
+                "decision_type": "Quyết định",
+                "decision_number": "1638/QĐ-UBND",
+                "decision_date": "2024-03-29",
+            }
+        ],
+        "sessions": [
+            {
+                "venue_name": "Nhà văn hóa xã Phước Hòa",
+                "host_commune": commune,
+                "communes": [commune],
+                "time_kind": "month",
+                "month": 4,
+                "year": 2024,
+                "total_participants": 200,
+                "quotas": [{"place": commune, "count": 150}],
+                "composition": [{"label": "Cấp xã", "count": 7, "multiplier": 3, "multiplier_label": "xã"}],
+            }
+        ],
+        "recipients": [
+            {"name": "Sở Lao động - TB&XH", "suffix": ""},
+            {"name": "UBND các xã", "suffix": "(t/hiện)"},
+        ],
+        "archive": "VT",
+        "appendices": [
+            {
+                "title": "CHƯƠNG TRÌNH",
+                "rows": [{"time": "8h00 - 8h30", "content": "Đón tiếp đại biểu", "performer": "Văn phòng"}],
+            }
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def build_plans(world) -> dict:
+    from plans.planfile import import_plan
+
+    staff = world.users["district_staff"]
+    draft = import_plan(data=plan_file(world), user=staff)
+    submitted = import_plan(data=plan_file(world, status="submitted"), user=staff, keep_status=True)
+    approved = import_plan(data=plan_file(world, status="approved"), user=staff, keep_status=True)
+    issued = import_plan(
+        data=plan_file(world, status="issued", number=7, issued_on="2024-04-10"), user=staff, keep_status=True
+    )
+    return {
+        "plan": draft,
+        "section": draft.blocks.filter(parent=None).order_by("position").first(),
+        "session": draft.sessions.first(),
+        "submitted_plan": submitted,
+        "approved_plan": approved,
+        "issued_plan": issued,
+    }
+
+
+OBJECT_BUILDERS.append(build_plans)
+
+OFFICE = {"district_staff", "leader", "secretary"}
+STAFF = {"district_staff"}
+
+
+def _plan_url(name: str, key: str = "plan"):
+    return lambda o: reverse(f"plans:{name}", args=[o[key].pk])
+
+
+ROWS.update(
+    {
+        "plans:plan.list": Row(lambda o: reverse("plans:plan.list"), everyone(200)),
+        "plans:plan.create": Row(lambda o: reverse("plans:plan.create"), only(STAFF)),
+        "plans:plan.import": Row(lambda o: reverse("plans:plan.import"), only(STAFF)),
+        "plans:plan.detail": Row(_plan_url("plan.detail"), only(OFFICE)),
+        "plans:plan.copy": Row(_plan_url("plan.copy"), only(STAFF, ok=302), method="post"),
+        "plans:plan.edit": Row(_plan_url("plan.edit"), only(STAFF)),
+        "plans:plan.legal_bases": Row(_plan_url("plan.legal_bases"), only(STAFF)),
+        "plans:plan.sections": Row(_plan_url("plan.sections"), only(STAFF)),
+        "plans:plan.section": Row(
+            lambda o: reverse("plans:plan.section", args=[o["plan"].pk, o["section"].pk]), only(STAFF)
+        ),
+        "plans:plan.budget": Row(_plan_url("plan.budget"), only(STAFF)),
+        "plans:plan.sessions": Row(_plan_url("plan.sessions"), only(STAFF)),
+        "plans:plan.session": Row(
+            lambda o: reverse("plans:plan.session", args=[o["plan"].pk, o["session"].pk]), only(STAFF)
+        ),
+        "plans:plan.recipients": Row(_plan_url("plan.recipients"), only(STAFF)),
+        "plans:plan.appendices": Row(_plan_url("plan.appendices"), only(STAFF)),
+        "plans:plan.submit": Row(_plan_url("plan.submit"), only(STAFF, ok=302), method="post"),
+        "plans:plan.approve": Row(
+            _plan_url("plan.approve", "submitted_plan"), only({"leader"}, ok=302), method="post"
+        ),
+        "plans:plan.return": Row(
+            _plan_url("plan.return", "submitted_plan"),
+            only({"leader"}, ok=302),
+            method="post",
+            data=lambda o: {"reason": "Bổ sung thành phần tham dự."},
+        ),
+        "plans:plan.issue": Row(_plan_url("plan.issue", "approved_plan"), only({"leader"})),
+        "plans:plan.pdf": Row(_plan_url("plan.pdf", "issued_plan"), everyone(200)),
+        "plans:plan.preview": Row(_plan_url("plan.preview"), only(OFFICE)),
+        "plans:plan.export": Row(_plan_url("plan.export", "issued_plan"), everyone(200)),
+    }
+)

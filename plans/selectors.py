@@ -1,0 +1,124 @@
+"""Reads of plans shared by the list page, the dashboard and the plan page.
+
+Every query here has a fixed number of round trips whatever the number of plans or
+blocks: counts are subqueries, related rows are joined or prefetched.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Role
+from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from sessions.models import Quota, Session
+
+from .models import Plan, PlanBlock, PlanEvent, PlanStatus
+
+PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
+
+
+def _count(queryset: QuerySet, link: str) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` rows whose `link` is the outer plan."""
+    counted = (
+        queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _last_event(field: str) -> Subquery:
+    return Subquery(PlanEvent.objects.filter(plan=OuterRef("pk")).order_by("-at", "-id").values(field)[:1])
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'52/52-550/52-550-03/' → ['52/', '52/52-550/', '52/52-550/52-550-03/']."""
+    codes = [code for code in path.split("/") if code]
+    return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
+
+
+def plans_for_user(user) -> QuerySet[Plan]:
+    """Plans the user may see, as in plans.rules.can_view_plan.
+
+    Office roles see every plan issued in their territory; commune officials and
+    department officers see approved and issued plans whose issuer covers them.
+    """
+    territory = user_place(user)
+    if territory is None:
+        return Plan.objects.none()
+    if is_office(user):
+        condition = Q(issuer__path__startswith=territory.path)
+    elif is_commune_official(user) or is_department_officer(user):
+        condition = Q(status__in=PUBLISHED, issuer__path__in=_ancestor_paths(territory.path))
+    else:
+        return Plan.objects.none()
+    return Plan.objects.filter(condition)
+
+
+def plan_list(user, *, status: str = "", year: int | None = None) -> QuerySet[Plan]:
+    """The list page's rows: issuer and author joined, part counts and last change annotated."""
+    plans = plans_for_user(user)
+    if status:
+        plans = plans.filter(status=status)
+    if year:
+        plans = plans.filter(year=year)
+    return (
+        plans.select_related("issuer", "created_by")
+        .annotate(
+            section_count=_count(PlanBlock.objects.filter(parent__isnull=True), "plan"),
+            session_count=_count(Session.objects.all(), "plan"),
+            last_action=_last_event("action"),
+            last_event_at=_last_event("at"),
+        )
+        .order_by("-year", "-updated_at", "-pk")
+    )
+
+
+def plan_years(user) -> list[int]:
+    return list(plans_for_user(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def plan_for_page(pk: int) -> Plan:
+    """One plan with every part the plan page summarises, in a fixed number of queries."""
+    return (
+        Plan.objects.select_related("issuer", "created_by", "copied_from")
+        .prefetch_related(
+            "legal_bases",
+            "budget_lines",
+            "recipients",
+            "appendices__rows",
+            Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("host_commune").prefetch_related(
+                    "communes",
+                    "bridge_places",
+                    "composition",
+                    Prefetch("quotas", queryset=Quota.objects.select_related("place")),
+                ),
+            ),
+            Prefetch("events", queryset=PlanEvent.objects.select_related("user")),
+        )
+        .get(pk=pk)
+    )
+
+
+def dashboard_plans(user, *, limit: int = 10) -> list[tuple[str, list[Plan]]]:
+    """(panel title, plans) pairs for the home page, one query per panel."""
+    visible = plans_for_user(user).select_related("issuer").order_by("-updated_at", "-pk")
+    if user.role == Role.DISTRICT_STAFF:
+        returned = visible.filter(status=PlanStatus.DRAFT).annotate(last_action=_last_event("action"))
+        return [
+            (
+                "Dự thảo của tôi",
+                list(visible.filter(status=PlanStatus.DRAFT, created_by=user)[:limit]),
+            ),
+            ("Kế hoạch bị trả lại để sửa", list(returned.filter(last_action="return")[:limit])),
+        ]
+    if user.role == Role.LEADER:
+        return [
+            ("Kế hoạch chờ duyệt", list(visible.filter(status=PlanStatus.SUBMITTED)[:limit])),
+            ("Kế hoạch đã duyệt, chờ ban hành", list(visible.filter(status=PlanStatus.APPROVED)[:limit])),
+        ]
+    return [
+        ("Kế hoạch đã ban hành liên quan đến bạn", list(visible.filter(status=PlanStatus.ISSUED)[:limit]))
+    ]

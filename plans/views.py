@@ -1,0 +1,426 @@
+"""Plan pages: list, create, import, the plan page, the editor pages, the workflow steps
+and the documents. Views are thin: forms validate, services change state, rules decide.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from dialogue_portal.vietnamese import format_vnd, roman
+
+from . import forms, selectors, services
+from .documents import plan_filename, render_plan
+from .models import Plan, PlanStatus
+from .planfile import export_plan
+
+
+class PlanMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A page about the plan in the URL; `permission_required` is checked against it.
+
+    Anonymous users go to the login page first; an unknown id is a 404, a plan the user
+    may not touch a 403.
+    """
+
+    # Pages that show or edit many parts load the plan with everything prefetched.
+    full_plan = False
+
+    def get_object(self, queryset=None) -> Plan:
+        if not hasattr(self, "_plan"):
+            if self.full_plan:
+                try:
+                    self._plan = selectors.plan_for_page(self.kwargs["pk"])
+                except Plan.DoesNotExist as exc:
+                    raise Http404("Không tìm thấy kế hoạch.") from exc
+            else:
+                self._plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=self.kwargs["pk"])
+        return self._plan
+
+    @property
+    def plan(self) -> Plan:
+        return self.get_object()
+
+    def detail_url(self) -> str:
+        return reverse("plans:plan.detail", args=[self.plan.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self.plan
+        return context
+
+
+# ---------------------------------------------------------------- list, create, import
+
+
+class PlanListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "plans.list_plans"
+    template_name = "plans/plan_list.html"
+    context_object_name = "plans"
+    paginate_by = 25
+
+    def get_filter_form(self) -> forms.PlanFilterForm:
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = forms.PlanFilterForm(
+                self.request.GET or None, years=selectors.plan_years(self.request.user)
+            )
+        return self._filter_form
+
+    def get_queryset(self):
+        return selectors.plan_list(self.request.user, **self.get_filter_form().filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.get_filter_form()
+        return context
+
+
+class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "plans.add_plan"
+    template_name = "plans/plan_create.html"
+    form_class = forms.PlanCreateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        plan = form.save()
+        messages.success(self.request, "Đã tạo dự thảo kế hoạch. Hãy soạn từng phần rồi trình duyệt.")
+        return redirect("plans:plan.detail", plan.pk)
+
+
+class PlanImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "plans.add_plan"
+    template_name = "plans/plan_import.html"
+    form_class = forms.PlanImportForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        plan = form.save()
+        if plan is None:
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(self.request, "Đã nhập tệp kế hoạch thành một dự thảo mới.")
+        return redirect("plans:plan.detail", plan.pk)
+
+
+# ---------------------------------------------------------------- the plan page
+
+
+class PlanDetailView(PlanMixin, DetailView):
+    permission_required = "plans.view_plan"
+    template_name = "plans/plan_detail.html"
+    context_object_name = "plan"
+    full_plan = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.object
+        blocks = list(plan.blocks.all())
+        child_count: dict[int, int] = {}
+        parent_of = {b.pk: b.parent_id for b in blocks}
+        sections = [b for b in blocks if b.parent_id is None]
+        for block in blocks:
+            top = block.parent_id
+            while top is not None and parent_of.get(top) is not None:
+                top = parent_of[top]
+            if top is not None:
+                child_count[top] = child_count.get(top, 0) + 1
+        context["sections"] = [
+            {"number": roman(i), "block": s, "count": child_count.get(s.pk, 0)}
+            for i, s in enumerate(sections, start=1)
+        ]
+        context["problems"] = (
+            services.check_plan_complete(plan)
+            if plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+            else []
+        )
+        lines = list(plan.budget_lines.all())
+        context["budget_lines"] = [
+            (line, format_vnd(line.amount) if line.amount is not None else "") for line in lines
+        ]
+        total = sum(line.amount or 0 for line in lines)
+        context["budget_total"] = format_vnd(total) if total else ""
+        context["copy_form"] = forms.PlanCopyForm(plan=plan, user=self.request.user)
+        context["return_form"] = forms.ReturnForm(plan=plan, user=self.request.user)
+        return context
+
+
+# ---------------------------------------------------------------- editor pages
+
+
+class PlanPartView(PlanMixin, TemplateView):
+    """One part of a draft, edited in forms; a valid POST saves it through one service."""
+
+    permission_required = "plans.change_plan"
+    full_plan = True
+    form_class: type[forms.PlanPartForm]
+    success_message = "Đã lưu."
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_form(self, data=None) -> forms.PlanPartForm:
+        return self.form_class(plan=self.plan, data=data, **self.get_form_kwargs())
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                form.save(user=request.user)
+            except services.PlanWorkflowError as exc:
+                form.add_workflow_error(exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class PlanEditView(PlanMixin, FormView):
+    permission_required = "plans.change_plan"
+    template_name = "plans/plan_edit.html"
+    form_class = forms.PlanDetailsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.plan, "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except services.PlanWorkflowError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã lưu thông tin chung.")
+        return redirect(self.request.path)
+
+
+class PlanLegalBasesView(PlanPartView):
+    template_name = "plans/plan_legal_bases.html"
+    form_class = forms.LegalBasesForm
+
+
+class PlanSectionsView(PlanPartView):
+    template_name = "plans/plan_sections.html"
+    form_class = forms.SectionsForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for form in context["form"].formset.forms:
+            ref = forms.int_or_none(form["ref"].value())
+            if ref:
+                form.detail_url = reverse("plans:plan.section", args=[self.plan.pk, ref])
+        return context
+
+
+class PlanSectionView(PlanPartView):
+    template_name = "plans/plan_section.html"
+    form_class = forms.SectionBlocksForm
+
+    def get_section(self):
+        for block in self.plan.blocks.all():
+            if block.pk == self.kwargs["section_pk"] and block.parent_id is None:
+                return block
+        raise Http404("Không tìm thấy mục này trong kế hoạch.")
+
+    def get_form_kwargs(self):
+        return {"section": self.get_section()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = [b for b in self.plan.blocks.all() if b.parent_id is None]
+        section = context["form"].section
+        context["section"] = section
+        context["section_number"] = roman(sections.index(section) + 1)
+        return context
+
+
+class PlanBudgetView(PlanPartView):
+    template_name = "plans/plan_budget.html"
+    form_class = forms.BudgetForm
+
+
+class PlanSessionsView(PlanPartView):
+    template_name = "plans/plan_sessions.html"
+    form_class = forms.SessionsForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for form in context["form"].formset.forms:
+            ref = forms.int_or_none(form["ref"].value())
+            if ref:
+                form.detail_url = reverse("plans:plan.session", args=[self.plan.pk, ref])
+                form.detail_label = "Suất mời, thành phần"
+        return context
+
+
+class PlanSessionView(PlanPartView):
+    template_name = "plans/plan_session.html"
+    form_class = forms.SessionDetailsForm
+
+    def get_session(self):
+        for session in self.plan.sessions.all():
+            if session.pk == self.kwargs["session_pk"]:
+                return session
+        raise Http404("Không tìm thấy phiên đối thoại này trong kế hoạch.")
+
+    def get_form_kwargs(self):
+        return {"session": self.get_session()}
+
+
+class PlanRecipientsView(PlanPartView):
+    template_name = "plans/plan_recipients.html"
+    form_class = forms.RecipientsForm
+
+
+class PlanAppendicesView(PlanPartView):
+    template_name = "plans/plan_appendices.html"
+    form_class = forms.AppendicesForm
+
+
+# ---------------------------------------------------------------- workflow
+
+
+class PlanActionView(PlanMixin, View):
+    """A workflow step started by a button: POST only, then back to the plan page."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def act(self) -> Plan:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.act()
+        except services.PlanWorkflowError as exc:
+            messages.error(request, exc.message)
+            for error in exc.errors:
+                messages.error(request, error)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(self.detail_url())
+
+
+class PlanSubmitView(PlanActionView):
+    permission_required = "plans.submit_plan"
+    success_message = "Đã trình lãnh đạo duyệt kế hoạch."
+
+    def act(self):
+        return services.submit_plan(plan=self.plan, user=self.request.user)
+
+
+class PlanApproveView(PlanActionView):
+    permission_required = "plans.approve_plan"
+    success_message = "Đã duyệt kế hoạch. Kế hoạch sẵn sàng để ban hành."
+
+    def act(self):
+        return services.approve_plan(plan=self.plan, user=self.request.user)
+
+
+class PlanCopyView(PlanActionView):
+    permission_required = "plans.copy_plan"
+
+    def post(self, request, *args, **kwargs):
+        form = forms.PlanCopyForm(request.POST, plan=self.plan, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"Năm của bản sao: {error}")
+            return redirect(self.detail_url())
+        copy = form.save()
+        messages.success(request, f"Đã sao chép thành dự thảo năm {copy.year}.")
+        return redirect("plans:plan.detail", copy.pk)
+
+
+class PlanFormActionView(PlanMixin, FormView):
+    """A workflow step that needs input (a reason, a number): a small form page."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan, "user": self.request.user}
+
+
+class PlanReturnView(PlanFormActionView):
+    permission_required = "plans.return_plan"
+    template_name = "plans/plan_return.html"
+    form_class = forms.ReturnForm
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except services.PlanWorkflowError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã trả lại kế hoạch để sửa.")
+        return redirect(self.detail_url())
+
+
+class PlanIssueView(PlanFormActionView):
+    permission_required = "plans.issue_plan"
+    template_name = "plans/plan_issue.html"
+    form_class = forms.IssueForm
+
+    def form_valid(self, form):
+        plan = form.save()
+        if plan is None:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Đã ban hành kế hoạch số {plan.number_label}.")
+        return redirect(self.detail_url())
+
+
+# ---------------------------------------------------------------- documents
+
+
+class PlanPdfView(PlanMixin, View):
+    """The plan as PDF. An issued plan is served from the stored issued bytes."""
+
+    permission_required = "plans.view_plan"
+    as_attachment = True
+
+    def get(self, request, *args, **kwargs):
+        plan = self.plan
+        content, filename = None, plan_filename(plan)
+        if plan.status == PlanStatus.ISSUED and plan.issued_pdf:
+            try:
+                with plan.issued_pdf.open("rb") as stored:
+                    content = stored.read()
+            except FileNotFoundError:
+                content = None
+        if content is None:
+            document = render_plan(plan)
+            content, filename = document.content, document.filename
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(self.as_attachment, filename)
+        return response
+
+
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+class PlanPreviewView(PlanPdfView):
+    as_attachment = False
+
+
+class PlanExportView(PlanMixin, View):
+    permission_required = "plans.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.plan
+        content = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
+        label = f"so-{plan.number:02d}" if plan.number else "du-thao"
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"ke-hoach-{plan.year}-{label}-{plan.pk}.json"
+        )
+        return response
