@@ -47,7 +47,9 @@ beat: install
 	$(BIN)/celery -A dialogue_portal beat -l info
 
 bench: install services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/plan_pdf.py
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

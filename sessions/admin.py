@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CompositionGroup, Quota, Session
+from .models import CompositionGroup, Participant, ParticipantCategory, Quota, Session
 
 
 class QuotaInline(admin.TabularInline):
@@ -19,3 +19,16 @@ class SessionAdmin(admin.ModelAdmin):
     list_display = ("__str__", "plan", "time_kind", "date", "total_participants")
     inlines = [QuotaInline, CompositionInline]
     autocomplete_fields = ("host_commune", "communes", "bridge_places")
+
+
+@admin.register(ParticipantCategory)
+class ParticipantCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "birth_year", "category", "commune", "hamlet", "session")
+    list_filter = ("category",)
+    search_fields = ("full_name", "national_id", "phone")
+    raw_id_fields = ("session", "commune", "hamlet", "imported_by")

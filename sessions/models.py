@@ -1,5 +1,6 @@
 """Dialogue sessions of a plan: when and where, who is invited, and each commune's quota."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -134,3 +135,68 @@ class CompositionGroup(models.Model):
     @property
     def total(self) -> int:
         return self.count * (self.multiplier or 1)
+
+
+class ParticipantCategory(models.Model):
+    """A kind of household or member targeted by a dialogue ("Hộ nghèo", "Hội viên Hội Nông dân")."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("tên", max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "loại người tham dự"
+        verbose_name_plural = "loại người tham dự"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """A citizen a commune sends to a session, as uploaded in the commune's list."""
+
+    # No index of its own: the (session, commune) index and the CCCD constraint both start with it.
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="participants", db_index=False
+    )
+    commune = models.ForeignKey(
+        "directory.Place", verbose_name="xã", on_delete=models.PROTECT, related_name="+"
+    )
+    hamlet = models.ForeignKey(
+        "directory.Place",
+        verbose_name="thôn, ấp",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    full_name = models.CharField("họ và tên", max_length=120)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    category = models.ForeignKey(
+        ParticipantCategory, verbose_name="loại hộ", on_delete=models.PROTECT, related_name="participants"
+    )
+    phone = models.CharField("số điện thoại", max_length=10, blank=True)
+    national_id = models.CharField("số CCCD", max_length=12, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    row_number = models.PositiveIntegerField("dòng trong tệp", null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "commune", "row_number", "id"]
+        verbose_name = "người tham dự"
+        verbose_name_plural = "người tham dự"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "national_id"],
+                condition=~Q(national_id=""),
+                name="participant_unique_national_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "commune"], name="participant_session_commune")]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -1,0 +1,79 @@
+"""Builders for the participant-list tests: a plan with a session and quota, and list files."""
+
+import csv
+import io
+
+import openpyxl
+
+from plans.models import Plan
+from sessions.models import Quota, Session
+
+HEADER = ["STT", "Họ và tên", "Năm sinh", "Thôn, ấp", "Loại hộ", "Số điện thoại", "Số CCCD", "Email"]
+
+
+def make_plan(world) -> Plan:
+    return Plan.objects.create(
+        issuer=world.district,
+        kind="poverty",
+        year=2024,
+        summary="Tổ chức các hội nghị đối thoại chính sách về giảm nghèo năm 2024",
+        place_name="Tuy Phước",
+        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
+        signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Nguyễn Văn Bình",
+    )
+
+
+def make_session(world, *, quota=150, plan=None, venue="Hội trường UBND xã Phước Hòa") -> Session:
+    session = Session.objects.create(
+        plan=plan or make_plan(world),
+        venue_name=venue,
+        host_commune=world.commune,
+        time_kind="month",
+        month=4,
+        year=2024,
+    )
+    if quota is not None:
+        Quota.objects.create(session=session, place=world.commune, count=quota)
+    return session
+
+
+def person(number=1, **fields) -> list:
+    """A correct row in the template's column order; `fields` overrides cells by header name."""
+    row = {
+        "STT": number,
+        "Họ và tên": f"Nguyễn Văn An {number}" if number > 1 else "Nguyễn Văn An",
+        "Năm sinh": 1985,
+        "Thôn, ấp": "Lộc Thượng",
+        "Loại hộ": "Hộ nghèo",
+        "Số điện thoại": "0912 345 678",
+        "Số CCCD": f"052085{number:06d}",
+        "Email": "",
+    }
+    row.update(fields)
+    return [row[name] for name in HEADER]
+
+
+def people(count: int) -> list[list]:
+    return [person(number) for number in range(1, count + 1)]
+
+
+def xlsx_bytes(rows, *, header=HEADER, titles=()) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for title in titles:
+        sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(rows, *, header=HEADER) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
