@@ -23,6 +23,7 @@ from django.utils import timezone
 from dialogue_portal.vietnamese import format_vnd
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import CompositionGroup, SessionFormat, TimeKind
+from sessions.services import session_warnings
 
 from . import services
 from .models import (
@@ -739,6 +740,12 @@ class SessionRowForm(RowFormMixin, forms.Form):
         label="Hình thức", choices=SessionFormat.choices, initial=SessionFormat.IN_PERSON
     )
     total_participants = forms.IntegerField(label="Tổng số người dân tham gia", min_value=0, required=False)
+    min_per_hamlet = forms.IntegerField(
+        label="Mỗi thôn, khóm mời ít nhất",
+        min_value=1,
+        required=False,
+        help_text="Dùng khi phân bổ theo quy tắc thay cho suất mời từng xã.",
+    )
 
     def __init__(self, *args, communes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -761,7 +768,7 @@ class SessionsForm(PlanPartForm):
     def __init__(self, *, plan, data=None, files=None):
         super().__init__(plan=plan, data=data)
         names = ["name", "venue_name", "venue_address", "time_kind", "date", "start_time", "end_time"]
-        names += ["month", "quarter", "year", "format", "total_participants"]
+        names += ["month", "quarter", "year", "format", "total_participants", "min_per_hamlet"]
         initial = [
             {"ref": s.pk, "host_commune": s.host_commune_id, **{n: getattr(s, n) for n in names}}
             for s in plan.sessions.all()
@@ -866,32 +873,7 @@ class SessionDetailsForm(PlanPartForm):
         return [self.quotas, self.composition, self.cluster]
 
     def warnings(self) -> list[str]:
-        """Quotas that do not fit the session's place (seed 000's slip: a session in Phước
-        Thuận inviting only Phước An). With a cluster, every invited commune must be the host
-        or in the cluster; without one, the host commune must itself be invited."""
-        session = self.session
-        quotas = list(session.quotas.all())
-        if not quotas:
-            return []
-
-        def commune_of(place):
-            return place.parent_id if place.level == PlaceLevel.HAMLET else place.pk
-
-        cluster = {p.pk for p in session.communes.all()}
-        if cluster:
-            allowed = cluster | ({session.host_commune_id} if session.host_commune_id else set())
-            return [
-                f"{_place_label(q.place)} có suất mời nhưng không phải xã đăng cai hay xã trong cụm."
-                for q in quotas
-                if commune_of(q.place) not in allowed
-            ]
-        if session.host_commune_id and all(commune_of(q.place) != session.host_commune_id for q in quotas):
-            invited = ", ".join(q.place.name for q in quotas)
-            return [
-                f"Phiên tổ chức tại {session.host_commune.full_name} nhưng xã này không có suất mời nào "
-                f"(đang mời: {invited}); kiểm tra lại."
-            ]
-        return []
+        return session_warnings(session=self.session)
 
     def save(self, *, user):
         services.save_session_details(

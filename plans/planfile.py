@@ -77,6 +77,7 @@ SESSION_FIELDS = [
     "year",
     "format",
     "total_participants",
+    "min_per_hamlet",
 ]
 QUOTA_FIELDS = ["count"]
 GROUP_FIELDS = ["label", "count", "multiplier", "multiplier_label", "style"]

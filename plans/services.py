@@ -328,6 +328,7 @@ SESSION_ROW_FIELDS = [
     "year",
     "format",
     "total_participants",
+    "min_per_hamlet",
 ]
 QUOTA_ROW_FIELDS = ["place", "count"]
 GROUP_ROW_FIELDS = ["label", "count", "multiplier", "multiplier_label", "style"]

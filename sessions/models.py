@@ -51,6 +51,8 @@ class Session(models.Model):
         "directory.Place", verbose_name="điểm cầu trực tuyến", blank=True, related_name="bridge_sessions"
     )
     total_participants = models.PositiveIntegerField("tổng số người dân tham gia", null=True, blank=True)
+    # A rule instead of quotas: "each khóm invites at least 40 households" (seed 003).
+    min_per_hamlet = models.PositiveIntegerField("mỗi thôn, khóm mời ít nhất (người)", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

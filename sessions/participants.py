@@ -474,6 +474,8 @@ class ImportReport:
     rows: list[RowReport] = field(default_factory=list)
     # Problems with the file as a whole: unreadable, over quota, no quota, legacy encoding.
     errors: list[str] = field(default_factory=list)
+    # Things to look at that do not stop the import (a hamlet below the session's minimum).
+    notices: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     quota: int | None = None
     existing: int = 0
@@ -823,7 +825,19 @@ def validate_participants(
         report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {_how_to_convert(encoding)}")
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    if checker.quota is None:
+    if checker.quota is None and session.min_per_hamlet:
+        # A minimum per hamlet, no ceiling: say which hamlets of the list fall short.
+        per_hamlet: dict = {}
+        for row in report.rows:
+            if row.status != RowStatus.DUPLICATE and row.hamlet is not None:
+                per_hamlet[row.hamlet] = per_hamlet.get(row.hamlet, 0) + 1
+        for hamlet, count in sorted(per_hamlet.items(), key=lambda item: item[0].name):
+            if count < session.min_per_hamlet:
+                report.notices.append(
+                    f"{hamlet.title_name} mới có {count} người, ít hơn mức tối thiểu "
+                    f"{session.min_per_hamlet} người mỗi thôn, khóm của phiên này."
+                )
+    elif checker.quota is None:
         report.errors.append(
             f"Phiên này chưa giao chỉ tiêu cho {commune.full_name}; chưa thể nhận danh sách của xã."
         )
