@@ -1,5 +1,8 @@
 """Fast settings for the test suite; the database still comes from DATABASE_URL."""
 
+import tempfile
+from pathlib import Path
+
 from .settings import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +15,5 @@ STORAGES = {
 }
 # Tests never serve collected static files.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Issued PDFs and pending uploads written by tests stay out of the checkout.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "dialogue-test-media"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("danh-muc/", include("directory.urls")),
     path("ke-hoach/", include("plans.urls", namespace="plans")),
+    path("phien/", include("sessions.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

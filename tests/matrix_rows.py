@@ -216,3 +216,67 @@ ROWS.update(
         "plans:plan.export": Row(_plan_url("plan.export", "issued_plan"), everyone(200)),
     }
 )
+
+
+# ---------------------------------------------------------------- sessions and participant lists
+
+
+def build_sessions(world) -> dict:
+    """An approved plan whose session gives quotas to both communes of the world."""
+    from plans.models import Plan, PlanStatus
+    from sessions.models import Quota, Session
+
+    plan = Plan.objects.create(
+        issuer=world.district,
+        kind="poverty",
+        year=2024,
+        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
+        place_name="Tuy Phước",
+        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
+        signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Nguyễn Văn Bình",
+        status=PlanStatus.APPROVED,
+    )
+    session = Session.objects.create(
+        plan=plan,
+        venue_name="Hội trường UBND xã Phước Hòa",
+        host_commune=world.commune,
+        time_kind="month",
+        month=4,
+        year=2024,
+    )
+    Quota.objects.create(session=session, place=world.commune, count=150)
+    Quota.objects.create(session=session, place=world.other_commune, count=50, position=1)
+    return {"quota_session": session}
+
+
+OBJECT_BUILDERS.append(build_sessions)
+
+VIEWERS = OFFICE | {"commune_official"}
+EDITORS = {"district_staff", "commune_official"}
+
+
+def _list_url(name: str):
+    return lambda o: reverse(f"sessions:{name}", args=[o["quota_session"].pk, o["world"].commune.code])
+
+
+ROWS.update(
+    {
+        "sessions:session.list": Row(lambda o: reverse("sessions:session.list"), everyone(200)),
+        "sessions:session.detail": Row(
+            lambda o: reverse("sessions:session.detail", args=[o["quota_session"].pk]), everyone(200)
+        ),
+        "sessions:participants.list": Row(_list_url("participants.list"), only(VIEWERS)),
+        "sessions:participants.template": Row(_list_url("participants.template"), only(EDITORS)),
+        "sessions:participants.upload": Row(_list_url("participants.upload"), only(EDITORS)),
+        # Without a pending upload's token the confirmation sends the user back to the upload form.
+        "sessions:participants.confirm": Row(
+            _list_url("participants.confirm"),
+            only(EDITORS, ok=302),
+            method="post",
+            data=lambda o: {"token": "inconnu"},
+        ),
+        "sessions:participants.export": Row(_list_url("participants.export"), only(VIEWERS)),
+        "sessions:participants.signin": Row(_list_url("participants.signin"), only(VIEWERS)),
+    }
+)

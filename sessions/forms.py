@@ -1,0 +1,51 @@
+"""The participant-list upload form: the file's size and kind are checked here; its rows by
+sessions.participants."""
+
+from pathlib import PurePath
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+
+
+class ParticipantUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp danh sách (.xlsx hoặc .csv)",
+        help_text="Dùng tệp mẫu tải về ở trang danh sách; tối đa 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": "Hãy chọn tệp danh sách để tải lên.",
+            "empty": "Tệp tải lên rỗng, không có dữ liệu.",
+            "invalid": "Không đọc được tệp tải lên; hãy chọn lại tệp.",
+        },
+    )
+    replace = forms.BooleanField(
+        label="Thay thế danh sách hiện có",
+        help_text="Xóa danh sách đã nhập của xã cho phiên này rồi nhập danh sách trong tệp.",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_enctype = "multipart/form-data"
+        self.helper.layout = Layout("file", "replace", Submit("submit", "Tải lên và kiểm tra"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(
+                f"Tệp «{PurePath(upload.name).name}» không phải tệp .xlsx hoặc .csv. Hãy dùng tệp mẫu (.xlsx)."
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Tệp quá lớn (tối đa 5 MB). Hãy chia danh sách thành nhiều tệp.")
+        return upload
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.read()

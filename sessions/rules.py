@@ -1,0 +1,99 @@
+"""Who may see sessions and see or change a commune's participant list (django-rules).
+
+Sessions are checked against a `Session`; participant lists against a
+`sessions.selectors.CommuneList` (a session and one of its communes).
+
+- Office roles (district staff, leaders, secretaries) see every session of the plans issued in
+  their territory and every commune's list; only district staff upload or replace lists.
+- A commune official sees the sessions of published plans that concern their commune and
+  uploads their own commune's list, never another commune's.
+- A department officer sees the sessions of published plans covering their unit, and no list.
+"""
+
+import rules
+from django.db.models import Q
+
+from dialogue_portal.roles import (
+    is_commune_official,
+    is_department_officer,
+    is_district_staff,
+    is_office,
+    user_place,
+)
+from plans.models import PlanStatus
+
+from .models import Quota
+
+PUBLISHED = {PlanStatus.APPROVED, PlanStatus.ISSUED}
+
+
+@rules.predicate
+def session_in_territory(user, session) -> bool:
+    """The session's plan was issued by the user's people's committee or one below it."""
+    territory = user_place(user)
+    return bool(territory and session and session.plan.issuer.path.startswith(territory.path))
+
+
+@rules.predicate
+def session_covers_user(user, session) -> bool:
+    """The session's plan is published and its issuer's territory contains the user's."""
+    territory = user_place(user)
+    return bool(
+        territory
+        and session
+        and session.plan.status in PUBLISHED
+        and territory.path.startswith(session.plan.issuer.path)
+    )
+
+
+@rules.predicate
+def session_concerns_user_commune(user, session) -> bool:
+    """The session gives the user's commune a quota, or has it in its cluster or as host."""
+    commune = user_place(user)
+    if not (commune and session):
+        return False
+    if session.host_commune_id == commune.pk:
+        return True
+    return (
+        Quota.objects.filter(session=session).filter(Q(place=commune) | Q(place__parent=commune)).exists()
+        or session.communes.filter(pk=commune.pk).exists()
+    )
+
+
+@rules.predicate
+def list_in_territory(user, commune_list) -> bool:
+    territory = user_place(user)
+    return bool(
+        territory
+        and commune_list
+        and commune_list.session.plan.issuer.path.startswith(territory.path)
+        and commune_list.commune.path.startswith(territory.path)
+    )
+
+
+@rules.predicate
+def list_of_own_commune(user, commune_list) -> bool:
+    """The list is the user's commune's, in a published plan."""
+    return bool(
+        commune_list
+        and user.place_id == commune_list.commune.pk
+        and commune_list.session.plan.status in PUBLISHED
+    )
+
+
+can_view_session = (
+    (is_office & session_in_territory)
+    | (is_commune_official & session_covers_user & session_concerns_user_commune)
+    | (is_department_officer & session_covers_user)
+)
+
+rules.add_perm("dialogue_sessions.list_sessions", is_office | is_commune_official | is_department_officer)
+rules.add_perm("dialogue_sessions.view_session", can_view_session)
+rules.add_perm(
+    "dialogue_sessions.view_participants",
+    (is_office & list_in_territory) | (is_commune_official & list_of_own_commune),
+)
+rules.add_perm(
+    "dialogue_sessions.change_participants",
+    (is_district_staff & list_in_territory) | (is_commune_official & list_of_own_commune),
+)

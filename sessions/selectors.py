@@ -1,0 +1,189 @@
+"""Reads of sessions, quotas and participant lists shared by the session and participant pages.
+
+Every read here takes a fixed number of queries whatever the number of participants: quotas
+and registered counts are correlated subqueries, never `commune_quota` called in a loop.
+
+A commune's quota follows `sessions.participants.commune_quota`: the quota given to the
+commune itself, or else the sum of the quotas given to its hamlets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from directory.models import Place, PlaceLevel
+from plans.models import PlanStatus
+
+from .models import Participant, Quota, Session
+
+PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
+
+
+@dataclass(frozen=True)
+class CommuneList:
+    """One commune's participant list in one session: the object of the participant permissions."""
+
+    session: Session
+    commune: Place
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'52/52-550/52-550-03/' → ['52/', '52/52-550/', '52/52-550/52-550-03/']."""
+    codes = [code for code in path.split("/") if code]
+    return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
+
+
+def _scalar(queryset: QuerySet, link: str, aggregate) -> Subquery:
+    """A correlated aggregate of `queryset` grouped by `link` (one value per outer row)."""
+    return Subquery(
+        queryset.order_by().values(link).annotate(value=aggregate).values("value")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _commune_quota(session_ref, commune_ref) -> Coalesce:
+    """The commune's own quota, else the sum of its hamlets' quotas, else NULL."""
+    own = Quota.objects.filter(session=session_ref, place=commune_ref).values("count")[:1]
+    hamlets = Quota.objects.filter(session=session_ref, place__parent=commune_ref)
+    return Coalesce(
+        Subquery(own, output_field=IntegerField()),
+        _scalar(hamlets, "session", Sum("count")),
+    )
+
+
+def _registered(session_ref, commune_ref=None) -> Coalesce:
+    participants = Participant.objects.filter(session=session_ref)
+    if commune_ref is not None:
+        participants = participants.filter(commune=commune_ref)
+    return Coalesce(_scalar(participants, "session", Count("pk")), Value(0))
+
+
+def _session_total_quota() -> Coalesce:
+    """The sum of every commune's quota in the outer session (hamlet quotas count once)."""
+    communes = Quota.objects.filter(session=OuterRef("pk"), place__level=PlaceLevel.COMMUNE)
+    commune_quota_exists = Quota.objects.filter(session=OuterRef("session"), place=OuterRef("place__parent"))
+    hamlets = Quota.objects.filter(session=OuterRef("pk"), place__level=PlaceLevel.HAMLET).exclude(
+        Exists(commune_quota_exists)
+    )
+    return Coalesce(_scalar(communes, "session", Sum("count")), Value(0)) + Coalesce(
+        _scalar(hamlets, "session", Sum("count")), Value(0)
+    )
+
+
+def _concerns_commune(commune: Place, session_ref=None) -> Q:
+    """The session gives `commune` (or one of its hamlets) a quota, has it in its cluster or as host."""
+    session_ref = session_ref if session_ref is not None else OuterRef("pk")
+    quota = Quota.objects.filter(session=session_ref).filter(Q(place=commune) | Q(place__parent=commune))
+    cluster = Session.communes.through.objects.filter(session_id=session_ref, place_id=commune.pk)
+    return Q(Exists(quota)) | Q(Exists(cluster)) | Q(host_commune=commune)
+
+
+def sessions_for_user(user) -> QuerySet[Session]:
+    """Sessions the user may see, as in sessions.rules (`dialogue_sessions.view_session`)."""
+    territory = user_place(user)
+    if territory is None:
+        return Session.objects.none()
+    if is_office(user):
+        return Session.objects.filter(plan__issuer__path__startswith=territory.path)
+    published = Session.objects.filter(
+        plan__status__in=PUBLISHED, plan__issuer__path__in=_ancestor_paths(territory.path)
+    )
+    if is_commune_official(user):
+        return published.filter(_concerns_commune(territory))
+    if is_department_officer(user):
+        return published
+    return Session.objects.none()
+
+
+def session_list(user) -> QuerySet[Session]:
+    """The session list's rows with `quota` and `registered` annotated.
+
+    For a commune official both numbers are their commune's own; for everyone else they are
+    the session's totals.
+    """
+    sessions = sessions_for_user(user).select_related("plan__issuer", "host_commune")
+    if is_commune_official(user):
+        commune = user_place(user)
+        sessions = sessions.annotate(
+            quota=_commune_quota(OuterRef("pk"), commune.pk),
+            registered=_registered(OuterRef("pk"), commune.pk),
+        )
+    else:
+        sessions = sessions.annotate(quota=_session_total_quota(), registered=_registered(OuterRef("pk")))
+    return sessions.order_by("-plan__year", "plan_id", "position", "pk")
+
+
+def session_for_page(pk: int) -> Session:
+    """One session with its plan and issuer; raises Session.DoesNotExist."""
+    return Session.objects.select_related("plan__issuer", "host_commune").get(pk=pk)
+
+
+def session_communes(session: Session) -> QuerySet[Place]:
+    """The communes a session concerns (quota, hamlet quota, cluster or host), in the map's order."""
+    quota_places = Quota.objects.filter(session=session).values("place_id")
+    hamlet_parents = Quota.objects.filter(session=session, place__level=PlaceLevel.HAMLET).values(
+        "place__parent_id"
+    )
+    cluster = Session.communes.through.objects.filter(session_id=session.pk).values("place_id")
+    condition = Q(pk__in=quota_places) | Q(pk__in=hamlet_parents) | Q(pk__in=cluster)
+    if session.host_commune_id:
+        condition |= Q(pk=session.host_commune_id)
+    return Place.objects.filter(condition, level=PlaceLevel.COMMUNE)
+
+
+def fill_rates(session: Session, *, commune: Place | None = None) -> list[Place]:
+    """The session's communes (or just `commune`) with `quota`, `registered` and `percent`. One query.
+
+    (The annotation is `quota_count`: `quota` is the reverse name of Quota.place.)"""
+    communes = session_communes(session)
+    if commune is not None:
+        communes = communes.filter(pk=commune.pk)
+    rows = list(
+        communes.annotate(
+            quota_count=_commune_quota(session.pk, OuterRef("pk")),
+            registered=_registered(session.pk, OuterRef("pk")),
+        ).order_by(F("code").asc())
+    )
+    for row in rows:
+        row.quota = row.quota_count
+        row.percent = fill_percent(row.quota, row.registered)
+    return rows
+
+
+def fill_percent(quota: int | None, registered: int) -> int | None:
+    """Registered as a whole percentage of the quota (capped at 100 for the bar); None without quota."""
+    if not quota:
+        return None
+    return round(100 * registered / quota)
+
+
+def session_commune(session: Session, code: str) -> Place | None:
+    """The commune with `code` when `session` concerns it; None for any other code. One query."""
+    return session_communes(session).filter(code=code).first()
+
+
+def participant_list(session: Session, commune: Place) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(session=session, commune=commune)
+        .select_related("hamlet", "category")
+        .order_by("row_number", "id")
+    )
+
+
+def signin_rows(session: Session, commune: Place) -> list[Participant]:
+    return list(participant_list(session, commune))

@@ -1,0 +1,326 @@
+"""Session pages (list, fill rates) and a commune's participant list: view, template, upload
+with preview and confirm, export and the sign-in sheet. Views are thin: the form checks the
+file, sessions.participants checks and saves the rows, sessions.rules decides who may.
+
+An upload waits between its preview and its confirmation in a temporary file named by a
+random token; the token, the file name and the "replace" choice live in the user's session,
+so a token only works for the user, session and commune it was made for.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from dialogue_portal.roles import is_commune_official, is_office, user_place
+
+from . import selectors
+from .documents import render_signin_sheet
+from .forms import ParticipantUploadForm
+from .models import Session
+from .participants import (
+    RowStatus,
+    build_template,
+    commune_quota,
+    export_filename,
+    export_participants_xlsx,
+    import_participants,
+    preview_participants,
+    template_filename,
+)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOADS_KEY = "participant_uploads"
+# Checked files wait between preview and confirm in the default storage (MEDIA_ROOT, shared
+# by every web node), not on one machine's /tmp.
+UPLOAD_DIR = "uploads/participants"
+# A preview left unconfirmed is dropped after a day.
+UPLOAD_MAX_AGE = 24 * 3600
+PARTICIPANTS_PER_PAGE = 200
+BADGES = {
+    RowStatus.NEW: "text-bg-success",
+    RowStatus.DUPLICATE: "text-bg-secondary",
+    RowStatus.WARNING: "text-bg-warning",
+    RowStatus.ERROR: "text-bg-danger",
+}
+
+
+class SessionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A page about the session in the URL: unknown id → 404, a session the user may not see → 403."""
+
+    permission_required = "dialogue_sessions.view_session"
+
+    @property
+    def session(self) -> Session:
+        if not hasattr(self, "_session"):
+            try:
+                self._session = selectors.session_for_page(self.kwargs["pk"])
+            except Session.DoesNotExist as exc:
+                raise Http404("Không tìm thấy phiên đối thoại.") from exc
+        return self._session
+
+    def get_permission_object(self):
+        return self.session
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dialogue_session"] = self.session
+        context["plan"] = self.session.plan
+        return context
+
+
+class CommuneListMixin(SessionMixin):
+    """A page about one commune's list in a session: a commune the session does not concern → 404."""
+
+    permission_required = "dialogue_sessions.view_participants"
+
+    @property
+    def commune(self):
+        if not hasattr(self, "_commune"):
+            self._commune = selectors.session_commune(self.session, self.kwargs["code"])
+            if self._commune is None:
+                raise Http404("Phiên đối thoại này không có xã, phường này.")
+        return self._commune
+
+    @property
+    def commune_list(self) -> selectors.CommuneList:
+        return selectors.CommuneList(self.session, self.commune)
+
+    def get_permission_object(self):
+        return self.commune_list
+
+    def list_url(self) -> str:
+        return reverse("sessions:participants.list", args=[self.session.pk, self.commune.code])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["commune"] = self.commune
+        context["commune_list"] = self.commune_list
+        context["list_url"] = self.list_url()
+        context["can_change"] = self.request.user.has_perm(
+            "dialogue_sessions.change_participants", self.commune_list
+        )
+        return context
+
+
+def _file_response(content: bytes, content_type: str, filename: str, *, as_attachment: bool = True):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
+
+
+# ---------------------------------------------------------------- sessions
+
+
+class SessionListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "dialogue_sessions.list_sessions"
+    template_name = "sessions/session_list.html"
+    context_object_name = "sessions"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.session_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for session in context["sessions"]:
+            session.percent = selectors.fill_percent(session.quota, session.registered)
+        context["commune_numbers"] = is_commune_official(self.request.user)
+        return context
+
+
+class SessionDetailView(SessionMixin, TemplateView):
+    template_name = "sessions/session_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        only = user_place(user) if is_commune_official(user) else None
+        rows = selectors.fill_rates(self.session, commune=only)
+        context["fill_rates"] = rows
+        context["total_quota"] = sum(row.quota or 0 for row in rows)
+        context["total_registered"] = sum(row.registered for row in rows)
+        context["total_percent"] = selectors.fill_percent(context["total_quota"], context["total_registered"])
+        # Every row is the same kind of list: one check tells whether the commune links open.
+        context["can_open_lists"] = bool(rows) and user.has_perm(
+            "dialogue_sessions.view_participants", selectors.CommuneList(self.session, rows[0])
+        )
+        return context
+
+
+# ---------------------------------------------------------------- a commune's list
+
+
+class ParticipantListView(CommuneListMixin, TemplateView):
+    template_name = "sessions/participant_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(selectors.participant_list(self.session, self.commune), PARTICIPANTS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["participants"] = page.object_list
+        context["registered"] = paginator.count
+        context["quota"] = commune_quota(session=self.session, commune=self.commune)
+        context["percent"] = selectors.fill_percent(context["quota"], paginator.count)
+        context["mask_ids"] = not is_office(self.request.user)
+        return context
+
+
+class ParticipantTemplateView(CommuneListMixin, View):
+    permission_required = "dialogue_sessions.change_participants"
+
+    def get(self, request, *args, **kwargs):
+        content = build_template(session=self.session, commune=self.commune)
+        return _file_response(
+            content, XLSX_CONTENT_TYPE, template_filename(session=self.session, commune=self.commune)
+        )
+
+
+class ParticipantExportView(CommuneListMixin, View):
+    def get(self, request, *args, **kwargs):
+        content = export_participants_xlsx(session=self.session, commune=self.commune)
+        return _file_response(
+            content, XLSX_CONTENT_TYPE, export_filename(session=self.session, commune=self.commune)
+        )
+
+
+class ParticipantSigninView(CommuneListMixin, View):
+    def get(self, request, *args, **kwargs):
+        document = render_signin_sheet(session=self.session, commune=self.commune)
+        return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
+
+
+# ---------------------------------------------------------------- upload, preview, confirm
+
+
+def _upload_name(token: str) -> str:
+    return f"{UPLOAD_DIR}/{token}.upload"
+
+
+def _drop_stale_uploads() -> None:
+    try:
+        _, names = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return
+    limit = time.time() - UPLOAD_MAX_AGE
+    for name in names:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path).timestamp() < limit:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            pass
+
+
+def _read(path: str) -> bytes:
+    with default_storage.open(path, "rb") as handle:
+        return handle.read()
+
+
+class ParticipantUploadView(CommuneListMixin, TemplateView):
+    """GET: the upload form. POST: check the file and show the preview, saving nothing."""
+
+    permission_required = "dialogue_sessions.change_participants"
+    template_name = "sessions/participant_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=ParticipantUploadForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = ParticipantUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        content = form.content()
+        filename = Path(form.cleaned_data["file"].name).name
+        replace = form.cleaned_data["replace"]
+        report = preview_participants(
+            session=self.session,
+            commune=self.commune,
+            filename=filename,
+            content=content,
+            user=request.user,
+            replace=replace,
+        )
+        token = self.store(filename=filename, content=content, replace=replace) if report.can_commit else ""
+        return self.render_to_response(
+            self.get_context_data(form=ParticipantUploadForm(), report=report, token=token)
+        )
+
+    def store(self, *, filename: str, content: bytes, replace: bool) -> str:
+        _drop_stale_uploads()
+        token = secrets.token_urlsafe(24)
+        default_storage.save(_upload_name(token), ContentFile(content))
+        uploads = self.request.session.get(UPLOADS_KEY, {})
+        uploads[token] = {
+            "session": self.session.pk,
+            "commune": self.commune.pk,
+            "filename": filename,
+            "replace": replace,
+        }
+        self.request.session[UPLOADS_KEY] = uploads
+        return token
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = context.get("report")
+        if report is not None:
+            counts = report.counts
+            context["count_badges"] = [
+                (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER
+            ]
+        return context
+
+
+class ParticipantConfirmView(ParticipantUploadView):
+    """POST with a preview's token: check the stored file again and save it all or nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("token", "")
+        pending = request.session.get(UPLOADS_KEY, {}).get(token)
+        path = _upload_name(token)
+        if (
+            not pending
+            or pending["session"] != self.session.pk
+            or pending["commune"] != self.commune.pk
+            or not default_storage.exists(path)
+        ):
+            messages.error(request, "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại.")
+            return redirect("sessions:participants.upload", self.session.pk, self.commune.code)
+        report = import_participants(
+            session=self.session,
+            commune=self.commune,
+            filename=pending["filename"],
+            content=_read(path),
+            user=request.user,
+            replace=pending["replace"],
+        )
+        if not report.committed:
+            return self.render_to_response(
+                self.get_context_data(form=ParticipantUploadForm(), report=report, token="")
+            )
+        self.forget(token, path)
+        messages.success(request, f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}.")
+        return redirect(self.list_url())
+
+    def forget(self, token: str, path: str) -> None:
+        uploads = self.request.session.get(UPLOADS_KEY, {})
+        uploads.pop(token, None)
+        self.request.session[UPLOADS_KEY] = uploads
+        default_storage.delete(path)
