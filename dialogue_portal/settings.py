@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "plans",
     "sessions.apps.DialogueSessionsConfig",
     "feedback",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With acks_late, Redis hands a task whose worker died to another worker after this many
+# seconds; every task here is short and safe to run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -146,6 +150,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hoinghi-doithoai@example.gov.vn")
 
 LOGGING = {

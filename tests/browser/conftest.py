@@ -52,3 +52,15 @@ def browser_login(page, live_server):
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def migration_data(db):
+    """Transactional tests empty every table when they finish, rows written by data
+    migrations included; put those rows back for the browser tests that need them."""
+    import importlib
+
+    from django.apps import apps
+
+    categories = importlib.import_module("sessions.migrations.0004_participant_categories")
+    categories.create_categories(apps, None)

@@ -1,0 +1,104 @@
+"""The invitation letter (Giấy mời, GM-UBND) through the shared PDF pipeline (dialogue_portal.pdf).
+
+A batch is one PDF for a session (or one commune of it) with one letter a page, ready to print
+and hand out, each with a QR code carrying the participant's signed check-in token. This module
+words every line; templates/notifications/document/invitation.html only lays them out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.utils import timezone
+
+from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf
+from dialogue_portal.vietnamese import date_line
+from directory.models import Place
+from sessions.models import Participant, Session
+
+from .services import checkin_token
+
+TEMPLATE = "notifications/document/invitation.html"
+GM_SYMBOL = "GM-UBND"
+
+
+@dataclass(frozen=True)
+class Letter:
+    invitee: str
+    address: str
+    qr_data_uri: str
+
+
+def _title_case_office(title: str) -> str:
+    """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" (the office as written inside a sentence)."""
+    text = title.lower().replace("chủ tịch", "Chủ tịch")
+    return text[:1].upper() + text[1:]
+
+
+def qr_data_uri(token: str) -> str:
+    # PNG rather than SVG: WeasyPrint embeds it as an image, which a printer (and pdfplumber) sees as one.
+    # One pixel a module (segno writes PNG in pure Python); the template scales it up without smoothing.
+    return segno.make(token, error="m").png_data_uri(scale=1, border=2)
+
+
+def invitation_context(
+    session: Session, participants: list[Participant], *, today: datetime.date
+) -> dict[str, Any]:
+    plan = session.plan
+    issuer = plan.issuer
+    agency = f"{plan.agency_name[:1].upper()}{plan.agency_name[1:].lower()}"  # "Ủy ban nhân dân"
+    venue = session.venue_name + (f", {session.venue_address}" if session.venue_address else "")
+    meeting = f"Hội nghị {plan.get_kind_display()[:1].lower()}{plan.get_kind_display()[1:]} năm {plan.year}"
+    if session.name:
+        meeting += f" ({session.name})"
+    letters = [
+        Letter(
+            invitee=f"Ông/Bà {participant.full_name}",
+            address=", ".join(
+                place.full_name for place in (participant.hamlet, participant.commune) if place is not None
+            ),
+            qr_data_uri=qr_data_uri(checkin_token(session_id=session.pk, participant_id=participant.pk)),
+        )
+        for participant in participants
+    ]
+    return {
+        "document_title": f"GIẤY MỜI – {meeting}",
+        "agency_parent": plan.agency_parent.upper(),
+        "agency_lines": plan.agency_lines,
+        "number_line": f"Số:{' ' * 6}/{GM_SYMBOL}",
+        "date_line": date_line(plan.place_name, None, month=today.month, year=today.year),
+        "doc_type": "GIẤY MỜI",
+        "subject_line": f"Dự {meeting[:1].lower()}{meeting[1:]}",
+        "inviter": f"{agency} {issuer.full_name}",
+        "meeting": meeting,
+        "chair": f"Đồng chí {plan.signer_name}, {_title_case_office(plan.signer_title)} {agency} {issuer.full_name}"
+        if plan.signer_title
+        else f"Lãnh đạo {agency} {issuer.full_name}",
+        "time_label": session.time_label,
+        "venue": venue,
+        "recipients": ["- Như trên;", f"- Lưu: {plan.archive}."],
+        "signature_lines": [
+            line.upper()
+            for line in (plan.signer_authority, plan.signer_delegation, plan.signer_title)
+            if line
+        ],
+        "signer_name": plan.signer_name,
+        "letters": letters,
+    }
+
+
+def render_invitations(*, session: Session, commune: Place | None = None) -> Document:
+    """The letters of a session (of one commune when given), one a page, participants in list order."""
+    session = Session.objects.select_related("plan", "plan__issuer").get(pk=session.pk)
+    participants = Participant.objects.filter(session=session).select_related("commune", "hamlet")
+    if commune is not None:
+        participants = participants.filter(commune=commune)
+    participants = list(participants.order_by("commune__name", "row_number", "id"))
+    context = invitation_context(session, participants, today=timezone.localdate())
+    suffix = f"-{commune.code}" if commune is not None else ""
+    return Document(
+        f"giay-moi-phien-{session.pk}{suffix}.pdf", PDF_CONTENT_TYPE, render_pdf(TEMPLATE, context)
+    )

@@ -1,0 +1,92 @@
+"""The outbox: one row per email the portal sends (invitations, deadline reminders, escalations).
+
+A row is created once per recipient, purpose, session and stage (``dedupe_key`` is unique),
+so a second run of a batch or of the daily scan adds nothing. Its status moves
+queued → sending → sent, or → failed with the error kept for staff to see and resend.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Purpose(models.TextChoices):
+    INVITATION = "invitation", "Giấy mời"
+    REMINDER = "reminder", "Nhắc hạn"
+    ESCALATION = "escalation", "Báo cáo quá hạn"
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi lỗi"
+
+
+class OutboxMessage(models.Model):
+    purpose = models.CharField("mục đích", max_length=16, choices=Purpose.choices)
+    # "invitation:s12:p345", "reminder:questions:s12:c52-550-03:d-3:u7": one row per delivery.
+    dedupe_key = models.CharField("khóa chống trùng", max_length=200)
+    session = models.ForeignKey(
+        "dialogue_sessions.Session",
+        verbose_name="phiên đối thoại",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox_messages",
+    )
+    participant = models.ForeignKey(
+        "dialogue_sessions.Participant",
+        verbose_name="người tham dự",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name="đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    to_email = models.EmailField("gửi tới")
+    subject = models.CharField("tiêu đề", max_length=255)
+    body_text = models.TextField("nội dung (văn bản)")
+    body_html = models.TextField("nội dung (HTML)", blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    # Chosen before the first SMTP attempt and kept for every retry, so a receiver can drop a
+    # duplicate left by a crash between the server's acceptance and our "sent" update.
+    message_id = models.CharField("Message-ID", max_length=255, blank=True)
+    claimed_at = models.DateTimeField("bắt đầu gửi lúc", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("gửi xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thư đi"
+        verbose_name_plural = "hộp thư đi"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outbox_unique_delivery"),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="outbox_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "purpose", "status"], name="outbox_session_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.to_email} ({self.get_status_display()})"

@@ -1,0 +1,367 @@
+"""Outbox services: create the rows for a batch, send one row, and queue the sending on commit.
+
+Delivery guarantees, and the one window we cannot close
+--------------------------------------------------------
+Celery runs the send tasks with ``acks_late`` and ``reject_on_worker_lost``: a task whose
+worker dies is delivered again (at once when only a pool child dies; after the broker's
+visibility timeout when the whole worker is killed). Sending is therefore written to be
+repeatable:
+
+1. *Claim* (own transaction, ``SELECT … FOR UPDATE SKIP LOCKED``): a row in ``queued`` or
+   ``failed`` — or in ``sending`` whose claim is older than ``SENDING_STALE_AFTER``, i.e.
+   left behind by a dead worker — becomes ``sending``; ``attempts`` grows and the Message-ID
+   is fixed (kept for all later attempts). A ``sent`` row is never claimed again.
+2. *Send inside the "sent" transaction*: we open the SMTP connection, ``UPDATE`` the row to
+   ``sent`` without committing, hand the message to the server, and commit as soon as the
+   server has answered 250 to the data. A worker killed before that commit leaves the row in
+   ``sending`` (PostgreSQL rolls the update back), so the redelivered task sends it again
+   once the claim is stale — the server never had it, or had it only in the window below.
+
+The unavoidable window is the time between the server accepting the data (its "250" after
+"." ) and PostgreSQL receiving our COMMIT: a few hundred microseconds on a local network, with
+no I/O of ours in between. A worker killed exactly there causes one duplicate, carrying the
+same Message-ID, which mail systems use to drop it. Closing it completely would need the
+receiving server's cooperation (we may not look into its mailbox), so we keep it this small.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sessions.models import Participant, Session
+
+from .models import OutboxMessage, OutboxStatus, Purpose
+
+CHECKIN_SALT = "notifications.checkin"
+CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
+# How long a row may stay in "sending" before we take it for a dead worker's. Longer than any
+# SMTP conversation (Django's SMTP backend has no timeout by default, so set EMAIL_TIMEOUT).
+SENDING_STALE_AFTER = datetime.timedelta(
+    seconds=getattr(settings, "NOTIFICATIONS_SENDING_STALE_SECONDS", 300)
+)
+# Errors worth trying again later: the server refused for now, the network failed.
+TEMPORARY_ERRORS = (smtplib.SMTPException, ConnectionError, OSError)
+
+
+class MessageBusy(Exception):
+    """Another worker holds the row (it is sending it now); try again after ``retry_in`` seconds."""
+
+    def __init__(self, message_id: int, retry_in: float):
+        super().__init__(f"outbox message {message_id} is being sent; retry in {retry_in:.0f}s")
+        self.retry_in = retry_in
+
+
+# ---------------------------------------------------------------- dedupe keys
+
+
+def invitation_key(*, session_id: int, participant_id: int) -> str:
+    return f"invitation:s{session_id}:p{participant_id}"
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def checkin_token(*, session_id: int, participant_id: int) -> str:
+    """The signed token printed as the letter's QR code and read at the door."""
+    return signing.dumps({"s": session_id, "p": participant_id}, salt=CHECKIN_SALT, compress=True)
+
+
+def read_checkin_token(token: str) -> tuple[int, int]:
+    """(session id, participant id) of a token; raises ``signing.BadSignature`` if forged."""
+    data = signing.loads(token, salt=CHECKIN_SALT)
+    return int(data["s"]), int(data["p"])
+
+
+def participants_without_email(session_id: int) -> list[Participant]:
+    """Participants who get only the printed letter, for their commune to hand out."""
+    return list(
+        Participant.objects.filter(session_id=session_id, email="")
+        .select_related("commune", "hamlet")
+        .order_by("commune__name", "row_number", "id")
+    )
+
+
+def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
+    context = {"session": session, "plan": session.plan, "participant": participant}
+    return OutboxMessage(
+        purpose=Purpose.INVITATION,
+        dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
+        session=session,
+        participant=participant,
+        to_email=participant.email,
+        subject=f"Giấy mời dự hội nghị đối thoại: {session}",
+        body_text=render_to_string("notifications/email/invitation.txt", context),
+        body_html=render_to_string("notifications/email/invitation.html", context),
+    )
+
+
+def queue_invitations(*, session_id: int) -> int:
+    """Create one queued outbox row per participant of the session who has an email.
+
+    Side effects: inserts ``OutboxMessage`` rows; nothing is sent. Participants already
+    holding a row are skipped (and a concurrent run is absorbed by the unique key), so a
+    second run creates nothing. Returns the number of rows created.
+    """
+    session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
+    done = set(
+        OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).values_list(
+            "participant_id", flat=True
+        )
+    )
+    participants = (
+        Participant.objects.filter(session_id=session_id)
+        .exclude(email="")
+        .exclude(pk__in=done)
+        .order_by("commune_id", "row_number", "id")
+    )
+    rows = [_invitation_message(session, participant) for participant in participants]
+    before = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
+    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    after = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
+    return after - before
+
+
+def pending_message_ids(*, session_id: int | None = None, purpose: str | None = None) -> list[int]:
+    """Rows that still have to go out (queued or failed)."""
+    rows = OutboxMessage.objects.filter(status__in=CLAIMABLE)
+    if session_id is not None:
+        rows = rows.filter(session_id=session_id)
+    if purpose is not None:
+        rows = rows.filter(purpose=purpose)
+    return list(rows.order_by("id").values_list("id", flat=True))
+
+
+def request_invitations(*, session_id: int) -> None:
+    """What the staff's "send invitations" button calls: after commit, the worker creates the
+    outbox rows and sends them (notifications.tasks.send_invitations)."""
+    from .tasks import send_invitations  # tasks import services; import here to keep it one-way
+
+    transaction.on_commit(lambda: send_invitations.delay(session_id=session_id))
+
+
+def resend_messages(*, message_ids: list[int]) -> int:
+    """Queue failed rows again (the staff's "resend" action). Sent rows are left alone."""
+    from .tasks import send_outbox_message_task
+
+    ids = list(
+        OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).values_list(
+            "id", flat=True
+        )
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxStatus.QUEUED)
+    for message_id in ids:
+        transaction.on_commit(lambda pk=message_id: send_outbox_message_task.delay(message_id=pk))
+    return len(ids)
+
+
+# ---------------------------------------------------------------- sending one row
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message_id: int
+    outcome: str  # "sent", "already_sent", "gone"
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id)
+            .filter(
+                Q(status__in=CLAIMABLE)
+                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_STALE_AFTER)
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        row.status = OutboxStatus.SENDING
+        row.attempts += 1
+        row.claimed_at = now
+        if not row.message_id:
+            row.message_id = make_msgid(idstring=f"outbox{row.pk}", domain=_mail_domain())
+        row.save(update_fields=["status", "attempts", "claimed_at", "message_id"])
+        return row
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+
+
+def describe_error(exc: BaseException) -> str:
+    """The SMTP server's own words where it gave any: "550 5.1.1 Không có hộp thư này"."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {_text(reply)}" for address, (code, reply) in exc.recipients.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def send_outbox_message(*, message_id: int) -> SendResult:
+    """Send one outbox row by email, at most once unless a worker dies mid-send (module docstring).
+
+    Side effects: the row goes to ``sending`` (own commit), then to ``sent`` with ``sent_at``
+    committed right after the SMTP server accepted it. On an SMTP or network error the row
+    goes to ``failed`` with the server's reason in ``last_error`` and the error is re-raised
+    for the task to retry. Raises ``MessageBusy`` when another worker is sending the row.
+    """
+    row = _claim(message_id)
+    if row is None:
+        current = OutboxMessage.objects.filter(pk=message_id).values("status", "claimed_at").first()
+        if current is None:
+            return SendResult(message_id, "gone")
+        if current["status"] == OutboxStatus.SENT:
+            return SendResult(message_id, "already_sent")
+        claimed_at = current["claimed_at"] or timezone.now()
+        retry_in = (claimed_at + SENDING_STALE_AFTER - timezone.now()).total_seconds()
+        raise MessageBusy(message_id, max(retry_in, 1.0))
+
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_email],
+        headers={"Message-ID": row.message_id},
+    )
+    if row.body_html:
+        email.attach_alternative(row.body_html, "text/html")
+    connection = get_connection(fail_silently=False)
+    try:
+        # Connect before opening the transaction: only the data exchange happens inside it.
+        connection.open()
+        email.connection = connection
+        with transaction.atomic():
+            updated = OutboxMessage.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at
+            ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+            if not updated:  # reclaimed as stale by another worker meanwhile: let it send
+                return SendResult(message_id, "already_sent")
+            email.send()
+            # Leaving the block commits "sent": the server has just said 250.
+    except TEMPORARY_ERRORS as exc:
+        OutboxMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.FAILED, last_error=describe_error(exc)
+        )
+        raise
+    finally:
+        try:
+            connection.close()
+        except TEMPORARY_ERRORS:
+            pass  # the message is already sent or failed; a broken QUIT changes nothing
+    return SendResult(message_id, "sent")
+
+
+# ---------------------------------------------------------------- deadline reminders
+
+
+def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
+    """Per session, the communes with a quota that have sent no participant yet."""
+    from directory.models import PlaceLevel
+    from sessions.models import Quota
+
+    quota_communes: dict[int, set[int]] = {}
+    for session_id, place_id, level, parent_id in Quota.objects.filter(session__in=sessions).values_list(
+        "session_id", "place_id", "place__level", "place__parent_id"
+    ):
+        # A hamlet's quota belongs to its commune's list.
+        commune = parent_id if level == PlaceLevel.HAMLET else place_id
+        quota_communes.setdefault(session_id, set()).add(commune)
+    sent = set(
+        Participant.objects.filter(session__in=sessions).values_list("session_id", "commune_id").distinct()
+    )
+    return {
+        session_id: {commune for commune in communes if (session_id, commune) not in sent}
+        for session_id, communes in quota_communes.items()
+    }
+
+
+def queue_reminders(*, today: datetime.date) -> list[OutboxMessage]:
+    """Create the deadline reminders and escalations due on ``today`` (notifications.deadlines).
+
+    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient and stage: commune
+    officials with an email are reminded, the district staff of the plan's issuer are told
+    about missed deadlines. Rows that exist already are not touched, so a second run for the
+    same day creates nothing. Returns the rows created.
+    """
+    from accounts.models import Role, User
+    from directory.models import Place
+
+    from .deadlines import QUESTIONS, due_notices
+
+    sessions = list(
+        Session.objects.filter(time_kind="exact", date__gte=today).select_related("plan", "plan__issuer")
+    )
+    notices = due_notices(sessions, today=today, missing_by_session=_missing_communes(sessions))
+    if not notices:
+        return []
+    communes = Place.objects.in_bulk({notice.commune_id for notice in notices})
+    officials: dict[int, list] = {}
+    staff: dict[int, list] = {}
+    users = User.objects.filter(is_active=True).exclude(email="")
+    for user in users.filter(role=Role.COMMUNE_OFFICIAL, place_id__in=communes):
+        officials.setdefault(user.place_id, []).append(user)
+    for user in users.filter(role=Role.DISTRICT_STAFF, place_id__in={s.plan.issuer_id for s in sessions}):
+        staff.setdefault(user.place_id, []).append(user)
+
+    rows = []
+    for notice in notices:
+        session, commune = notice.session, communes[notice.commune_id]
+        if notice.kind == "reminder":
+            purpose, recipients = Purpose.REMINDER, officials.get(commune.pk, [])
+            subject = f"Nhắc hạn: {commune.title_name} gửi danh sách người tham dự và câu hỏi trước ngày {notice.deadline:%d/%m/%Y}"
+        else:
+            purpose, recipients = Purpose.ESCALATION, staff.get(session.plan.issuer_id, [])
+            subject = (
+                f"Quá hạn: {commune.title_name} chưa gửi danh sách người tham dự ({notice.deadline:%d/%m/%Y})"
+            )
+        for user in sorted(recipients, key=lambda u: u.pk):
+            context = {"notice": notice, "session": session, "commune": commune, "user": user}
+            rows.append(
+                OutboxMessage(
+                    purpose=purpose,
+                    dedupe_key=f"{purpose}:{QUESTIONS}:s{session.pk}:c{commune.code}:{notice.stage}:u{user.pk}",
+                    session=session,
+                    user=user,
+                    to_email=user.email,
+                    subject=subject,
+                    body_text=render_to_string(f"notifications/email/{purpose}.txt", context),
+                    body_html=render_to_string(f"notifications/email/{purpose}.html", context),
+                )
+            )
+    existing = set(
+        OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new_keys = [row.dedupe_key for row in rows if row.dedupe_key not in existing]
+    OutboxMessage.objects.bulk_create(
+        [row for row in rows if row.dedupe_key not in existing], ignore_conflicts=True
+    )
+    return list(OutboxMessage.objects.filter(dedupe_key__in=new_keys).order_by("id"))
+
+
+def send_queued_on_commit(*, message_ids: list[int]) -> None:
+    """Queue one send task per row once the current transaction commits."""
+    from .tasks import send_outbox_message_task
+
+    for message_id in message_ids:
+        transaction.on_commit(lambda pk=message_id: send_outbox_message_task.delay(message_id=pk))

@@ -1,0 +1,27 @@
+"""Settings for the real Celery worker started by the integration test (test_worker_crash.py).
+
+The test suite's settings with Celery pointed at the test Redis database (TEST_BROKER_URL),
+email through SMTP (EMAIL_HOST and EMAIL_PORT from the environment, read by settings.py) and
+short timeouts so that a worker killed mid-batch is recovered within seconds, not an hour.
+"""
+
+import os
+
+from dialogue_portal.settings_test import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = os.environ["TEST_BROKER_URL"]
+CELERY_RESULT_BACKEND = None
+# Unacknowledged tasks of a dead worker come back after `visibility_timeout`; check every second.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_TIMEOUT = 5
+# A local SMTP conversation takes milliseconds; a row "sending" for 2 s belonged to a dead worker.
+NOTIFICATIONS_SENDING_STALE_SECONDS = 2
+# Named, so the test can wait for exactly these connections to close before it drops the
+# test database (other tests' leftover connections are not the workers').
+DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "dialogue-test-worker"  # noqa: F405
