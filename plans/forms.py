@@ -20,9 +20,10 @@ from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils import timezone
 
+from accounts.models import Role, User
 from dialogue_portal.vietnamese import format_vnd
 from directory.models import Place, PlaceLevel, Unit
-from sessions.models import CompositionGroup, SessionFormat, TimeKind
+from sessions.models import CompositionGroup, ParticipantCategory, SessionFormat, TimeKind
 from sessions.services import session_warnings
 
 from . import services
@@ -823,8 +824,20 @@ class CompositionGroupForm(RowFormMixin, forms.ModelForm):
 
 
 class SessionClusterForm(forms.Form):
-    def __init__(self, *args, communes=(), bridges=(), **kwargs):
+    chair = forms.CharField(label="Chủ trì", max_length=200, required=False)
+
+    def __init__(self, *args, communes=(), bridges=(), categories=(), secretaries=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["target_categories"] = ObjectMultipleChoiceField(
+            objects=categories, label="Đối tượng mời", required=False, label_of=lambda c: c.name
+        )
+        self.fields["secretary"] = forms.TypedChoiceField(
+            label="Thư ký",
+            required=False,
+            choices=[("", "—")] + [(str(u.pk), str(u)) for u in secretaries],
+            coerce=lambda pk: {str(u.pk): u for u in secretaries}[pk],
+            empty_value=None,
+        )
         self.fields["communes"] = ObjectMultipleChoiceField(
             objects=communes, label="Các xã trong cụm", required=False, label_of=_place_label
         )
@@ -861,9 +874,16 @@ class SessionDetailsForm(PlanPartForm):
             prefix="cum",
             communes=communes,
             bridges=bridges,
+            categories=list(ParticipantCategory.objects.all()),
+            secretaries=list(
+                User.objects.filter(role=Role.SECRETARY, place__path__startswith=plan.issuer.path)
+            ),
             initial={
                 "communes": [p.pk for p in session.communes.all()],
                 "bridge_places": [p.pk for p in session.bridge_places.all()],
+                "target_categories": [c.pk for c in session.target_categories.all()],
+                "chair": session.chair,
+                "secretary": str(session.secretary_id or ""),
             },
         )
         self.cluster.helper = FormHelper()
@@ -884,6 +904,9 @@ class SessionDetailsForm(PlanPartForm):
             composition=self.composition.rows(),
             communes=self.cluster.cleaned_data["communes"],
             bridge_places=self.cluster.cleaned_data["bridge_places"],
+            chair=self.cluster.cleaned_data["chair"],
+            secretary=self.cluster.cleaned_data["secretary"],
+            target_categories=self.cluster.cleaned_data["target_categories"],
         )
 
 

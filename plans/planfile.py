@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from directory.models import Place, Unit
-from sessions.models import CompositionGroup, Quota, Session
+from sessions.models import CompositionGroup, ParticipantCategory, Quota, Session
 
 from .models import (
     Appendix,
@@ -78,6 +78,7 @@ SESSION_FIELDS = [
     "format",
     "total_participants",
     "min_per_hamlet",
+    "chair",
 ]
 QUOTA_FIELDS = ["count"]
 GROUP_FIELDS = ["label", "count", "multiplier", "multiplier_label", "style"]
@@ -125,6 +126,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 queryset=Session.objects.select_related("host_commune").prefetch_related(
                     "communes",
                     "bridge_places",
+                    "target_categories",
                     "composition",
                     models.Prefetch("quotas", queryset=Quota.objects.select_related("place")),
                 ),
@@ -154,6 +156,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             "host_commune": s.host_commune.code if s.host_commune else None,
             "communes": _codes(s.communes.all()),
             "bridge_places": _codes(s.bridge_places.all()),
+            "target_categories": sorted(c.code for c in s.target_categories.all()),
             "quotas": [{"place": q.place.code, "count": q.count} for q in s.quotas.all()],
             "composition": [_fields(g, GROUP_FIELDS) for g in s.composition.all()],
         }
@@ -204,6 +207,7 @@ class _Reader:
         self.error_paths: set[str] = set()
         self._places: dict[str, Place] | None = None
         self._units: dict[str, Unit] | None = None
+        self._categories: dict[str, ParticipantCategory] | None = None
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
@@ -314,6 +318,16 @@ class _Reader:
             self.error(path, f"không có đơn vị mã «{code}» trong danh mục.")
         return unit
 
+    def category(self, code: Any, path: str) -> ParticipantCategory | None:
+        if code in (None, ""):
+            return None
+        if self._categories is None:
+            self._categories = {c.code: c for c in ParticipantCategory.objects.all()}
+        category = self._categories.get(str(code))
+        if category is None:
+            self.error(path, f"không có đối tượng mời mã «{code}» trong danh mục.")
+        return category
+
 
 def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
     """Create a plan from a plan-file dict, all or nothing.
@@ -413,11 +427,19 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             exclude=["plan", "host_commune"],
             position=i,
             host_commune=host,
-            _allowed={"host_commune", "communes", "bridge_places", "quotas", "composition"},
+            _allowed={
+                "host_commune",
+                "communes",
+                "bridge_places",
+                "target_categories",
+                "quotas",
+                "composition",
+            },
         )
         _check_session_time(r, session, path)
         communes = [r.place(code, where) for where, code in r.codes(item, "communes", path)]
         bridges = [r.place(code, where) for where, code in r.codes(item, "bridge_places", path)]
+        targets = [r.category(code, where) for where, code in r.codes(item, "target_categories", path)]
         quotas = []
         quota_places: set[str] = set()
         for j, (qpath, q) in enumerate(r.items(item, "quotas", path)):
@@ -444,7 +466,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             r.build(CompositionGroup, g, GROUP_FIELDS, gpath, exclude=["session"], position=j)
             for j, (gpath, g) in enumerate(r.items(item, "composition", path))
         ]
-        sessions.append((session, communes, bridges, quotas, groups))
+        sessions.append((session, communes, bridges, targets, quotas, groups))
     if r.errors:
         raise PlanFileError(r.errors)
 
@@ -475,11 +497,12 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             for row in rows:
                 row.appendix = appendix
             AppendixRow.objects.bulk_create(rows)
-        for session, communes, bridges, quotas, groups in sessions:
+        for session, communes, bridges, targets, quotas, groups in sessions:
             session.plan = plan
             session.save()
             session.communes.set([c for c in communes if c])
             session.bridge_places.set([b for b in bridges if b])
+            session.target_categories.set([t for t in targets if t])
             for q in quotas:
                 q.session = session
             Quota.objects.bulk_create(quotas)

@@ -680,9 +680,13 @@ def save_session_details(
     composition: list[dict],
     communes: list[Place],
     bridge_places: list[Place] | None = None,
+    chair: str | None = None,
+    secretary=None,
+    target_categories: list | None = None,
 ) -> None:
     """Replace a session's quotas (commune → count), composition groups and cluster
-    communes (and online bridge points when given). Records an event.
+    communes (and, when given, online bridge points, chair, secretary and the categories
+    of participants it targets). Records an event.
     """
     quotas = [_pick(row, QUOTA_ROW_FIELDS) for row in quotas]
     composition = [_pick(row, GROUP_ROW_FIELDS) for row in composition]
@@ -706,6 +710,12 @@ def save_session_details(
     session.communes.set(communes)
     if bridge_places is not None:
         session.bridge_places.set(bridge_places)
+    if target_categories is not None:
+        session.target_categories.set(target_categories)
+    if chair is not None:
+        session.chair = chair
+        session.secretary = secretary
+        session.save(update_fields=["chair", "secretary"])
     _touch(locked)
     total = sum(row["count"] for row in quotas)
     record_event(

@@ -53,6 +53,19 @@ class Session(models.Model):
     total_participants = models.PositiveIntegerField("tổng số người dân tham gia", null=True, blank=True)
     # A rule instead of quotas: "each khóm invites at least 40 households" (seed 003).
     min_per_hamlet = models.PositiveIntegerField("mỗi thôn, khóm mời ít nhất (người)", null=True, blank=True)
+    chair = models.CharField("chủ trì", max_length=200, blank=True)
+    secretary = models.ForeignKey(
+        "accounts.User",
+        verbose_name="thư ký",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions_as_secretary",
+        limit_choices_to={"role": "secretary"},
+    )
+    target_categories = models.ManyToManyField(
+        "ParticipantCategory", verbose_name="đối tượng mời", blank=True, related_name="sessions"
+    )
 
     class Meta:
         ordering = ["position", "id"]

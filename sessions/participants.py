@@ -557,6 +557,8 @@ class _Checker:
         self.hamlet_by_id = {h.pk: h for h in hamlets}
         categories = list(ParticipantCategory.objects.all())
         self.category_names = ", ".join(c.name for c in categories)
+        targeted = set(session.target_categories.values_list("pk", flat=True))
+        self.targets = {c.pk: c.name for c in categories if c.pk in targeted}
         self.categories: dict[str, ParticipantCategory] = {}
         for category in categories:
             self.categories.setdefault(_place_key(category.name), category)
@@ -731,6 +733,11 @@ class _Checker:
             row.error("category", f"«{text}» không có trong danh mục; chọn một trong: {self.category_names}.")
             return
         row.category = category
+        if self.targets and category.pk not in self.targets:
+            row.warning(
+                "category",
+                f"«{category.name}» không thuộc đối tượng mời của phiên này ({', '.join(self.targets.values())}).",
+            )
 
     def _check_phone(self, text: str, row: RowReport) -> None:
         if not text:

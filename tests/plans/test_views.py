@@ -979,3 +979,27 @@ def test_plan_import_numeric_issuer_outside_territory_is_refused(world, login):
 
     assert len(response.context["form"].file_errors) == 1
     assert Plan.objects.count() == 0
+
+
+def test_plan_session_sets_chair_secretary_and_target_categories(world, login):
+    from sessions.models import ParticipantCategory
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    poor = ParticipantCategory.objects.get(code="ho-ngheo")
+    data = (
+        _formset("moi", [{"place": str(world.commune.pk), "count": "150"}])
+        | _formset("thanhPhan", [])
+        | {
+            "cum-chair": "Phó Chủ tịch UBND huyện",
+            "cum-secretary": str(world.users["secretary"].pk),
+            "cum-target_categories": [str(poor.pk)],
+        }
+    )
+
+    response = _staff(world, login).post(_url("plan.session", plan.pk, session.pk), data)
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.chair, session.secretary) == ("Phó Chủ tịch UBND huyện", world.users["secretary"])
+    assert [c.name for c in session.target_categories.all()] == ["Hộ nghèo"]
