@@ -4,7 +4,7 @@
 
 Needs no database: the plan, session and participants are unsaved model instances with ids,
 handed to notifications.documents.invitation_context and the shared pipeline
-(dialogue_portal.pdf.render_pdf) exactly as render_invitations does after its one query.
+(dialogue_portal.pdf.render_pdf_in_chunks) exactly as render_invitations does after its one query.
 Prints the time and the pages; exits with status 1 when the target (<= 20 s) is missed.
 
 Not measured yet: 10,000 emails through a real worker to a local aiosmtpd (see the report of
@@ -37,7 +37,7 @@ def main() -> int:
     django.setup()
     import pdfplumber
 
-    from dialogue_portal.pdf import render_pdf
+    from dialogue_portal.pdf import render_pdf, render_pdf_in_chunks
     from directory.models import Place
     from notifications.documents import TEMPLATE, invitation_context
     from plans.models import Plan
@@ -75,7 +75,7 @@ def main() -> int:
 
     started = time.perf_counter()
     context = invitation_context(session, participants, today=datetime.date(2024, 4, 1))
-    content = render_pdf(TEMPLATE, context)
+    content = render_pdf_in_chunks(TEMPLATE, context, items_key="letters")
     elapsed = time.perf_counter() - started
     with pdfplumber.open(io.BytesIO(content)) as pdf:
         pages = len(pdf.pages)

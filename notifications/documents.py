@@ -14,7 +14,7 @@ from typing import Any
 import segno
 from django.utils import timezone
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf
+from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
 from dialogue_portal.vietnamese import date_line
 from directory.models import Place
 from sessions.models import Participant, Session
@@ -100,5 +100,7 @@ def render_invitations(*, session: Session, commune: Place | None = None) -> Doc
     context = invitation_context(session, participants, today=timezone.localdate())
     suffix = f"-{commune.code}" if commune is not None else ""
     return Document(
-        f"giay-moi-phien-{session.pk}{suffix}.pdf", PDF_CONTENT_TYPE, render_pdf(TEMPLATE, context)
+        f"giay-moi-phien-{session.pk}{suffix}.pdf",
+        PDF_CONTENT_TYPE,
+        render_pdf_in_chunks(TEMPLATE, context, items_key="letters"),
     )
