@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from dialogue_portal.vietnamese import roman, short_date
+from plans.models import PlanFormat
 
 
 class TimeKind(models.TextChoices):
@@ -14,10 +15,8 @@ class TimeKind(models.TextChoices):
     LATER = "later", "Thông báo sau"
 
 
-class SessionFormat(models.TextChoices):
-    IN_PERSON = "in_person", "Trực tiếp"
-    ONLINE = "online", "Trực tuyến"
-    HYBRID = "hybrid", "Trực tiếp kết hợp trực tuyến"
+# A session is held in person, online or both, exactly as a plan is.
+SessionFormat = PlanFormat
 
 
 class Session(models.Model):
