@@ -10,6 +10,8 @@ urlpatterns = [
     path("danh-muc/", include("directory.urls")),
     path("ke-hoach/", include("plans.urls", namespace="plans")),
     path("phien/", include("sessions.urls")),
+    path("cau-hoi/", include("feedback.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -90,3 +90,66 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} → {self.to_email} ({self.get_status_display()})"
+
+
+class Attendance(models.Model):
+    """One person checked in at the door of a session: an invited participant (read from the
+    letter's QR code or found by name) or a walk-in, written down with name, commune and category."""
+
+    session = models.ForeignKey(
+        "dialogue_sessions.Session",
+        verbose_name="phiên đối thoại",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    participant = models.ForeignKey(
+        "dialogue_sessions.Participant",
+        verbose_name="người tham dự",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    full_name = models.CharField("họ và tên", max_length=120)
+    commune = models.ForeignKey(
+        "directory.Place", verbose_name="xã", on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "dialogue_sessions.ParticipantCategory",
+        verbose_name="loại hộ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    walk_in = models.BooleanField("đến không có giấy mời", default=False)
+    checked_in_at = models.DateTimeField("điểm danh lúc")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người điểm danh",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "điểm danh"
+        verbose_name_plural = "điểm danh"
+        ordering = ["-checked_in_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"],
+                condition=Q(participant__isnull=False),
+                name="attendance_unique_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(walk_in=True, participant__isnull=True)
+                | Q(walk_in=False, participant__isnull=False),
+                name="attendance_walk_in_has_no_participant",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "commune"], name="attendance_session_commune")]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -34,14 +34,14 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sessions.models import Participant, Session
 
-from .models import OutboxMessage, OutboxStatus, Purpose
+from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
 
 CHECKIN_SALT = "notifications.checkin"
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
@@ -365,3 +365,45 @@ def send_queued_on_commit(*, message_ids: list[int]) -> None:
 
     for message_id in message_ids:
         transaction.on_commit(lambda pk=message_id: send_outbox_message_task.delay(message_id=pk))
+
+
+# ---------------------------------------------------------------- check-in
+
+
+def check_in_participant(*, session: Session, participant: Participant, user) -> tuple[Attendance, bool]:
+    """Mark an invited participant present, once. Returns (attendance, created).
+
+    Side effects: inserts one ``Attendance`` row unless the participant already has one; a
+    concurrent second mark is absorbed by the (session, participant) unique constraint.
+    """
+    try:
+        with transaction.atomic():
+            return Attendance.objects.get_or_create(
+                session=session,
+                participant=participant,
+                defaults={
+                    "full_name": participant.full_name,
+                    "commune_id": participant.commune_id,
+                    "category_id": participant.category_id,
+                    "checked_in_at": timezone.now(),
+                    "checked_in_by": user,
+                },
+            )
+    except IntegrityError:
+        return Attendance.objects.get(session=session, participant=participant), False
+
+
+def add_walk_in(*, session: Session, full_name: str, commune, category, user) -> Attendance:
+    """Record someone who came without a letter. Side effects: inserts one ``Attendance`` row."""
+    return Attendance.objects.create(
+        session=session,
+        full_name=full_name,
+        commune=commune,
+        category=category,
+        walk_in=True,
+        checked_in_at=timezone.now(),
+        checked_in_by=user,
+    )
+
+
+# ---------------------------------------------------------------- forms

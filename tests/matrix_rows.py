@@ -280,3 +280,227 @@ ROWS.update(
         "sessions:participants.signin": Row(_list_url("participants.signin"), only(VIEWERS)),
     }
 )
+
+
+# ---------------------------------------------------------------- invitations, calendars, check-in
+
+
+def build_notifications(world) -> dict:
+    """An approved plan with a dated session whose secretary is the world's secretary, a
+    participant without email in the commune, one with email elsewhere and a failed email."""
+    import datetime
+
+    from notifications.models import OutboxMessage, OutboxStatus, Purpose
+    from notifications.services import checkin_token
+    from plans.models import Plan, PlanStatus
+    from sessions.models import Participant, ParticipantCategory, Quota, Session
+
+    plan = Plan.objects.create(
+        issuer=world.district,
+        kind="poverty",
+        year=2024,
+        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
+        place_name="Tuy Phước",
+        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
+        signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Nguyễn Văn Bình",
+        status=PlanStatus.APPROVED,
+    )
+    session = Session.objects.create(
+        plan=plan,
+        venue_name="Hội trường UBND xã Phước Hòa",
+        host_commune=world.commune,
+        time_kind="exact",
+        date=datetime.date(2024, 5, 6),
+        start_time=datetime.time(7, 30),
+        end_time=datetime.time(11, 0),
+        secretary=world.users["secretary"],
+    )
+    Quota.objects.create(session=session, place=world.commune, count=20)
+    Quota.objects.create(session=session, place=world.other_commune, count=10, position=1)
+    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
+    guest = Participant.objects.create(
+        session=session, commune=world.commune, full_name="Lê Thị Mai", category=category, row_number=1
+    )
+    emailed = Participant.objects.create(
+        session=session,
+        commune=world.other_commune,
+        full_name="Phạm Văn Tâm",
+        category=category,
+        email="tam@example.vn",
+        row_number=1,
+    )
+    failed = OutboxMessage.objects.create(
+        purpose=Purpose.INVITATION,
+        dedupe_key=f"invitation:s{session.pk}:p{emailed.pk}",
+        session=session,
+        participant=emailed,
+        to_email=emailed.email,
+        subject="Giấy mời",
+        body_text="Kính mời",
+        status=OutboxStatus.FAILED,
+        attempts=5,
+        last_error="550 5.1.1 Không có hộp thư này",
+    )
+    return {
+        "dated_session": session,
+        "dated_plan": plan,
+        "guest": guest,
+        "guest_token": checkin_token(session_id=session.pk, participant_id=guest.pk),
+        "failed_message": failed,
+    }
+
+
+OBJECT_BUILDERS.append(build_notifications)
+
+
+def _dated_url(name: str):
+    return lambda o: reverse(f"notifications:{name}", args=[o["dated_session"].pk])
+
+
+ROWS.update(
+    {
+        "notifications:invitations.detail": Row(_dated_url("invitations.detail"), only(OFFICE)),
+        "notifications:invitations.send": Row(
+            _dated_url("invitations.send"), only(OFFICE, ok=302), method="post"
+        ),
+        "notifications:outbox.resend": Row(
+            lambda o: reverse(
+                "notifications:outbox.resend", args=[o["dated_session"].pk, o["failed_message"].pk]
+            ),
+            only(OFFICE, ok=302),
+            method="post",
+        ),
+        "notifications:invitations.pdf": Row(
+            lambda o: (
+                reverse("notifications:invitations.pdf", args=[o["dated_session"].pk])
+                + f"?commune={o['world'].commune.code}"
+            ),
+            only(VIEWERS),
+        ),
+        "notifications:session.ics": Row(_dated_url("session.ics"), everyone(200)),
+        "notifications:plan.ics": Row(
+            lambda o: reverse("notifications:plan.ics", args=[o["dated_plan"].pk]), everyone(200)
+        ),
+        "notifications:checkin": Row(_dated_url("checkin"), only(OFFICE)),
+        "notifications:checkin.scan": Row(
+            _dated_url("checkin.scan"),
+            only(OFFICE, ok=302),
+            method="post",
+            data=lambda o: {"token": o["guest_token"]},
+        ),
+        "notifications:checkin.mark": Row(
+            _dated_url("checkin.mark"),
+            only(OFFICE, ok=302),
+            method="post",
+            data=lambda o: {"participant": o["guest"].pk},
+        ),
+        "notifications:checkin.walkin": Row(
+            _dated_url("checkin.walkin"),
+            only(OFFICE, ok=302),
+            method="post",
+            data=lambda o: {"full_name": "Võ Văn Ba", "commune": o["world"].other_commune.pk},
+        ),
+    }
+)
+
+
+# ---------------------------------------------------------------- questions and answers
+
+
+def build_feedback(world) -> dict:
+    """A session of an approved plan that concerns only the world's commune, with one question
+    in each state a page needs: new, assigned to world.unit, answer drafted, awaiting a written reply."""
+    import datetime
+
+    from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
+    from plans.models import Plan, PlanStatus
+    from sessions.models import Quota, Session
+
+    plan = Plan.objects.create(
+        issuer=world.district,
+        kind="poverty",
+        year=2024,
+        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
+        place_name="Tuy Phước",
+        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
+        signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Nguyễn Văn Bình",
+        status=PlanStatus.APPROVED,
+    )
+    session = Session.objects.create(
+        plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune, time_kind="later"
+    )
+    Quota.objects.create(session=session, place=world.commune, count=100)
+    topic = Topic.objects.get(code="giam-ngheo")
+    due = datetime.date.today() + datetime.timedelta(days=10)
+
+    def question(status, **fields):
+        return Question.objects.create(
+            session=session,
+            commune=world.commune,
+            text="Hộ cận nghèo được vay vốn làm ăn ở đâu?",
+            channel=Channel.BEFORE_SESSION,
+            topic=topic,
+            status=status,
+            **fields,
+        )
+
+    assigned = {"assigned_unit": world.unit, "due_date": due}
+    drafted = question(QuestionStatus.ANSWER_DRAFTED, **assigned)
+    Answer.objects.create(question=drafted, unit=world.unit, text="Liên hệ Ngân hàng Chính sách xã hội.")
+    writing = question(QuestionStatus.TO_ANSWER_IN_WRITING, **assigned)
+    WrittenReply.objects.create(question=writing, due_date=due)
+    return {
+        "feedback_session": session,
+        "new_question": question(QuestionStatus.NEW),
+        "assigned_question": question(QuestionStatus.ASSIGNED, **assigned),
+        "drafted_question": drafted,
+        "writing_question": writing,
+    }
+
+
+OBJECT_BUILDERS.append(build_feedback)
+
+
+def _question_url(name: str, key: str = "new_question"):
+    return lambda o: reverse(f"feedback:{name}", args=[o[key].pk])
+
+
+def _feedback_session_url(name: str):
+    return lambda o: reverse(f"feedback:{name}", args=[o["feedback_session"].pk])
+
+
+COMMUNE = {"commune_official"}
+ROWS.update(
+    {
+        "feedback:question.list": Row(lambda o: reverse("feedback:question.list"), everyone(200)),
+        "feedback:dashboard": Row(
+            lambda o: reverse("feedback:dashboard"), only({"district_staff", "leader"})
+        ),
+        "feedback:question.detail": Row(_question_url("question.detail"), only(OFFICE | COMMUNE)),
+        "feedback:question.assign": Row(_question_url("question.assign"), only(STAFF)),
+        "feedback:question.merge": Row(_question_url("question.merge"), only(STAFF)),
+        "feedback:answer.draft": Row(
+            _question_url("answer.draft", "assigned_question"), only({"department_officer"})
+        ),
+        "feedback:answer.approve": Row(
+            _question_url("answer.approve", "drafted_question"), only({"leader"}, ok=302), method="post"
+        ),
+        "feedback:question.answered": Row(_question_url("question.answered"), only({"secretary"})),
+        "feedback:question.writing": Row(_question_url("question.writing"), only({"secretary"})),
+        "feedback:reply.record": Row(
+            _question_url("reply.record", "writing_question"), only({"district_staff", "department_officer"})
+        ),
+        "feedback:question.submit": Row(_feedback_session_url("question.submit"), only(COMMUNE)),
+        "feedback:question.upload": Row(_feedback_session_url("question.upload"), only(COMMUNE)),
+        # Without a pending upload's token the confirmation sends the user back to the upload form.
+        "feedback:question.confirm": Row(
+            _feedback_session_url("question.confirm"),
+            only(COMMUNE, ok=302),
+            method="post",
+            data=lambda o: {"token": "inconnu"},
+        ),
+        "feedback:question.record": Row(_feedback_session_url("question.record"), only({"secretary"})),
+    }
+)

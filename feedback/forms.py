@@ -1,0 +1,164 @@
+"""Forms of the question pages: validation and layout; `save()` calls one service."""
+
+from pathlib import PurePath
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from directory.models import Place, PlaceLevel, Unit
+from sessions.models import ParticipantCategory
+
+from . import services
+from .models import Channel, Question, Topic
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class _Form(forms.Form):
+    submit_label = "Lưu"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class QuestionSubmitForm(_Form):
+    submit_label = "Gửi câu hỏi"
+    text = forms.CharField(label="Nội dung câu hỏi", widget=forms.Textarea(attrs={"rows": 4}))
+    topic = forms.ModelChoiceField(label="Lĩnh vực", queryset=Topic.objects.all())
+    asker_name = forms.CharField(label="Họ tên người hỏi", max_length=120, required=False)
+    asker_hamlet = forms.ModelChoiceField(label="Thôn, ấp", queryset=Place.objects.none(), required=False)
+    asker_category = forms.ModelChoiceField(
+        label="Loại hộ", queryset=ParticipantCategory.objects.all(), required=False
+    )
+    anonymous = forms.BooleanField(label="Người hỏi xin giấu tên", required=False)
+
+    def __init__(self, *args, commune=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if commune is not None:
+            self.fields["asker_hamlet"].queryset = Place.objects.filter(
+                parent=commune, level=PlaceLevel.HAMLET
+            )
+
+    def save(self, *, user, session) -> Question:
+        return services.submit_question(user=user, session=session, **self.cleaned_data)
+
+
+class SessionQuestionForm(_Form):
+    submit_label = "Lưu và nhập câu tiếp theo"
+    channel = forms.ChoiceField(
+        label="Hình thức",
+        choices=[(Channel.SPOKEN, Channel.SPOKEN.label), (Channel.WRITTEN, Channel.WRITTEN.label)],
+        initial=Channel.SPOKEN,
+    )
+    text = forms.CharField(label="Nội dung câu hỏi", widget=forms.Textarea(attrs={"rows": 3}))
+    topic = forms.ModelChoiceField(label="Lĩnh vực", queryset=Topic.objects.all())
+    commune = forms.ModelChoiceField(label="Xã, phường", queryset=Place.objects.none(), required=False)
+    asker_name = forms.CharField(label="Họ tên người hỏi", max_length=120, required=False)
+    anonymous = forms.BooleanField(label="Người hỏi xin giấu tên", required=False)
+
+    def __init__(self, *args, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communes is not None:
+            self.fields["commune"].queryset = communes
+
+    def save(self, *, user, session) -> Question:
+        return services.record_session_question(user=user, session=session, **self.cleaned_data)
+
+
+class QuestionUploadForm(_Form):
+    submit_label = "Tải lên và kiểm tra"
+    file = forms.FileField(
+        label="Tệp câu hỏi (.xlsx hoặc .csv)",
+        help_text="Các cột: «Nội dung câu hỏi», «Họ tên người hỏi», «Thôn, ấp», «Lĩnh vực»; tối đa 5 MB.",
+        error_messages={"required": "Hãy chọn tệp câu hỏi để tải lên.", "empty": "Tệp tải lên rỗng."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name or "").suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError(f"Tệp «{PurePath(upload.name).name}» không phải tệp .xlsx hoặc .csv.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Tệp quá lớn (tối đa 5 MB).")
+        return upload
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.read()
+
+
+class AssignForm(_Form):
+    submit_label = "Giao đơn vị"
+    unit = forms.ModelChoiceField(label="Đơn vị trả lời", queryset=Unit.objects.all())
+    due_date = forms.DateField(label="Hạn trả lời", widget=DATE_WIDGET)
+
+    def save(self, *, user, question) -> Question:
+        return services.assign_question(user=user, question=question, **self.cleaned_data)
+
+
+class MergeForm(_Form):
+    submit_label = "Gộp vào câu hỏi này"
+    original = forms.ModelChoiceField(label="Trùng với câu hỏi", queryset=Question.objects.none())
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["original"].queryset = candidates
+
+    def save(self, *, user, question) -> Question:
+        return services.merge_duplicate(user=user, question=question, **self.cleaned_data)
+
+
+class AnswerForm(_Form):
+    submit_label = "Lưu dự thảo trả lời"
+    text = forms.CharField(label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 6}))
+
+    def save(self, *, user, question):
+        return services.draft_answer(user=user, question=question, **self.cleaned_data)
+
+
+class AnsweredForm(_Form):
+    submit_label = "Ghi nhận đã trả lời tại hội nghị"
+    summary = forms.CharField(label="Tóm tắt nội dung trả lời", widget=forms.Textarea(attrs={"rows": 4}))
+    given_by = forms.CharField(label="Người trả lời", max_length=200)
+
+    def save(self, *, user, question):
+        return services.mark_answered_at_session(user=user, question=question, **self.cleaned_data)
+
+
+class WritingForm(_Form):
+    submit_label = "Chuyển trả lời bằng văn bản"
+    due_date = forms.DateField(label="Hạn trả lời bằng văn bản", widget=DATE_WIDGET)
+    beyond_district = forms.BooleanField(label="Vượt thẩm quyền cấp huyện", required=False)
+    competent_authority = forms.CharField(label="Cơ quan có thẩm quyền", max_length=255, required=False)
+
+    def save(self, *, user, question):
+        return services.mark_to_answer_in_writing(user=user, question=question, **self.cleaned_data)
+
+
+class WrittenReplyForm(_Form):
+    submit_label = "Ghi nhận văn bản trả lời và đóng"
+    document_number = forms.CharField(label="Số văn bản", max_length=60)
+    document_date = forms.DateField(label="Ngày văn bản", widget=DATE_WIDGET)
+    file = forms.FileField(label="Tệp văn bản", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_UPLOAD_BYTES * 2:
+            raise forms.ValidationError("Tệp quá lớn (tối đa 10 MB).")
+        return upload
+
+    def save(self, *, user, question):
+        return services.record_written_reply(user=user, question=question, **self.cleaned_data)

@@ -1,0 +1,108 @@
+"""Reads of questions shared by the feedback pages; each is a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from directory.models import Unit
+
+from .models import OPEN_STATUSES, Question, QuestionStatus
+
+
+def questions_for_user(user) -> QuerySet[Question]:
+    """The questions the user may see, as in feedback.rules (`feedback.view_question`)."""
+    territory = user_place(user)
+    if territory is None:
+        return Question.objects.none()
+    if is_office(user):
+        return Question.objects.filter(session__plan__issuer__path__startswith=territory.path)
+    if is_commune_official(user):
+        return Question.objects.filter(commune_id=user.place_id)
+    if is_department_officer(user):
+        return Question.objects.filter(assigned_unit_id=user.unit_id)
+    return Question.objects.none()
+
+
+def question_list(user, *, session=None, topic=None, unit=None, status=None) -> QuerySet[Question]:
+    questions = questions_for_user(user)
+    if session:
+        questions = questions.filter(session_id=session)
+    if topic:
+        questions = questions.filter(topic_id=topic)
+    if unit:
+        questions = questions.filter(assigned_unit_id=unit)
+    if status:
+        questions = questions.filter(status=status)
+    return questions.select_related("session", "topic", "assigned_unit", "commune").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def question_for_page(pk: int) -> Question:
+    """One question with what its page shows; raises Question.DoesNotExist."""
+    return Question.objects.select_related(
+        "session__plan__issuer",
+        "commune",
+        "asker_hamlet",
+        "asker_category",
+        "topic",
+        "assigned_unit",
+        "duplicate_of",
+        "answer__drafted_by",
+        "answer__approved_by",
+        "written_reply",
+    ).get(pk=pk)
+
+
+def effective_due() -> Coalesce:
+    """The written reply's due date once the question awaits one, else the unit's due date."""
+    return Coalesce("written_reply__due_date", "due_date")
+
+
+@dataclass
+class UnitBacklog:
+    unit: Unit | None
+    open_count: int
+    overdue_count: int
+    oldest_due: datetime.date | None
+    days_late: int
+
+
+def unit_backlog(user) -> list[UnitBacklog]:
+    """Open questions per unit (one row for those not yet assigned) and how late the oldest is. Two queries."""
+    today = timezone.localdate()
+    rows = (
+        questions_for_user(user)
+        .filter(status__in=OPEN_STATUSES, duplicate_of__isnull=True)
+        .annotate(due=effective_due())
+        .values("assigned_unit_id")
+        .annotate(
+            open_count=Count("pk"),
+            overdue_count=Count("pk", filter=Q(due__lt=today)),
+            oldest_due=Min("due"),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    units = Unit.objects.in_bulk([row["assigned_unit_id"] for row in rows if row["assigned_unit_id"]])
+    backlog = [
+        UnitBacklog(
+            unit=units.get(row["assigned_unit_id"]),
+            open_count=row["open_count"],
+            overdue_count=row["overdue_count"],
+            oldest_due=row["oldest_due"],
+            days_late=max((today - row["oldest_due"]).days, 0) if row["oldest_due"] else 0,
+        )
+        for row in rows
+    ]
+    backlog.sort(key=lambda row: (-row.days_late, -row.open_count, str(row.unit or "")))
+    return backlog
+
+
+__all__ = ["QuestionStatus", "question_for_page", "question_list", "questions_for_user", "unit_backlog"]

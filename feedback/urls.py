@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.QuestionListView.as_view(), name="question.list"),
+    path("tong-hop/", views.DashboardView.as_view(), name="dashboard"),
+    path("<int:pk>/", views.QuestionDetailView.as_view(), name="question.detail"),
+    path("<int:pk>/giao/", views.AssignView.as_view(), name="question.assign"),
+    path("<int:pk>/gop/", views.MergeView.as_view(), name="question.merge"),
+    path("<int:pk>/tra-loi/", views.AnswerView.as_view(), name="answer.draft"),
+    path("<int:pk>/duyet/", views.ApproveView.as_view(), name="answer.approve"),
+    path("<int:pk>/da-tra-loi/", views.AnsweredView.as_view(), name="question.answered"),
+    path("<int:pk>/tra-loi-van-ban/", views.WritingView.as_view(), name="question.writing"),
+    path("<int:pk>/van-ban-tra-loi/", views.WrittenReplyView.as_view(), name="reply.record"),
+    path("phien/<int:session_pk>/gui/", views.SubmitView.as_view(), name="question.submit"),
+    path("phien/<int:session_pk>/tai-len/", views.UploadView.as_view(), name="question.upload"),
+    path("phien/<int:session_pk>/xac-nhan/", views.ConfirmView.as_view(), name="question.confirm"),
+    path("phien/<int:session_pk>/nhap-nhanh/", views.RecordView.as_view(), name="question.record"),
+]

@@ -1,0 +1,401 @@
+"""Question pages: list, detail, submission by form or upload, assignment, answers and outcomes.
+
+Views are thin: forms check input, feedback.services applies the rules and saves, feedback.rules
+decides who may open each page."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from dialogue_portal.roles import is_office, user_place
+from directory.models import Unit
+from sessions import selectors as session_selectors
+from sessions.models import Session
+
+from . import forms, selectors, services
+from .models import Question, QuestionStatus, Topic
+
+QUESTIONS_PER_PAGE = 50
+UPLOADS_KEY = "question_uploads"
+UPLOAD_DIR = "uploads/questions"
+ACTIONS = (
+    "assign_question",
+    "merge_question",
+    "draft_answer",
+    "approve_answer",
+    "mark_question",
+    "record_written_reply",
+)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class QuestionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A page about the question in the URL: unknown id → 404, a question the user may not see → 403."""
+
+    permission_required = "feedback.view_question"
+
+    @property
+    def question(self) -> Question:
+        if not hasattr(self, "_question"):
+            try:
+                self._question = selectors.question_for_page(self.kwargs["pk"])
+            except Question.DoesNotExist as exc:
+                raise Http404("Không tìm thấy câu hỏi.") from exc
+        return self._question
+
+    def get_permission_object(self):
+        return self.question
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["question"] = self.question
+        return context
+
+
+class SessionFeedbackMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    @property
+    def session(self) -> Session:
+        if not hasattr(self, "_session"):
+            try:
+                self._session = session_selectors.session_for_page(self.kwargs["session_pk"])
+            except Session.DoesNotExist as exc:
+                raise Http404("Không tìm thấy phiên đối thoại.") from exc
+        return self._session
+
+    def get_permission_object(self):
+        return self.session
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dialogue_session"] = self.session
+        return context
+
+
+# ---------------------------------------------------------------- list, detail, dashboard
+
+
+class QuestionListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "feedback.list_questions"
+    template_name = "feedback/question_list.html"
+    context_object_name = "questions"
+    paginate_by = QUESTIONS_PER_PAGE
+
+    def filters(self) -> dict:
+        get = self.request.GET
+        status = get.get("status")
+        return {
+            "session": _int(get.get("session")),
+            "topic": _int(get.get("topic")),
+            "unit": _int(get.get("unit")),
+            "status": status if status in QuestionStatus.values else None,
+        }
+
+    def get_queryset(self):
+        return selectors.question_list(self.request.user, **self.filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["filters"] = self.filters()
+        context["session_choices"] = list(session_selectors.sessions_for_user(user).order_by("-pk")[:200])
+        context["topic_choices"] = list(Topic.objects.all())
+        place = user_place(user)
+        units = Unit.objects.none()
+        if place is not None and is_office(user):
+            units = Unit.objects.filter(place__path__startswith=place.path)
+        context["unit_choices"] = list(units)
+        context["status_choices"] = QuestionStatus.choices
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        return context
+
+
+class QuestionDetailView(QuestionMixin, TemplateView):
+    template_name = "feedback/question_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can"] = {action: user.has_perm(f"feedback.{action}", self.question) for action in ACTIONS}
+        try:
+            context["answer"] = self.question.answer
+        except Question.answer.RelatedObjectDoesNotExist:
+            context["answer"] = None
+        try:
+            context["written_reply"] = self.question.written_reply
+        except Question.written_reply.RelatedObjectDoesNotExist:
+            context["written_reply"] = None
+        return context
+
+
+class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "feedback.view_dashboard"
+    template_name = "feedback/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["backlog"] = selectors.unit_backlog(self.request.user)
+        return context
+
+
+# ---------------------------------------------------------------- forms on a question
+
+
+class QuestionActionView(QuestionMixin, FormView):
+    """A form about one question; the form's save() calls one service."""
+
+    template_name = "feedback/question_form.html"
+    title = ""
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.extra_form_kwargs())
+        return kwargs
+
+    def extra_form_kwargs(self) -> dict:
+        return {}
+
+    def form_valid(self, form):
+        try:
+            form.save(user=self.request.user, question=self.question)
+        except services.FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect("feedback:question.detail", self.question.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+
+class AssignView(QuestionActionView):
+    permission_required = "feedback.assign_question"
+    form_class = forms.AssignForm
+    title = "Giao câu hỏi cho đơn vị"
+    success_message = "Đã giao câu hỏi cho đơn vị."
+
+    def get_initial(self):
+        return {"unit": self.question.assigned_unit_id, "due_date": self.question.due_date}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        issuer = self.question.session.plan.issuer
+        form.fields["unit"].queryset = Unit.objects.filter(place__path__startswith=issuer.path)
+        return form
+
+
+class MergeView(QuestionActionView):
+    permission_required = "feedback.merge_question"
+    form_class = forms.MergeForm
+    title = "Gộp câu hỏi trùng"
+    success_message = "Đã gộp câu hỏi trùng."
+
+    def extra_form_kwargs(self):
+        candidates = (
+            Question.objects.filter(session__plan_id=self.question.session.plan_id, duplicate_of__isnull=True)
+            .exclude(pk=self.question.pk)
+            .order_by("pk")
+        )
+        return {"candidates": candidates}
+
+
+class AnswerView(QuestionActionView):
+    permission_required = "feedback.draft_answer"
+    form_class = forms.AnswerForm
+    title = "Dự thảo trả lời"
+    success_message = "Đã lưu dự thảo trả lời; chờ lãnh đạo duyệt."
+
+    def get_initial(self):
+        try:
+            return {"text": self.question.answer.text}
+        except Question.answer.RelatedObjectDoesNotExist:
+            return {}
+
+
+class AnsweredView(QuestionActionView):
+    permission_required = "feedback.mark_question"
+    form_class = forms.AnsweredForm
+    title = "Ghi nhận đã trả lời tại hội nghị"
+    success_message = "Đã ghi nhận câu hỏi được trả lời tại hội nghị."
+
+
+class WritingView(QuestionActionView):
+    permission_required = "feedback.mark_question"
+    form_class = forms.WritingForm
+    title = "Chuyển trả lời bằng văn bản"
+    success_message = "Câu hỏi sẽ được trả lời bằng văn bản."
+
+
+class WrittenReplyView(QuestionActionView):
+    permission_required = "feedback.record_written_reply"
+    form_class = forms.WrittenReplyForm
+    title = "Văn bản trả lời"
+    success_message = "Đã ghi nhận văn bản trả lời; câu hỏi đã đóng."
+
+
+class ApproveView(QuestionMixin, View):
+    permission_required = "feedback.approve_answer"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.approve_answer(user=request.user, question=self.question)
+        except services.FeedbackError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã duyệt trả lời.")
+        return redirect("feedback:question.detail", self.question.pk)
+
+
+# ---------------------------------------------------------------- questions of a session
+
+
+class SubmitView(SessionFeedbackMixin, FormView):
+    permission_required = "feedback.submit_question"
+    template_name = "feedback/session_form.html"
+    form_class = forms.QuestionSubmitForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "commune": self.request.user.place}
+
+    def form_valid(self, form):
+        try:
+            question = form.save(user=self.request.user, session=self.session)
+        except services.FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã gửi câu hỏi.")
+        return redirect("feedback:question.detail", question.pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": "Gửi câu hỏi của xã"}
+
+
+class RecordView(SessionFeedbackMixin, FormView):
+    """The secretary's quick entry: save and stay on the form for the next question."""
+
+    permission_required = "feedback.record_question"
+    template_name = "feedback/session_form.html"
+    form_class = forms.SessionQuestionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "communes": session_selectors.session_communes(self.session)}
+
+    def form_valid(self, form):
+        try:
+            question = form.save(user=self.request.user, session=self.session)
+        except services.FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Đã ghi câu hỏi số {question.pk}.")
+        return redirect("feedback:question.record", self.session.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "Nhập nhanh câu hỏi tại hội nghị"
+        context["recent"] = list(
+            Question.objects.filter(session=self.session).select_related("topic").order_by("-pk")[:10]
+        )
+        return context
+
+
+def _upload_name(token: str) -> str:
+    return f"{UPLOAD_DIR}/{token}.upload"
+
+
+class UploadView(SessionFeedbackMixin, TemplateView):
+    """GET: the upload form. POST: check the file and show the preview, saving nothing."""
+
+    permission_required = "feedback.submit_question"
+    template_name = "feedback/question_upload.html"
+
+    @property
+    def commune(self):
+        return self.request.user.place
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=forms.QuestionUploadForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = forms.QuestionUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        content = form.content()
+        filename = Path(form.cleaned_data["file"].name).name
+        report = services.preview_questions(
+            session=self.session, commune=self.commune, filename=filename, content=content
+        )
+        token = ""
+        if report.can_commit:
+            token = secrets.token_urlsafe(24)
+            default_storage.save(_upload_name(token), ContentFile(content))
+            uploads = request.session.get(UPLOADS_KEY, {})
+            uploads[token] = {"session": self.session.pk, "commune": self.commune.pk, "filename": filename}
+            request.session[UPLOADS_KEY] = uploads
+        return self.render_to_response(
+            self.get_context_data(form=forms.QuestionUploadForm(), report=report, token=token)
+        )
+
+
+class ConfirmView(UploadView):
+    """POST with a preview's token: check the stored file again and save it all or nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("token", "")
+        uploads = request.session.get(UPLOADS_KEY, {})
+        pending = uploads.get(token)
+        path = _upload_name(token)
+        if (
+            not pending
+            or pending["session"] != self.session.pk
+            or pending["commune"] != self.commune.pk
+            or not default_storage.exists(path)
+        ):
+            messages.error(request, "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại.")
+            return redirect("feedback:question.upload", self.session.pk)
+        with default_storage.open(path, "rb") as handle:
+            content = handle.read()
+        try:
+            report = services.import_questions(
+                user=request.user,
+                session=self.session,
+                commune=self.commune,
+                filename=pending["filename"],
+                content=content,
+            )
+        except services.FeedbackError as exc:
+            messages.error(request, exc.message)
+            return redirect("feedback:question.upload", self.session.pk)
+        if not report.committed:
+            return self.render_to_response(
+                self.get_context_data(form=forms.QuestionUploadForm(), report=report, token="")
+            )
+        uploads.pop(token, None)
+        request.session[UPLOADS_KEY] = uploads
+        default_storage.delete(path)
+        messages.success(request, f"Đã nhận {report.saved} câu hỏi của {self.commune.full_name}.")
+        return redirect(f"{reverse('feedback:question.list')}?session={self.session.pk}")

@@ -1,0 +1,143 @@
+"""Reads for the invitations and check-in pages; each takes a fixed number of queries whatever
+the number of outbox rows, participants or attendances."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from directory.models import Place, PlaceLevel
+from sessions import selectors as session_selectors
+from sessions.models import Participant, Session
+
+from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
+from .services import participants_without_email
+
+CHECKIN_RESULTS = 50
+
+
+def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
+    """The session's invitation emails, failed first, with their recipients. One query."""
+    return (
+        OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
+        .select_related("participant__commune", "unit", "user")
+        .order_by("participant__commune__name", "participant__row_number", "id")
+    )
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    """Invitation rows per status, every status present (0 when none). One query."""
+    counts = dict.fromkeys(OutboxStatus.values, 0)
+    rows = (
+        OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
+        .order_by()
+        .values_list("status")
+        .annotate(total=Count("pk"))
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+@dataclass(frozen=True)
+class CommuneLetters:
+    commune: Place
+    participants: list[Participant]
+
+
+def letters_to_hand_out(session: Session) -> list[CommuneLetters]:
+    """Participants without an email grouped by commune: their commune prints and hands out the letters."""
+    people = participants_without_email(session.pk)
+    return [
+        CommuneLetters(commune, list(group))
+        for commune, group in groupby(people, key=lambda participant: participant.commune)
+    ]
+
+
+def checkin_people(session: Session, query: str = "") -> list[Participant]:
+    """Participants matching `query` by name, each with `checked_in_at` (None when absent). One query."""
+    arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk")).values("checked_in_at")[
+        :1
+    ]
+    people = (
+        Participant.objects.filter(session=session)
+        .select_related("commune", "hamlet", "category")
+        .annotate(checked_in_at=Subquery(arrived))
+        .order_by("full_name", "id")
+    )
+    query = " ".join(query.split())
+    if query:
+        people = people.filter(full_name__icontains=query)
+    return list(people[:CHECKIN_RESULTS])
+
+
+def territory_communes(session: Session) -> QuerySet[Place]:
+    """Communes of the plan issuer's territory: where a walk-in may come from."""
+    return Place.objects.filter(level=PlaceLevel.COMMUNE, path__startswith=session.plan.issuer.path).order_by(
+        "name", "code"
+    )
+
+
+@dataclass
+class AttendanceRow:
+    commune: Place
+    quota: int | None
+    registered: int
+    attended: int
+    walk_ins: int
+
+    @property
+    def percent(self) -> int | None:
+        return session_selectors.fill_percent(self.quota, self.attended)
+
+
+def attendance_by_commune(session: Session) -> list[AttendanceRow]:
+    """Per commune: quota, registered, checked in (walk-ins included) and walk-ins. Two queries."""
+    counts: dict[int, dict[bool, int]] = {}
+    for commune_id, walk_in, total in (
+        Attendance.objects.filter(session=session)
+        .order_by()
+        .values_list("commune_id", "walk_in")
+        .annotate(total=Count("pk"))
+    ):
+        counts.setdefault(commune_id, {})[walk_in] = total
+    rows = []
+    seen = set()
+    for commune in session_selectors.fill_rates(session):
+        seen.add(commune.pk)
+        by_kind = counts.get(commune.pk, {})
+        rows.append(
+            AttendanceRow(
+                commune=commune,
+                quota=commune.quota,
+                registered=commune.registered,
+                attended=sum(by_kind.values()),
+                walk_ins=by_kind.get(True, 0),
+            )
+        )
+    others = set(counts) - seen
+    if others:
+        # Walk-ins from communes the session gave no quota: shown too, so no one goes uncounted.
+        for commune in Place.objects.filter(pk__in=others).order_by("code"):
+            by_kind = counts[commune.pk]
+            rows.append(AttendanceRow(commune, None, 0, sum(by_kind.values()), by_kind.get(True, 0)))
+    return rows
+
+
+def attendance_time(session: Session, participant: Participant) -> datetime.datetime | None:
+    return (
+        Attendance.objects.filter(session=session, participant=participant)
+        .values_list("checked_in_at", flat=True)
+        .first()
+    )
+
+
+def fixed_date_sessions(plan) -> list[Session]:
+    """The plan's sessions that have a date, for its calendar file."""
+    return list(
+        Session.objects.filter(plan=plan, time_kind="exact", date__isnull=False)
+        .select_related("plan__issuer")
+        .order_by("date", "start_time", "position", "id")
+    )

@@ -1,0 +1,250 @@
+"""Invitations of a session (outbox, letters to print), calendar files and check-in at the door.
+
+Views are thin: notifications.services sends and resends, notifications.documents renders the
+letters, notifications.calendar writes the .ics files, notifications.rules decides who may.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.views import View
+from django.views.generic import TemplateView
+
+from plans.views import PlanMixin
+from sessions import selectors as session_selectors
+from sessions.models import Participant
+from sessions.views import SessionMixin
+
+from . import calendar, selectors
+from .documents import render_invitations
+from .forms import ScanForm, WalkInForm
+from .models import OutboxMessage, OutboxStatus, Purpose
+from .services import check_in_participant, request_invitations, resend_messages
+
+
+def _file_response(content, content_type: str, filename: str, *, as_attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
+
+
+def _local_time(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M ngày %d/%m/%Y")
+
+
+# ---------------------------------------------------------------- invitations
+
+
+class InvitationsView(SessionMixin, TemplateView):
+    permission_required = "notifications.view_invitations"
+    template_name = "notifications/invitations.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = selectors.outbox_counts(self.session)
+        context["status_counts"] = [(status, label, counts[status]) for status, label in OutboxStatus.choices]
+        context["outbox"] = selectors.invitation_outbox(self.session)
+        context["hand_out"] = selectors.letters_to_hand_out(self.session)
+        context["communes"] = session_selectors.session_communes(self.session).order_by("code")
+        return context
+
+
+class InvitationsSendView(SessionMixin, View):
+    permission_required = "notifications.send_invitations"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        session = self.session
+        # What the worker will send: a new row for each participant with an email and none yet,
+        # and every row still queued or failed.
+        invitations = OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
+        new = (
+            Participant.objects.filter(session=session)
+            .exclude(email="")
+            .exclude(pk__in=invitations.filter(participant__isnull=False).values("participant_id"))
+            .count()
+        )
+        pending = invitations.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).count()
+        request_invitations(session_id=session.pk)
+        messages.success(request, f"Đã xếp {new + pending} thư vào hàng gửi.")
+        return redirect("notifications:invitations.detail", session.pk)
+
+
+class OutboxResendView(SessionMixin, View):
+    permission_required = "notifications.send_invitations"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        message = get_object_or_404(
+            OutboxMessage, pk=self.kwargs["message_pk"], session=self.session, purpose=Purpose.INVITATION
+        )
+        if message.status != OutboxStatus.FAILED:
+            messages.warning(
+                request,
+                f"Thư gửi {message.to_email} đang ở trạng thái «{message.get_status_display()}»; "
+                "chỉ gửi lại được thư bị lỗi.",
+            )
+        elif resend_messages(message_ids=[message.pk]):
+            messages.success(request, f"Đã xếp lại thư gửi {message.to_email} vào hàng gửi.")
+        return redirect("notifications:invitations.detail", self.session.pk)
+
+
+class InvitationsPdfView(SessionMixin, View):
+    """The printable letters: of one commune with ?commune=CODE (a commune official's own only),
+    or of the whole session for the office."""
+
+    permission_required = "notifications.print_invitations"
+
+    @property
+    def commune(self):
+        if not hasattr(self, "_commune"):
+            code = self.request.GET.get("commune", "")
+            self._commune = session_selectors.session_commune(self.session, code) if code else None
+            if code and self._commune is None:
+                raise Http404("Phiên đối thoại này không có xã, phường này.")
+        return self._commune
+
+    def get_permission_object(self):
+        if self.commune is None:
+            return self.session
+        return session_selectors.CommuneList(self.session, self.commune)
+
+    def get_permission_required(self):
+        if self.commune is None:
+            return ["notifications.view_invitations"]
+        return super().get_permission_required()
+
+    def get(self, request, *args, **kwargs):
+        document = render_invitations(session=self.session, commune=self.commune)
+        return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
+
+
+# ---------------------------------------------------------------- calendar files
+
+
+def _calendar_response(content: str, filename: str) -> HttpResponse:
+    return _file_response(content.encode("utf-8"), calendar.CONTENT_TYPE, filename, as_attachment=True)
+
+
+class SessionCalendarView(SessionMixin, View):
+    def get(self, request, *args, **kwargs):
+        session = self.session
+        if not session.has_fixed_date:
+            return render(
+                request,
+                "notifications/no_date.html",
+                {"dialogue_session": session, "plan": session.plan},
+                status=404,
+            )
+        content = calendar.render_calendar([session], name=str(session), dtstamp=timezone.now())
+        return _calendar_response(content, f"phien-{session.pk}.ics")
+
+
+class PlanCalendarView(PlanMixin, View):
+    permission_required = "plans.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        sessions = selectors.fixed_date_sessions(self.plan)
+        if not sessions:
+            return render(request, "notifications/no_date.html", {"plan": self.plan}, status=404)
+        content = calendar.render_calendar(
+            sessions, name=f"Kế hoạch {self.plan.number_label}", dtstamp=timezone.now()
+        )
+        return _calendar_response(content, f"ke-hoach-{self.plan.pk}.ics")
+
+
+# ---------------------------------------------------------------- check-in
+
+
+class CheckinMixin(SessionMixin):
+    permission_required = "notifications.check_in"
+
+    def checkin_url(self, query: str = "") -> str:
+        url = reverse("notifications:checkin", args=[self.session.pk])
+        return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+class CheckinView(CheckinMixin, TemplateView):
+    template_name = "notifications/checkin.html"
+
+    def get_template_names(self):
+        # The search box asks htmx for the result list only.
+        if self.request.headers.get("HX-Request") == "true":
+            return ["notifications/_checkin_people.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")
+        context["query"] = query
+        context["people"] = selectors.checkin_people(self.session, query)
+        context["result_limit"] = selectors.CHECKIN_RESULTS
+        if self.request.headers.get("HX-Request") != "true":
+            context.setdefault("scan_form", ScanForm(session=self.session))
+            context.setdefault("walkin_form", WalkInForm(session=self.session))
+            context["attendance"] = selectors.attendance_by_commune(self.session)
+        return context
+
+
+def _report_mark(request, attendance, created: bool) -> None:
+    if created:
+        messages.success(request, f"Đã điểm danh {attendance.full_name} ({attendance.commune.title_name}).")
+    else:
+        messages.info(
+            request, f"{attendance.full_name} đã điểm danh lúc {_local_time(attendance.checked_in_at)}."
+        )
+
+
+class CheckinScanView(CheckinMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ScanForm(request.POST, session=self.session)
+        if not form.is_valid():
+            for error in form.errors.get("token", []):
+                messages.error(request, error)
+            return redirect(self.checkin_url())
+        attendance, created = check_in_participant(
+            session=self.session, participant=form.participant, user=request.user
+        )
+        _report_mark(request, attendance, created)
+        return redirect(self.checkin_url())
+
+
+class CheckinMarkView(CheckinMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            participant_id = int(request.POST.get("participant", ""))
+        except ValueError as exc:
+            raise Http404("Không tìm thấy người tham dự.") from exc
+        participant = get_object_or_404(
+            Participant.objects.select_related("commune"), pk=participant_id, session=self.session
+        )
+        attendance, created = check_in_participant(
+            session=self.session, participant=participant, user=request.user
+        )
+        _report_mark(request, attendance, created)
+        return redirect(self.checkin_url(request.POST.get("q", "")))
+
+
+class CheckinWalkInView(CheckinMixin, TemplateView):
+    template_name = "notifications/checkin.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = WalkInForm(request.POST, session=self.session)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(walkin_form=form), status=400)
+        attendance = form.save(user=request.user)
+        messages.success(
+            request,
+            f"Đã ghi nhận {attendance.full_name} ({attendance.commune.title_name}) đến dự không có giấy mời.",
+        )
+        return redirect(self.checkin_url())

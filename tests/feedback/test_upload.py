@@ -1,0 +1,118 @@
+import pytest
+
+from feedback.models import Channel, Question
+from feedback.services import FeedbackError, import_questions, preview_questions
+
+from .feedback_data import make_session, row, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_questions_saves_every_row(world):
+    session = make_session(world)
+    content = xlsx_bytes([row(1), row(2, **{"Họ tên người hỏi": "", "Lĩnh vực": "bảo hiểm y tế"})])
+    report = import_questions(
+        user=world.users["commune_official"],
+        session=session,
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=content,
+    )
+    assert (report.committed, report.saved) == (True, 2)
+    saved = list(
+        Question.objects.order_by("row_number").values_list("row_number", "topic__code", "anonymous")
+    )
+    assert saved == [(3, "giam-ngheo", False), (4, "bao-hiem-y-te", True)]
+    assert set(Question.objects.values_list("channel", "commune", "asker_hamlet")) == {
+        (Channel.BEFORE_SESSION, world.commune.pk, world.hamlet.pk)
+    }
+
+
+def test_import_questions_unknown_topic_refused_row_by_row_nothing_saved(world):
+    session = make_session(world)
+    content = xlsx_bytes([row(1), row(2, **{"Lĩnh vực": "Thủy lợi"}), row(3, **{"Nội dung câu hỏi": ""})])
+    report = import_questions(
+        user=world.users["commune_official"],
+        session=session,
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=content,
+    )
+    assert report.committed is False
+    assert [r.errors for r in report.rows] == [
+        [],
+        [
+            "Dòng 4, cột «Lĩnh vực»: «Thủy lợi» không có trong danh mục lĩnh vực; chọn một trong: "
+            "Giảm nghèo, Việc làm, Tín dụng chính sách, Bảo hiểm y tế, Nhà ở, Đất đai, Đào tạo nghề, "
+            "Giáo dục, Nước sạch, Khác."
+        ],
+        ["Dòng 5, cột «Nội dung câu hỏi»: chưa điền."],
+    ]
+    assert Question.objects.count() == 0
+
+
+def test_preview_questions_for_session_of_another_commune_refused_every_row(world):
+    session = make_session(world)
+    report = preview_questions(
+        session=session,
+        commune=world.other_commune,
+        filename="cau-hoi.xlsx",
+        content=xlsx_bytes([row(1, **{"Thôn, ấp": "Quảng Tín"})]),
+    )
+    assert report.can_commit is False
+    assert report.rows[0].errors == [
+        "Dòng 3: phiên «Hội trường UBND xã Phước Hòa» thuộc xã khác, không phải phiên của xã Phước An."
+    ]
+
+
+def test_import_questions_by_official_of_another_commune_refused(world):
+    session = make_session(world)
+    with pytest.raises(FeedbackError):
+        import_questions(
+            user=world.users["other_commune_official"],
+            session=session,
+            commune=world.other_commune,
+            filename="cau-hoi.xlsx",
+            content=xlsx_bytes([row(1)]),
+        )
+    assert Question.objects.count() == 0
+
+
+def test_preview_questions_without_header_explains(world):
+    report = preview_questions(
+        session=make_session(world),
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=xlsx_bytes([row(1)], header=["a", "b", "c", "d", "e"]),
+    )
+    assert report.errors == [
+        "Không tìm thấy dòng tiêu đề trong 10 dòng đầu của tệp «cau-hoi.xlsx»; dòng tiêu đề cần có các cột "
+        "«Nội dung câu hỏi», «Họ tên người hỏi», «Thôn, ấp», «Lĩnh vực»."
+    ]
+
+
+def test_preview_questions_broken_file_explains(world):
+    report = preview_questions(
+        session=make_session(world),
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=b"PK\x03\x04broken",
+    )
+    assert report.errors == ["Tệp «cau-hoi.xlsx» không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."]
+
+
+def test_upload_preview_then_confirm_through_pages(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    session = make_session(world)
+    client = login(world.users["commune_official"])
+    upload = SimpleUploadedFile("cau-hoi.xlsx", xlsx_bytes([row(1), row(2)]))
+    response = client.post(reverse("feedback:question.upload", args=[session.pk]), {"file": upload})
+    assert response.status_code == 200
+    token = response.context["token"]
+    assert token != ""
+    assert Question.objects.count() == 0
+    response = client.post(reverse("feedback:question.confirm", args=[session.pk]), {"token": token})
+    assert response.status_code == 302
+    assert Question.objects.filter(session=session, commune=world.commune).count() == 2
