@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -112,7 +113,12 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
 
 def render_pdf_in_chunks(
-    template_name: str, context: dict[str, Any], *, items_key: str, chunk_size: int = 50
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    items_key: str,
+    chunk_size: int = 50,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> bytes:
     """Render a long run of one-page items (letters) as one PDF, `chunk_size` items at a time.
 
@@ -125,13 +131,16 @@ def render_pdf_in_chunks(
     items = list(context[items_key])
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)] or [[]]
     with _render_lock:
-        documents = [
-            HTML(
-                string=render_html(template_name, {**context, items_key: chunk}),
-                base_url=BASE_URL,
-                url_fetcher=url_fetcher(),
-            ).render(stylesheets=[base_stylesheet()], font_config=font_config())
-            for chunk in chunks
-        ]
+        documents, done = [], 0
+        for chunk in chunks:
+            html = render_html(template_name, {**context, items_key: chunk})
+            documents.append(
+                HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+                    stylesheets=[base_stylesheet()], font_config=font_config()
+                )
+            )
+            done += len(chunk)
+            if on_chunk is not None:
+                on_chunk(done)
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()

@@ -141,3 +141,20 @@ def fixed_date_sessions(plan) -> list[Session]:
         .select_related("plan__issuer")
         .order_by("date", "start_time", "position", "id")
     )
+
+
+def invitations_to_send(*, session) -> int:
+    """What the worker will send for a session: a new row for each participant with an email
+    and none yet, and every invitation row still queued or failed. Two queries."""
+    from sessions.models import Participant
+
+    from .models import OutboxMessage, OutboxStatus, Purpose
+
+    invitations = OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
+    new = (
+        Participant.objects.filter(session=session)
+        .exclude(email="")
+        .exclude(pk__in=invitations.filter(participant__isnull=False).values("participant_id"))
+        .count()
+    )
+    return new + invitations.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).count()

@@ -55,3 +55,13 @@ def scan_reminders(today_iso: str | None = None) -> int:
         send_outbox_message_task.delay(message_id=row.pk)
     logger.info("scan_reminders %s: %d messages queued", today, len(rows))
     return len(rows)
+
+
+@shared_task
+def build_letters_task(*, job_id: int) -> str:
+    """Render a letters job's printable PDF (notifications.jobs.build_letters). A rendering error is
+    not temporary: the job is marked failed with the reason instead of being retried."""
+    from . import jobs  # loads the document renderers only in workers that build letters
+
+    job = jobs.build_letters(job_id=job_id)
+    return job.status if job is not None else "gone"

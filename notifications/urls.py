@@ -21,4 +21,12 @@ urlpatterns = [
     path(f"{_session}diem-danh/quet/", views.CheckinScanView.as_view(), name="checkin.scan"),
     path(f"{_session}diem-danh/danh-dau/", views.CheckinMarkView.as_view(), name="checkin.mark"),
     path(f"{_session}diem-danh/khach/", views.CheckinWalkInView.as_view(), name="checkin.walkin"),
+    path(f"{_session}giay-moi/tac-vu/in/", views.JobStartLettersView.as_view(), name="job.start_letters"),
+    path(f"{_session}giay-moi/tac-vu/<int:job_pk>/", views.JobProgressView.as_view(), name="job.progress"),
+    path(
+        f"{_session}giay-moi/tac-vu/<int:job_pk>/tai-ve/",
+        views.JobDownloadView.as_view(),
+        name="job.download",
+    ),
+    path(f"{_session}giay-moi/tien-do-gui/", views.SendingProgressView.as_view(), name="job.sending"),
 ]

@@ -7,7 +7,7 @@ letters, notifications.calendar writes the .ics files, notifications.rules decid
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,12 @@ from sessions import selectors as session_selectors
 from sessions.models import Participant
 from sessions.views import SessionMixin
 
-from . import calendar, selectors
+from . import calendar, jobs, selectors
 from .documents import render_invitations
 from .forms import ScanForm, WalkInForm
-from .models import OutboxMessage, OutboxStatus, Purpose
-from .services import check_in_participant, request_invitations, resend_messages
+from .jobs import job_progress, sending_progress, start_letters_job
+from .models import BatchJob, JobStatus, OutboxMessage, OutboxStatus, Purpose
+from .services import check_in_participant, resend_messages
 
 
 def _file_response(content, content_type: str, filename: str, *, as_attachment: bool) -> HttpResponse:
@@ -60,18 +61,9 @@ class InvitationsSendView(SessionMixin, View):
 
     def post(self, request, *args, **kwargs):
         session = self.session
-        # What the worker will send: a new row for each participant with an email and none yet,
-        # and every row still queued or failed.
-        invitations = OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
-        new = (
-            Participant.objects.filter(session=session)
-            .exclude(email="")
-            .exclude(pk__in=invitations.filter(participant__isnull=False).values("participant_id"))
-            .count()
-        )
-        pending = invitations.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).count()
-        request_invitations(session_id=session.pk)
-        messages.success(request, f"Đã xếp {new + pending} thư vào hàng gửi.")
+        count = selectors.invitations_to_send(session=session)
+        jobs.start_sending_job(session=session, user=request.user)
+        messages.success(request, f"Đã xếp {count} thư vào hàng gửi.")
         return redirect("notifications:invitations.detail", session.pk)
 
 
@@ -248,3 +240,94 @@ class CheckinWalkInView(CheckinMixin, TemplateView):
             f"Đã ghi nhận {attendance.full_name} ({attendance.commune.title_name}) đến dự không có giấy mời.",
         )
         return redirect(self.checkin_url())
+
+
+# ---------------------------------------------------------------- long batches and their progress bars
+
+
+class JobMixin(SessionMixin):
+    """A batch job of the session in the URL (another session's job → 404). Whoever may see the
+    invitations page may follow a job; a commune's letters, like its PDF, also its commune official."""
+
+    permission_required = "notifications.print_invitations"
+
+    @property
+    def job(self):
+
+        if not hasattr(self, "_job"):
+            self._job = get_object_or_404(
+                BatchJob.objects.select_related("commune"), pk=self.kwargs["job_pk"], session=self.session
+            )
+        return self._job
+
+    def get_permission_object(self):
+        if self.job.commune is None:
+            return self.session
+        return session_selectors.CommuneList(self.session, self.job.commune)
+
+    def get_permission_required(self):
+        if self.job.commune is None:
+            return ["notifications.view_invitations"]
+        return super().get_permission_required()
+
+
+def _job_fragment(request, session, job, progress, *, poll_url: str) -> HttpResponse:
+    return render(
+        request,
+        "notifications/_job_progress.html",
+        {"dialogue_session": session, "job": job, "progress": progress, "poll_url": poll_url},
+    )
+
+
+class JobStartLettersView(InvitationsPdfView):
+    """Start rendering the printable letters in the worker (the whole session, or ?commune=CODE)."""
+
+    http_method_names = ["post"]
+
+    @property
+    def commune(self):
+        if not hasattr(self, "_commune"):
+            code = self.request.POST.get("commune", "")
+            self._commune = session_selectors.session_commune(self.session, code) if code else None
+            if code and self._commune is None:
+                raise Http404("Phiên đối thoại này không có xã, phường này.")
+        return self._commune
+
+    def post(self, request, *args, **kwargs):
+
+        job = start_letters_job(session=self.session, commune=self.commune, user=request.user)
+        url = reverse("notifications:job.progress", args=[self.session.pk, job.pk])
+        if request.headers.get("HX-Request") != "true":
+            return redirect(url)
+        return _job_fragment(request, self.session, job, job_progress(job), poll_url=url)
+
+
+class JobProgressView(JobMixin, View):
+    """The progress bar of one job (an htmx fragment that polls itself every second until done)."""
+
+    def get(self, request, *args, **kwargs):
+
+        url = reverse("notifications:job.progress", args=[self.session.pk, self.job.pk])
+        return _job_fragment(request, self.session, self.job, job_progress(self.job), poll_url=url)
+
+
+class JobDownloadView(JobMixin, View):
+    def get(self, request, *args, **kwargs):
+
+        job = self.job
+        if job.status != JobStatus.DONE or not job.result:
+            raise Http404("Tệp giấy mời chưa tạo xong.")
+        filename = job.result.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=filename)
+
+
+class SendingProgressView(SessionMixin, View):
+    """The invitation emails of the session: sent or failed against all, polling while any are left."""
+
+    permission_required = "notifications.view_invitations"
+
+    def get(self, request, *args, **kwargs):
+
+        progress = sending_progress(session_id=self.session.pk)
+        url = reverse("notifications:job.sending", args=[self.session.pk])
+        return _job_fragment(request, self.session, None, progress, poll_url=url)

@@ -504,3 +504,46 @@ ROWS.update(
         "feedback:question.record": Row(_feedback_session_url("question.record"), only({"secretary"})),
     }
 )
+
+
+# ---------------------------------------------------------------- long batches (letters, sending)
+
+
+def _finished_letters_job(o):
+    """A finished letters job of the dated session, made once per matrix row."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from notifications.models import BatchJob, JobKind, JobStatus
+
+    if "letters_job" not in o:
+        job = BatchJob(
+            kind=JobKind.LETTERS,
+            session=o["dated_session"],
+            status=JobStatus.DONE,
+            total=2,
+            done=2,
+            finished_at=timezone.now(),
+        )
+        job.result.save("giay-moi.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        job.save()
+        o["letters_job"] = job
+    return o["letters_job"]
+
+
+def _job_url(name: str):
+    return lambda o: reverse(
+        f"notifications:{name}", args=[o["dated_session"].pk, _finished_letters_job(o).pk]
+    )
+
+
+ROWS.update(
+    {
+        "notifications:job.start_letters": Row(
+            _dated_url("job.start_letters"), only(OFFICE, ok=302), method="post"
+        ),
+        "notifications:job.progress": Row(_job_url("job.progress"), only(OFFICE)),
+        "notifications:job.download": Row(_job_url("job.download"), only(OFFICE)),
+        "notifications:job.sending": Row(_dated_url("job.sending"), only(OFFICE)),
+    }
+)
