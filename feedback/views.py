@@ -12,19 +12,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_office, user_place
 from directory.models import Unit
+from plans.models import Plan
 from sessions import selectors as session_selectors
 from sessions.models import Session
 
 from . import forms, selectors, services
+from .documents import render_report, report_xlsx
 from .models import Question, QuestionStatus, Topic
 
 QUESTIONS_PER_PAGE = 50
@@ -399,3 +402,37 @@ class ConfirmView(UploadView):
         default_storage.delete(path)
         messages.success(request, f"Đã nhận {report.saved} câu hỏi của {self.commune.full_name}.")
         return redirect(f"{reverse('feedback:question.list')}?session={self.session.pk}")
+
+
+# ---------------------------------------------------------------- results report
+
+
+class ReportMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """The results report of the plan in the URL; only the issuing office may print it."""
+
+    permission_required = "feedback.view_report"
+
+    def get_permission_object(self):
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=self.kwargs["plan_pk"])
+        return self._plan
+
+
+class ReportPdfView(ReportMixin, View):
+    def get(self, request, *args, **kwargs):
+        document = render_report(self.get_permission_object())
+        response = HttpResponse(document.content, content_type=document.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, document.filename)
+        return response
+
+
+class ReportXlsxView(ReportMixin, View):
+    def get(self, request, *args, **kwargs):
+        plan = self.get_permission_object()
+        response = HttpResponse(
+            report_xlsx(plan),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"bao-cao-ket-qua-doi-thoai-ke-hoach-{plan.pk}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response

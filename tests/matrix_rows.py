@@ -214,6 +214,12 @@ ROWS.update(
         "plans:plan.pdf": Row(_plan_url("plan.pdf", "issued_plan"), everyone(200)),
         "plans:plan.preview": Row(_plan_url("plan.preview"), only(OFFICE)),
         "plans:plan.export": Row(_plan_url("plan.export", "issued_plan"), everyone(200)),
+        "feedback:report.pdf": Row(
+            lambda o: reverse("feedback:report.pdf", args=[o["issued_plan"].pk]), only(OFFICE)
+        ),
+        "feedback:report.xlsx": Row(
+            lambda o: reverse("feedback:report.xlsx", args=[o["issued_plan"].pk]), only(OFFICE)
+        ),
     }
 )
 

@@ -496,3 +496,28 @@ def test_report_queries_same_for_10_and_200_questions():
         render_report_html(big)
     assert len(small_queries) == len(big_queries)
     assert len(big_queries) <= 10
+
+
+def test_report_views_serve_pdf_and_xlsx_to_the_issuing_office(world, login):
+    from django.urls import reverse
+
+    from plans.planfile import import_plan
+
+    from ..matrix_rows import plan_file
+
+    plan = import_plan(
+        data=plan_file(world, status="issued", number=7, issued_on="2024-03-01"), keep_status=True
+    )
+    client = login(world.users["leader"])
+
+    pdf = client.get(reverse("feedback:report.pdf", args=[plan.pk]))
+    xlsx = client.get(reverse("feedback:report.xlsx", args=[plan.pk]))
+
+    assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
+    assert (
+        login(world.users["commune_official"]).get(reverse("feedback:report.pdf", args=[plan.pk])).status_code
+        == 403
+    )
+    assert client.get(reverse("feedback:report.pdf", args=[999999])).status_code == 404
