@@ -16,4 +16,4 @@ STORAGES = {
 # Tests never serve collected static files.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # Issued PDFs and pending uploads written by tests stay out of the checkout.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "dialogue-test-media"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dialogue-test-media-"))

@@ -94,6 +94,12 @@ def start_sending_job(*, session: Session, user) -> BatchJob:
 # ---------------------------------------------------------------- the letters
 
 
+def letters_filename(job: BatchJob) -> str:
+    """The name the person downloading the letters sees."""
+    suffix = f"-{job.commune.code}" if job.commune_id else ""
+    return f"giay-moi-phien-{job.session_id}{suffix}.pdf"
+
+
 def _set_progress(job_id: int, done: int) -> None:
     # A plain UPDATE: the page polling the row sees it at once, and nothing else is rewritten.
     BatchJob.objects.filter(pk=job_id).update(done=done)
@@ -145,9 +151,9 @@ def build_letters(*, job_id: int) -> BatchJob | None:
         )
         job.refresh_from_db()
         return job
-    suffix = f"-{job.commune.code}" if job.commune else ""
     job.refresh_from_db()
-    job.result.save(f"giay-moi-phien-{job.session_id}{suffix}.pdf", ContentFile(content), save=False)
+    # Stored under the job's id, so a second job for the same session never collides.
+    job.result.save(f"job-{job.pk}.pdf", ContentFile(content), save=False)
     job.status = JobStatus.DONE
     job.done = job.total = len(participants)
     job.finished_at = timezone.now()

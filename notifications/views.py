@@ -313,12 +313,10 @@ class JobProgressView(JobMixin, View):
 
 class JobDownloadView(JobMixin, View):
     def get(self, request, *args, **kwargs):
-
         job = self.job
         if job.status != JobStatus.DONE or not job.result:
             raise Http404("Tệp giấy mời chưa tạo xong.")
-        filename = job.result.name.rsplit("/", 1)[-1]
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=filename)
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=jobs.letters_filename(job))
 
 
 class SendingProgressView(SessionMixin, View):

@@ -106,8 +106,12 @@ def test_letters_job_of_one_commune(world, login, django_capture_on_commit_callb
     assert response.status_code == 302
     assert response["Location"] == _progress(job)
     assert (job.commune, job.status, job.done, job.total) == (world.commune, JobStatus.DONE, 2, 2)
-    assert job.result.name.endswith(f"giay-moi-phien-{session.pk}-52-550-03.pdf")
-    assert client.get(_download(job)).status_code == 200
+    assert job.result.name == f"giay-moi/phien-{session.pk}/job-{job.pk}.pdf"
+    download = client.get(_download(job))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="giay-moi-phien-{session.pk}-52-550-03.pdf"'
+    )
 
 
 def test_letters_job_other_commune_official_403(world, login):
