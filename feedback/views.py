@@ -12,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -21,10 +21,11 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_office, user_place
+from dialogue_portal.views import ObjectPageMixin
 from directory.models import Unit
 from plans.models import Plan
 from sessions import selectors as session_selectors
-from sessions.models import Session
+from sessions.views import SessionMixin
 
 from . import forms, selectors, services
 from .documents import render_report, report_xlsx
@@ -50,22 +51,18 @@ def _int(value) -> int | None:
         return None
 
 
-class QuestionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class QuestionMixin(ObjectPageMixin):
     """A page about the question in the URL: unknown id → 404, a question the user may not see → 403."""
 
     permission_required = "feedback.view_question"
+    not_found = "Không tìm thấy câu hỏi."
+
+    def load_object(self) -> Question:
+        return selectors.question_for_page(self.kwargs["pk"])
 
     @property
     def question(self) -> Question:
-        if not hasattr(self, "_question"):
-            try:
-                self._question = selectors.question_for_page(self.kwargs["pk"])
-            except Question.DoesNotExist as exc:
-                raise Http404("Không tìm thấy câu hỏi.") from exc
-        return self._question
-
-    def get_permission_object(self):
-        return self.question
+        return self.page_object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,23 +70,10 @@ class QuestionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return context
 
 
-class SessionFeedbackMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    @property
-    def session(self) -> Session:
-        if not hasattr(self, "_session"):
-            try:
-                self._session = session_selectors.session_for_page(self.kwargs["session_pk"])
-            except Session.DoesNotExist as exc:
-                raise Http404("Không tìm thấy phiên đối thoại.") from exc
-        return self._session
+class SessionFeedbackMixin(SessionMixin):
+    """The questions of the session in the URL (its id is `session_pk`)."""
 
-    def get_permission_object(self):
-        return self.session
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["dialogue_session"] = self.session
-        return context
+    session_kwarg = "session_pk"
 
 
 # ---------------------------------------------------------------- list, detail, dashboard
@@ -407,20 +391,19 @@ class ConfirmView(UploadView):
 # ---------------------------------------------------------------- results report
 
 
-class ReportMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ReportMixin(ObjectPageMixin):
     """The results report of the plan in the URL; only the issuing office may print it."""
 
     permission_required = "feedback.view_report"
+    not_found = "Không tìm thấy kế hoạch."
 
-    def get_permission_object(self):
-        if not hasattr(self, "_plan"):
-            self._plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=self.kwargs["plan_pk"])
-        return self._plan
+    def load_object(self) -> Plan:
+        return Plan.objects.select_related("issuer").get(pk=self.kwargs["plan_pk"])
 
 
 class ReportPdfView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
-        document = render_report(self.get_permission_object())
+        document = render_report(self.page_object)
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition_header(True, document.filename)
         return response
@@ -428,7 +411,7 @@ class ReportPdfView(ReportMixin, View):
 
 class ReportXlsxView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
-        plan = self.get_permission_object()
+        plan = self.page_object
         response = HttpResponse(
             report_xlsx(plan),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

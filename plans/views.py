@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.vietnamese import format_vnd, roman
+from dialogue_portal.views import ObjectPageMixin
 
 from . import forms, selectors, services
 from .documents import plan_filename, render_plan
@@ -26,30 +27,24 @@ from .models import Plan, PlanStatus
 from .planfile import export_plan
 
 
-class PlanMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """A page about the plan in the URL; `permission_required` is checked against it.
+class PlanMixin(ObjectPageMixin):
+    """A page about the plan in the URL; `permission_required` is checked against it."""
 
-    Anonymous users go to the login page first; an unknown id is a 404, a plan the user
-    may not touch a 403.
-    """
-
+    not_found = "Không tìm thấy kế hoạch."
     # Pages that show or edit many parts load the plan with everything prefetched.
     full_plan = False
 
+    def load_object(self) -> Plan:
+        if self.full_plan:
+            return selectors.plan_for_page(self.kwargs["pk"])
+        return Plan.objects.select_related("issuer").get(pk=self.kwargs["pk"])
+
     def get_object(self, queryset=None) -> Plan:
-        if not hasattr(self, "_plan"):
-            if self.full_plan:
-                try:
-                    self._plan = selectors.plan_for_page(self.kwargs["pk"])
-                except Plan.DoesNotExist as exc:
-                    raise Http404("Không tìm thấy kế hoạch.") from exc
-            else:
-                self._plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=self.kwargs["pk"])
-        return self._plan
+        return self.page_object
 
     @property
     def plan(self) -> Plan:
-        return self.get_object()
+        return self.page_object
 
     def detail_url(self) -> str:
         return reverse("plans:plan.detail", args=[self.plan.pk])

@@ -27,6 +27,7 @@ from django.views.generic import ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
+from dialogue_portal.views import ObjectPageMixin
 
 from . import selectors
 from .documents import render_signin_sheet
@@ -59,22 +60,19 @@ BADGES = {
 }
 
 
-class SessionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class SessionMixin(ObjectPageMixin):
     """A page about the session in the URL: unknown id → 404, a session the user may not see → 403."""
 
     permission_required = "dialogue_sessions.view_session"
+    not_found = "Không tìm thấy phiên đối thoại."
+    session_kwarg = "pk"
+
+    def load_object(self) -> Session:
+        return selectors.session_for_page(self.kwargs[self.session_kwarg])
 
     @property
     def session(self) -> Session:
-        if not hasattr(self, "_session"):
-            try:
-                self._session = selectors.session_for_page(self.kwargs["pk"])
-            except Session.DoesNotExist as exc:
-                raise Http404("Không tìm thấy phiên đối thoại.") from exc
-        return self._session
-
-    def get_permission_object(self):
-        return self.session
+        return self.page_object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

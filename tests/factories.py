@@ -43,3 +43,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan with only what the database requires; tests that print one use plan files."""
+
+    class Meta:
+        model = "plans.Plan"
+
+    issuer = factory.SubFactory(PlaceFactory)
+    kind = "poverty"
+    year = 2024
+    summary = "Tổ chức các hội nghị đối thoại chính sách về giảm nghèo năm 2024"
+    place_name = "Tuy Phước"
+    closing = "Trên đây là Kế hoạch tổ chức hội nghị đối thoại."
+    signer_title = "PHÓ CHỦ TỊCH"
+    signer_name = "Nguyễn Văn Bình"

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from .factories import PlanFactory
+
 ROLES = [
     "anonymous",
     "district_staff",
@@ -229,20 +231,10 @@ ROWS.update(
 
 def build_sessions(world) -> dict:
     """An approved plan whose session gives quotas to both communes of the world."""
-    from plans.models import Plan, PlanStatus
+    from plans.models import PlanStatus
     from sessions.models import Quota, Session
 
-    plan = Plan.objects.create(
-        issuer=world.district,
-        kind="poverty",
-        year=2024,
-        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
-        place_name="Tuy Phước",
-        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
-        signer_title="PHÓ CHỦ TỊCH",
-        signer_name="Nguyễn Văn Bình",
-        status=PlanStatus.APPROVED,
-    )
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
         plan=plan,
         venue_name="Hội trường UBND xã Phước Hòa",
@@ -298,20 +290,10 @@ def build_notifications(world) -> dict:
 
     from notifications.models import OutboxMessage, OutboxStatus, Purpose
     from notifications.services import checkin_token
-    from plans.models import Plan, PlanStatus
+    from plans.models import PlanStatus
     from sessions.models import Participant, ParticipantCategory, Quota, Session
 
-    plan = Plan.objects.create(
-        issuer=world.district,
-        kind="poverty",
-        year=2024,
-        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
-        place_name="Tuy Phước",
-        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
-        signer_title="PHÓ CHỦ TỊCH",
-        signer_name="Nguyễn Văn Bình",
-        status=PlanStatus.APPROVED,
-    )
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
         plan=plan,
         venue_name="Hội trường UBND xã Phước Hòa",
@@ -420,20 +402,10 @@ def build_feedback(world) -> dict:
     import datetime
 
     from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
-    from plans.models import Plan, PlanStatus
+    from plans.models import PlanStatus
     from sessions.models import Quota, Session
 
-    plan = Plan.objects.create(
-        issuer=world.district,
-        kind="poverty",
-        year=2024,
-        summary="Tổ chức hội nghị đối thoại chính sách giảm nghèo năm 2024",
-        place_name="Tuy Phước",
-        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
-        signer_title="PHÓ CHỦ TỊCH",
-        signer_name="Nguyễn Văn Bình",
-        status=PlanStatus.APPROVED,
-    )
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
         plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune, time_kind="later"
     )

@@ -8,20 +8,13 @@ import openpyxl
 from plans.models import Plan
 from sessions.models import Quota, Session
 
+from ..factories import PlanFactory
+
 HEADER = ["STT", "Họ và tên", "Năm sinh", "Thôn, ấp", "Loại hộ", "Số điện thoại", "Số CCCD", "Email"]
 
 
 def make_plan(world) -> Plan:
-    return Plan.objects.create(
-        issuer=world.district,
-        kind="poverty",
-        year=2024,
-        summary="Tổ chức các hội nghị đối thoại chính sách về giảm nghèo năm 2024",
-        place_name="Tuy Phước",
-        closing="Trên đây là Kế hoạch tổ chức hội nghị đối thoại.",
-        signer_title="PHÓ CHỦ TỊCH",
-        signer_name="Nguyễn Văn Bình",
-    )
+    return PlanFactory(issuer=world.district)
 
 
 def make_session(world, *, quota=150, plan=None, venue="Hội trường UBND xã Phước Hòa") -> Session:
