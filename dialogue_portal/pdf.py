@@ -13,9 +13,10 @@ first use so that loading the web application does not pay for Pango and cffi.
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -144,3 +145,17 @@ def render_pdf_in_chunks(
                 on_chunk(done)
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()
+
+
+def join_pdfs(contents: Iterable[bytes]) -> bytes:
+    """One PDF of the pages of several, in order: documents rendered in parts, possibly by
+    different worker processes (the letters of a session). Each part keeps its own fonts and
+    images; pypdf copies the pages with what they use and nothing else."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for content in contents:
+        writer.append(PdfReader(io.BytesIO(content)))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .models import Purpose
+from .models import JobStatus, Purpose
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,39 @@ def scan_reminders(today_iso: str | None = None) -> int:
 
 @shared_task
 def build_letters_task(*, job_id: int) -> str:
-    """Render a letters job's printable PDF (notifications.jobs.build_letters). A rendering error is
-    not temporary: the job is marked failed with the reason instead of being retried."""
+    """Start a letters job (notifications.jobs.build_letters) and render its parts side by side,
+    one task each; the last part to finish queues the merge. Delivered twice, it queues only the
+    parts not rendered yet (and the merge, if none is left)."""
     from . import jobs  # loads the document renderers only in workers that build letters
 
     job = jobs.build_letters(job_id=job_id)
+    if job is None:
+        return "gone"
+    part_ids = jobs.letters_parts_to_build(job)
+    for part_id in part_ids:
+        build_letters_part_task.delay(part_id=part_id)
+    if job.status == JobStatus.RUNNING and not part_ids:
+        merge_letters_task.delay(job_id=job_id)
+    return job.status
+
+
+@shared_task
+def build_letters_part_task(*, part_id: int) -> str:
+    """Render one part of a letters job. A rendering error is not temporary: the job is marked
+    failed with the reason instead of being retried."""
+    from . import jobs
+
+    job_id = jobs.build_letters_part(part_id=part_id)
+    if job_id is not None:
+        merge_letters_task.delay(job_id=job_id)
+        return "last"
+    return "rendered"
+
+
+@shared_task
+def merge_letters_task(*, job_id: int) -> str:
+    """Join a letters job's parts into its one PDF (notifications.jobs.merge_letters)."""
+    from . import jobs
+
+    job = jobs.merge_letters(job_id=job_id)
     return job.status if job is not None else "gone"
