@@ -216,6 +216,64 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
+def _unclaimed(message_id: int) -> SendResult:
+    """Why a row could not be claimed: gone, already sent, or (``MessageBusy``) another worker's."""
+    current = OutboxMessage.objects.filter(pk=message_id).values("status", "claimed_at").first()
+    if current is None:
+        return SendResult(message_id, "gone")
+    if current["status"] == OutboxStatus.SENT:
+        return SendResult(message_id, "already_sent")
+    claimed_at = current["claimed_at"] or timezone.now()
+    retry_in = (claimed_at + SENDING_STALE_AFTER - timezone.now()).total_seconds()
+    raise MessageBusy(message_id, max(retry_in, 1.0))
+
+
+def _email(row: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_email],
+        headers={"Message-ID": row.message_id},
+    )
+    if row.body_html:
+        email.attach_alternative(row.body_html, "text/html")
+    return email
+
+
+def _send_claimed(row: OutboxMessage, connection) -> bool:
+    """Send a claimed row over the connection inside the transaction that marks it sent
+    (module docstring). False when another worker reclaimed it meanwhile (it sends it then).
+    An SMTP or network error marks the row failed with the server's reason and is re-raised."""
+    email = _email(row)
+    email.connection = connection
+    try:
+        # Connect before opening the transaction (a no-op while the connection is open): only
+        # the data exchange happens inside it.
+        connection.open()
+        with transaction.atomic():
+            updated = OutboxMessage.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at
+            ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+            if not updated:  # reclaimed as stale by another worker meanwhile: let it send
+                return False
+            email.send()
+            # Leaving the block commits "sent": the server has just said 250.
+    except TEMPORARY_ERRORS as exc:
+        OutboxMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.FAILED, last_error=describe_error(exc)
+        )
+        raise
+    return True
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except TEMPORARY_ERRORS:
+        pass  # the messages are already sent or failed; a broken QUIT changes nothing
+
+
 def send_outbox_message(*, message_id: int) -> SendResult:
     """Send one outbox row by email, at most once unless a worker dies mid-send (module docstring).
 
@@ -226,48 +284,71 @@ def send_outbox_message(*, message_id: int) -> SendResult:
     """
     row = _claim(message_id)
     if row is None:
-        current = OutboxMessage.objects.filter(pk=message_id).values("status", "claimed_at").first()
-        if current is None:
-            return SendResult(message_id, "gone")
-        if current["status"] == OutboxStatus.SENT:
-            return SendResult(message_id, "already_sent")
-        claimed_at = current["claimed_at"] or timezone.now()
-        retry_in = (claimed_at + SENDING_STALE_AFTER - timezone.now()).total_seconds()
-        raise MessageBusy(message_id, max(retry_in, 1.0))
-
-    email = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.to_email],
-        headers={"Message-ID": row.message_id},
-    )
-    if row.body_html:
-        email.attach_alternative(row.body_html, "text/html")
+        return _unclaimed(message_id)
     connection = get_connection(fail_silently=False)
     try:
-        # Connect before opening the transaction: only the data exchange happens inside it.
-        connection.open()
-        email.connection = connection
-        with transaction.atomic():
-            updated = OutboxMessage.objects.filter(
-                pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at
-            ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-            if not updated:  # reclaimed as stale by another worker meanwhile: let it send
-                return SendResult(message_id, "already_sent")
-            email.send()
-            # Leaving the block commits "sent": the server has just said 250.
-    except TEMPORARY_ERRORS as exc:
-        OutboxMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.FAILED, last_error=describe_error(exc)
-        )
-        raise
+        if not _send_claimed(row, connection):
+            return SendResult(message_id, "already_sent")
     finally:
-        try:
-            connection.close()
-        except TEMPORARY_ERRORS:
-            pass  # the message is already sent or failed; a broken QUIT changes nothing
+        _close(connection)
     return SendResult(message_id, "sent")
+
+
+# ---------------------------------------------------------------- sending many rows
+
+
+# The server answered (refused the recipient, the sender or the data): the conversation goes on,
+# so the next row can use the same connection.
+SERVER_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    sent: list[int]
+    failed: list[int]  # refused by the server: the rows are failed with its reason
+    busy: list[int]  # being sent by another worker now: look again after ``retry_in`` seconds
+    retry_in: float = 0.0
+
+    @property
+    def to_retry(self) -> list[int]:
+        return self.failed + self.busy
+
+
+def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
+    """Send several outbox rows over one SMTP connection, each exactly as ``send_outbox_message``
+    sends one: claimed on its own (so a dead worker leaves at most the row it was sending in
+    ``sending``), then marked sent in the transaction around its SMTP exchange.
+
+    Side effects: per row as ``send_outbox_message``. A row the server refuses goes to
+    ``failed`` with the reason, and the others are still sent; an error that loses the
+    connection (network, server gone) fails that row and is re-raised, leaving the rows after
+    it queued for the task's retry. Sent and gone rows are skipped, so a batch run twice sends
+    nothing twice.
+    """
+    sent: list[int] = []
+    failed: list[int] = []
+    busy: list[int] = []
+    retry_in = 0.0
+    connection = get_connection(fail_silently=False)
+    try:
+        for message_id in message_ids:
+            row = _claim(message_id)
+            if row is None:
+                try:
+                    _unclaimed(message_id)
+                except MessageBusy as exc:
+                    busy.append(message_id)
+                    retry_in = max(retry_in, exc.retry_in)
+                continue
+            try:
+                if _send_claimed(row, connection):
+                    sent.append(message_id)
+            except SERVER_REFUSALS:
+                failed.append(message_id)
+            # Any other error (network, server gone) propagates: the rest stay queued.
+    finally:
+        _close(connection)
+    return BatchResult(sent=sent, failed=failed, busy=busy, retry_in=retry_in)
 
 
 # ---------------------------------------------------------------- deadline reminders

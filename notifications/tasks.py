@@ -6,6 +6,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
 from . import services
@@ -14,6 +15,9 @@ from .models import JobStatus, Purpose
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
+# Rows per sending task: enough that opening the SMTP connection is paid rarely, few enough that
+# the worker's processes share a session's invitations and a retry repeats little.
+SEND_BATCH = 50
 
 
 @shared_task(
@@ -33,16 +37,52 @@ def send_outbox_message_task(self, *, message_id: int) -> str:
         raise self.retry(countdown=busy.retry_in, max_retries=MAX_RETRIES) from busy
 
 
+@shared_task(
+    bind=True,
+    autoretry_for=services.TEMPORARY_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def send_outbox_batch_task(self, *, message_ids: list[int]) -> int:
+    """Send a batch of outbox rows over one SMTP connection (services.send_outbox_messages).
+
+    The rows the server refused, and those another worker holds, are tried again by a retry of
+    this task with only their ids: refusals with backoff, held rows once their claim is stale. A
+    lost connection is retried with backoff as a whole (its sent rows are skipped then).
+    Returns the number of rows sent."""
+    result = services.send_outbox_messages(message_ids=message_ids)
+    if result.to_retry and self.request.retries >= MAX_RETRIES:
+        # The refused rows stay failed with the server's reason, for staff to see and resend.
+        logger.warning("outbox batch gave up after %d tries: %s", MAX_RETRIES + 1, result.to_retry)
+    elif result.to_retry:
+        countdown = result.retry_in
+        if result.failed:
+            countdown = max(
+                countdown,
+                get_exponential_backoff_interval(
+                    factor=1, retries=self.request.retries, maximum=600, full_jitter=True
+                ),
+            )
+        raise self.retry(
+            kwargs={"message_ids": result.to_retry}, countdown=countdown, max_retries=MAX_RETRIES
+        )
+    return len(result.sent)
+
+
 @shared_task
 def send_invitations(*, session_id: int) -> int:
-    """Create the session's invitation rows and send each in its own task. Returns rows created."""
+    """Create the session's invitation rows and send them in batches of ``SEND_BATCH``, one task
+    (and one SMTP connection) each. Returns rows created."""
     from sessions.models import Session
 
     if not Session.objects.filter(pk=session_id).exists():
         return 0
     created = services.queue_invitations(session_id=session_id)
-    for message_id in services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION):
-        send_outbox_message_task.delay(message_id=message_id)
+    message_ids = services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
+    for start in range(0, len(message_ids), SEND_BATCH):
+        send_outbox_batch_task.delay(message_ids=message_ids[start : start + SEND_BATCH])
     return created
 
 
