@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -106,30 +107,44 @@ def _invitation_message(session: Session, participant: Participant) -> OutboxMes
     )
 
 
-def queue_invitations(*, session_id: int) -> int:
+def queue_invitations(
+    *, session_id: int, step: int = 500, on_step: Callable[[list[int]], None] | None = None
+) -> int:
     """Create one queued outbox row per participant of the session who has an email.
 
-    Side effects: inserts ``OutboxMessage`` rows; nothing is sent. Participants already
-    holding a row are skipped (and a concurrent run is absorbed by the unique key), so a
-    second run creates nothing. Returns the number of rows created.
+    Side effects: inserts ``OutboxMessage`` rows, ``step`` at a time; nothing is sent, but after
+    each step ``on_step`` (if given) gets the ids of the rows it queued, so that the sending can
+    start while the next rows are written. Participants already holding a row are skipped (and a
+    concurrent run is absorbed by the unique key), so a second run creates nothing. Returns the
+    number of rows created.
     """
     session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
-    done = set(
-        OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).values_list(
-            "participant_id", flat=True
-        )
-    )
-    participants = (
+    invitations = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
+    done = set(invitations.values_list("participant_id", flat=True))
+    participants = list(
         Participant.objects.filter(session_id=session_id)
         .exclude(email="")
         .exclude(pk__in=done)
         .order_by("commune_id", "row_number", "id")
     )
-    rows = [_invitation_message(session, participant) for participant in participants]
-    before = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
-    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    after = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
-    return after - before
+    before = len(done)
+    for start in range(0, len(participants), step):
+        rows = [
+            _invitation_message(session, participant) for participant in participants[start : start + step]
+        ]
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        if on_step is not None:
+            # ignore_conflicts leaves the new rows without ids: read them back by their keys.
+            on_step(
+                list(
+                    OutboxMessage.objects.filter(
+                        dedupe_key__in=[row.dedupe_key for row in rows], status=OutboxStatus.QUEUED
+                    )
+                    .order_by("id")
+                    .values_list("id", flat=True)
+                )
+            )
+    return invitations.count() - before
 
 
 def pending_message_ids(*, session_id: int | None = None, purpose: str | None = None) -> list[int]:
@@ -174,16 +189,17 @@ class SendResult:
     outcome: str  # "sent", "already_sent", "gone"
 
 
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(status__in=CLAIMABLE) | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_STALE_AFTER)
+
+
 def _claim(message_id: int) -> OutboxMessage | None:
     now = timezone.now()
     with transaction.atomic():
         row = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=message_id)
-            .filter(
-                Q(status__in=CLAIMABLE)
-                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_STALE_AFTER)
-            )
+            .filter(_claimable(now))
             .first()
         )
         if row is None:
@@ -195,6 +211,30 @@ def _claim(message_id: int) -> OutboxMessage | None:
             row.message_id = make_msgid(idstring=f"outbox{row.pk}", domain=_mail_domain())
         row.save(update_fields=["status", "attempts", "claimed_at", "message_id"])
         return row
+
+
+def _claim_read(row: OutboxMessage) -> OutboxMessage | None:
+    """``_claim`` for a row read just before (with the others of its batch): one UPDATE and no
+    SELECT. It only succeeds if the row is still claimable and nobody has given it a Message-ID
+    since it was read; None otherwise, and ``_claim`` looks again."""
+    now = timezone.now()
+    message_id = row.message_id or make_msgid(idstring=f"outbox{row.pk}", domain=_mail_domain())
+    claimed = (
+        OutboxMessage.objects.filter(pk=row.pk, message_id=row.message_id)
+        .filter(_claimable(now))
+        .update(
+            status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, message_id=message_id
+        )
+    )
+    if not claimed:
+        return None
+    row.status, row.attempts, row.claimed_at, row.message_id = (
+        OutboxStatus.SENDING,
+        row.attempts + 1,
+        now,
+        message_id,
+    )
+    return row
 
 
 def _mail_domain() -> str:
@@ -329,10 +369,14 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
     failed: list[int] = []
     busy: list[int] = []
     retry_in = 0.0
+    rows = OutboxMessage.objects.in_bulk(message_ids)  # the batch's content in one query
     connection = get_connection(fail_silently=False)
     try:
         for message_id in message_ids:
-            row = _claim(message_id)
+            read = rows.get(message_id)
+            if read is not None and read.status == OutboxStatus.SENT:
+                continue  # the batch delivered again
+            row = (read is not None and _claim_read(read)) or _claim(message_id)
             if row is None:
                 try:
                     _unclaimed(message_id)

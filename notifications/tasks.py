@@ -74,15 +74,22 @@ def send_outbox_batch_task(self, *, message_ids: list[int]) -> int:
 @shared_task
 def send_invitations(*, session_id: int) -> int:
     """Create the session's invitation rows and send them in batches of ``SEND_BATCH``, one task
-    (and one SMTP connection) each. Returns rows created."""
+    (and one SMTP connection) each; the first batches go out while the later rows are written.
+    Rows left queued or failed by an earlier run are sent again too. Returns rows created."""
     from sessions.models import Session
 
     if not Session.objects.filter(pk=session_id).exists():
         return 0
-    created = services.queue_invitations(session_id=session_id)
-    message_ids = services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
-    for start in range(0, len(message_ids), SEND_BATCH):
-        send_outbox_batch_task.delay(message_ids=message_ids[start : start + SEND_BATCH])
+    queued: set[int] = set()
+
+    def send(message_ids: list[int]) -> None:
+        for start in range(0, len(message_ids), SEND_BATCH):
+            send_outbox_batch_task.delay(message_ids=message_ids[start : start + SEND_BATCH])
+        queued.update(message_ids)
+
+    created = services.queue_invitations(session_id=session_id, on_step=send)
+    pending = services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
+    send([message_id for message_id in pending if message_id not in queued])
     return created
 
 

@@ -252,3 +252,31 @@ def test_send_outbox_batch_task_retries_refused_row_then_keeps_it_failed(world, 
     assert refused.last_error == "nguoidan2@example.vn: 550 5.1.1 Mailbox unavailable"
     assert smtp_settings.recipients() == ["nguoidan1@example.vn"]
     assert smtp_settings.connections == tasks.MAX_RETRIES + 1
+
+
+def test_queue_invitations_hands_each_step_to_the_sender(world):
+    session = make_session(world)
+    add_participants(world, session, 5)
+    steps = []
+
+    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 5
+
+    ids = list(OutboxMessage.objects.order_by("participant__row_number").values_list("id", flat=True))
+    assert steps == [ids[0:2], ids[2:4], ids[4:5]]
+    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 0
+    assert len(steps) == 3
+
+
+def test_send_invitations_task_sends_rows_left_by_an_earlier_run(world, smtp_settings):
+    session = make_session(world)
+    add_participants(world, session, 2)
+    services.queue_invitations(session_id=session.pk)
+    OutboxMessage.objects.filter(to_email="nguoidan1@example.vn").update(
+        status=OutboxStatus.FAILED, attempts=6, last_error="451 4.3.0 Try again later"
+    )
+    add_participants(world, session, 1, start=3)
+
+    assert tasks.send_invitations(session_id=session.pk) == 1
+
+    assert sorted(smtp_settings.recipients()) == [f"nguoidan{n}@example.vn" for n in (1, 2, 3)]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
