@@ -21,7 +21,6 @@ creates in the database is deleted at the end. Prints the figures; exits 1 when 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import signal
 import socket
@@ -54,11 +53,11 @@ import django  # noqa: E402
 
 django.setup()
 
+import pypdfium2  # noqa: E402
 import redis  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
 
 from dialogue_portal.celery import app  # noqa: E402
 from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
@@ -252,9 +251,10 @@ def check_letters(job: BatchJob, count: int) -> bool:
         print(f"  job failed: {job.error}")
         return False
     with job.result.open("rb") as file:
-        reader = PdfReader(io.BytesIO(file.read()))
-    pages = len(reader.pages)
-    first, last = (" ".join(reader.pages[n].extract_text().split()) for n in (0, -1))
+        document = pypdfium2.PdfDocument(file.read())
+    pages = len(document)
+    first, last = (" ".join(document[n].get_textpage().get_text_range().split()) for n in (0, pages - 1))
+    document.close()
     in_order = "Trần Thị Hương 1 " in first + " " and f"Trần Thị Hương {count} " in last + " "
     print(f"  pages: {pages}, first and last letter in list order: {in_order}, bytes: {job.result.size}")
     return pages == count and in_order

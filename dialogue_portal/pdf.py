@@ -149,13 +149,20 @@ def render_pdf_in_chunks(
 
 def join_pdfs(contents: Iterable[bytes]) -> bytes:
     """One PDF of the pages of several, in order: documents rendered in parts, possibly by
-    different worker processes (the letters of a session). Each part keeps its own fonts and
-    images; pypdf copies the pages with what they use and nothing else."""
-    from pypdf import PdfReader, PdfWriter
+    different worker processes (the letters of a session). Each page keeps the fonts and images
+    it uses. PDFium copies 1,000 pages in a tenth of a second (pypdf took over one)."""
+    import pypdfium2
 
-    writer = PdfWriter()
-    for content in contents:
-        writer.append(PdfReader(io.BytesIO(content)))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    joined = pypdfium2.PdfDocument.new()
+    try:
+        for content in contents:
+            part = pypdfium2.PdfDocument(content)
+            try:
+                joined.import_pages(part)
+            finally:
+                part.close()
+        output = io.BytesIO()
+        joined.save(output)
+        return output.getvalue()
+    finally:
+        joined.close()

@@ -298,7 +298,13 @@ def test_letters_parts_rendered_out_of_order_merge_in_list_order(world, monkeypa
     job = jobs.merge_letters(job_id=job.pk)
 
     assert (job.status, job.done, job.total, job.error) == (JobStatus.DONE, 5, 5, "")
-    assert _invitees(job.result.read()) == [f"Trần Thị Hương {n}" for n in range(1, 6)]
+    content = job.result.read()
+    assert _invitees(content) == [f"Trần Thị Hương {n}" for n in range(1, 6)]
+    # The joined pages keep their fonts, size and QR code.
+    pdf = pdfcheck.open_pdf(content)
+    assert pdfcheck.foreign_fonts(pdf) == set()
+    assert {tuple(round(side) for side in pdfcheck.page_size_mm(page)) for page in pdf.pages} == {(210, 297)}
+    assert [len(page.images) for page in pdf.pages] == [1] * 5
     # The parts' files are gone once joined.
     assert list(BatchJobPart.objects.filter(job=job).values_list("result", flat=True)) == ["", "", ""]
     part_dir = Path(settings.MEDIA_ROOT) / f"giay-moi/phien-{session.pk}/phan"
