@@ -13,10 +13,12 @@ first use so that loading the web application does not pay for Pango and cffi.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -45,6 +47,25 @@ if _progress_logger.level == logging.NOTSET:
 # Pango's font map is not safe to share between threads; WeasyPrint holds the GIL for most of
 # its work anyway, so rendering one document at a time per process costs nothing.
 _render_lock = threading.Lock()
+
+
+# WeasyPrint allocates millions of small objects (boxes, styles, text fragments) for a batch of
+# letters. With Python's default thresholds the collector ran so often, over the whole heap of a
+# warm worker, that it took a fifth of the rendering time; collecting less often while rendering
+# keeps the memory in bounds (a collection every 50,000 new objects) and saves that time.
+RENDER_GC_THRESHOLDS = (50_000, 20, 20)
+
+
+@contextmanager
+def _rendering() -> Iterator[None]:
+    """One render at a time in this process, with the collector tuned for WeasyPrint."""
+    with _render_lock:
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*RENDER_GC_THRESHOLDS)
+        try:
+            yield
+        finally:
+            gc.set_threshold(*thresholds)
 
 
 class Document(NamedTuple):
@@ -103,7 +124,7 @@ def html_to_pdf(html: str) -> bytes:
     """Print HTML produced by ``render_html`` with the base stylesheet."""
     from weasyprint import HTML
 
-    with _render_lock:
+    with _rendering():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
         return document.write_pdf(stylesheets=[base_stylesheet()], font_config=font_config())
 
@@ -131,7 +152,7 @@ def render_pdf_in_chunks(
 
     items = list(context[items_key])
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)] or [[]]
-    with _render_lock:
+    with _rendering():
         documents, done = [], 0
         for chunk in chunks:
             html = render_html(template_name, {**context, items_key: chunk})
