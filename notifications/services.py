@@ -361,8 +361,8 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
 
     Side effects: per row as ``send_outbox_message``. A row the server refuses goes to
     ``failed`` with the reason, and the others are still sent; an error that loses the
-    connection (network, server gone) fails that row and is re-raised, leaving the rows after
-    it queued for the task's retry. Sent and gone rows are skipped, so a batch run twice sends
+    connection (network, server gone) fails that row and the queued rows after it with the
+    reason, and is re-raised for the task's retry. Sent and gone rows are skipped, so a batch run twice sends
     nothing twice.
     """
     sent: list[int] = []
@@ -372,7 +372,7 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
     rows = OutboxMessage.objects.in_bulk(message_ids)  # the batch's content in one query
     connection = get_connection(fail_silently=False)
     try:
-        for message_id in message_ids:
+        for index, message_id in enumerate(message_ids):
             read = rows.get(message_id)
             if read is not None and read.status == OutboxStatus.SENT:
                 continue  # the batch delivered again
@@ -389,7 +389,13 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
                     sent.append(message_id)
             except SERVER_REFUSALS:
                 failed.append(message_id)
-            # Any other error (network, server gone) propagates: the rest stay queued.
+            except TEMPORARY_ERRORS as exc:
+                # The connection is lost (network, server gone): the rows not tried yet show why
+                # they wait, and the task's retry (or the staff's resend) sends them.
+                OutboxMessage.objects.filter(
+                    pk__in=message_ids[index + 1 :], status=OutboxStatus.QUEUED
+                ).update(status=OutboxStatus.FAILED, last_error=describe_error(exc))
+                raise
     finally:
         _close(connection)
     return BatchResult(sent=sent, failed=failed, busy=busy, retry_in=retry_in)

@@ -207,7 +207,7 @@ def test_send_outbox_messages_row_held_by_another_worker_is_left_to_it(world):
     assert OutboxMessage.objects.get(pk=held).status == OutboxStatus.SENDING
 
 
-def test_send_outbox_messages_lost_connection_leaves_the_rest_queued(world, settings):
+def test_send_outbox_messages_lost_connection_fails_the_rest_with_reason(world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens there
@@ -216,10 +216,12 @@ def test_send_outbox_messages_lost_connection_leaves_the_rest_queued(world, sett
     with pytest.raises(ConnectionRefusedError):
         services.send_outbox_messages(message_ids=[first, second])
 
-    row = OutboxMessage.objects.get(pk=first)
-    assert row.status == OutboxStatus.FAILED
-    assert row.last_error.startswith("ConnectionRefusedError: ")
-    assert OutboxMessage.objects.get(pk=second).status == OutboxStatus.QUEUED
+    first_row, second_row = OutboxMessage.objects.get(pk=first), OutboxMessage.objects.get(pk=second)
+    assert first_row.last_error.startswith("ConnectionRefusedError: ")
+    assert (first_row.status, first_row.attempts) == (OutboxStatus.FAILED, 1)
+    # Not tried: failed with the same reason, to be claimed by the retry like any failed row.
+    assert (second_row.status, second_row.attempts) == (OutboxStatus.FAILED, 0)
+    assert second_row.last_error == first_row.last_error
 
 
 def test_send_invitations_task_sends_in_batches_each_once(world, smtp_settings, monkeypatch):
