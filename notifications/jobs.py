@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 # Letters per part: one task renders this many (about a second and a half of WeasyPrint) and then
 # adds them to the job's progress, so the bar moves at the pace it polls, and the worker's
 # processes take the parts of one job in turns.
-LETTERS_STEP = 50
+LETTERS_STEP = getattr(settings, "NOTIFICATIONS_LETTERS_STEP", 50)
 
 
 @dataclass(frozen=True)
