@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
+from dialogue_portal.collation import vi_order
 from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
@@ -65,11 +66,14 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
         .annotate(checked_in_at=Subquery(arrived))
-        .order_by("full_name", "id")
+        .order_by(vi_order("full_name"), "id")
     )
     query = " ".join(query.split())
     if query:
-        people = people.filter(full_name__icontains=query)
+        # Accents optional ("huong" finds "Hương"); names typed exactly as written come first.
+        people = people.matching_name(query).order_by(
+            Case(When(full_name__icontains=query, then=0), default=1), vi_order("full_name"), "id"
+        )
     return list(people[:CHECKIN_RESULTS])
 
 

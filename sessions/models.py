@@ -1,10 +1,12 @@
 """Dialogue sessions of a plan: when and where, who is invited, and each commune's quota."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dialogue_portal.vietnamese import roman, short_date
+from dialogue_portal.vietnamese import normalize_key, roman, short_date
 from plans.models import PlanFormat
 
 
@@ -167,6 +169,20 @@ class ParticipantCategory(models.Model):
         return self.name
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Imports insert in bulk, which skips save(): fill the search key here too.
+        objs = list(objs)
+        for participant in objs:
+            participant.fill_name_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def matching_name(self, query: str) -> ParticipantQuerySet:
+        """People whose name contains ``query``, with or without accents ("huong" finds "Hương")."""
+        key = normalize_key(query)
+        return self.filter(name_key__contains=key) if key else self
+
+
 class Participant(models.Model):
     """A citizen a commune sends to a session, as uploaded in the commune's list."""
 
@@ -186,6 +202,8 @@ class Participant(models.Model):
         related_name="+",
     )
     full_name = models.CharField("họ và tên", max_length=120)
+    # The name without accents, lower case: what the check-in desk searches ("tran thi huong").
+    name_key = models.CharField(max_length=120, blank=True, editable=False)
     birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
     category = models.ForeignKey(
         ParticipantCategory, verbose_name="loại hộ", on_delete=models.PROTECT, related_name="participants"
@@ -198,6 +216,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "commune", "row_number", "id"]
@@ -214,3 +234,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.fill_name_key()
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def fill_name_key(self) -> None:
+        self.name_key = normalize_key(self.full_name)
