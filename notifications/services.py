@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from directory.models import Unit
 from sessions.models import Participant, Session
 
 from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
@@ -69,6 +70,10 @@ def invitation_key(*, session_id: int, participant_id: int) -> str:
     return f"invitation:s{session_id}:p{participant_id}"
 
 
+def unit_invitation_key(*, session_id: int, unit_id: int) -> str:
+    return f"invitation:s{session_id}:u{unit_id}"
+
+
 # ---------------------------------------------------------------- invitations
 
 
@@ -92,8 +97,19 @@ def participants_without_email(session_id: int) -> list[Participant]:
     )
 
 
+def units_without_email(session: Session) -> list[Unit]:
+    """Invited units with no address: the office prints their letters and sends them by hand."""
+    return [unit for unit in session.invited_units.all() if not unit.email]
+
+
 def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
-    context = {"session": session, "plan": session.plan, "participant": participant}
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "salutation": f"Ông/Bà {participant.full_name}",
+        "invitee": "Ông/Bà",
+        "printed_letter": "Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
+    }
     return OutboxMessage(
         purpose=Purpose.INVITATION,
         dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
@@ -106,26 +122,47 @@ def _invitation_message(session: Session, participant: Participant) -> OutboxMes
     )
 
 
-def queue_invitations(*, session_id: int) -> int:
-    """Create one queued outbox row per participant of the session who has an email.
+def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "salutation": f"Lãnh đạo {unit.name}",
+        "invitee": "Lãnh đạo đơn vị",
+        "printed_letter": "Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
+    }
+    return OutboxMessage(
+        purpose=Purpose.INVITATION,
+        dedupe_key=unit_invitation_key(session_id=session.pk, unit_id=unit.pk),
+        session=session,
+        unit=unit,
+        to_email=unit.email,
+        subject=f"Giấy mời dự hội nghị đối thoại: {session}",
+        body_text=render_to_string("notifications/email/invitation.txt", context),
+        body_html=render_to_string("notifications/email/invitation.html", context),
+    )
 
-    Side effects: inserts ``OutboxMessage`` rows; nothing is sent. Participants already
+
+def queue_invitations(*, session_id: int) -> int:
+    """Create one queued outbox row per participant of the session who has an email, and one
+    per invited unit (the offices named in the composition) that has one.
+
+    Side effects: inserts ``OutboxMessage`` rows; nothing is sent. Recipients already
     holding a row are skipped (and a concurrent run is absorbed by the unique key), so a
     second run creates nothing. Returns the number of rows created.
     """
     session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
-    done = set(
-        OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).values_list(
-            "participant_id", flat=True
-        )
-    )
+    existing = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
+    done = set(existing.exclude(participant=None).values_list("participant_id", flat=True))
+    units_done = set(existing.exclude(unit=None).values_list("unit_id", flat=True))
     participants = (
         Participant.objects.filter(session_id=session_id)
         .exclude(email="")
         .exclude(pk__in=done)
         .order_by("commune_id", "row_number", "id")
     )
-    rows = [_invitation_message(session, participant) for participant in participants]
+    units = session.invited_units.exclude(email="").exclude(pk__in=units_done).order_by("code")
+    rows = [_unit_invitation_message(session, unit) for unit in units]
+    rows += [_invitation_message(session, participant) for participant in participants]
     before = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     after = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()

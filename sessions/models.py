@@ -67,6 +67,11 @@ class Session(models.Model):
     target_categories = models.ManyToManyField(
         "ParticipantCategory", verbose_name="đối tượng mời", blank=True, related_name="sessions"
     )
+    # Offices and organisations named in the composition ("Lãnh đạo các phòng, ban, ngành…"): each
+    # gets a letter of its own, by e-mail when it has an address and printed otherwise.
+    invited_units = models.ManyToManyField(
+        "directory.Unit", verbose_name="cơ quan, đơn vị được mời", blank=True, related_name="invited_to"
+    )
 
     class Meta:
         ordering = ["position", "id"]
