@@ -884,9 +884,7 @@ class SessionDetailsForm(PlanPartForm):
             secretaries=list(
                 User.objects.filter(role=Role.SECRETARY, place__path__startswith=plan.issuer.path)
             ),
-            units=sorted(
-                {*territory_units(plan), *session.invited_units.all()}, key=lambda unit: unit.name
-            ),
+            units=sorted({*territory_units(plan), *session.invited_units.all()}, key=lambda unit: unit.name),
             initial={
                 "invited_units": [unit.pk for unit in session.invited_units.all()],
                 "communes": [p.pk for p in session.communes.all()],
