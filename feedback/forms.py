@@ -139,6 +139,17 @@ class WritingForm(_Form):
     due_date = forms.DateField(label="Hạn trả lời bằng văn bản", widget=DATE_WIDGET)
     beyond_district = forms.BooleanField(label="Vượt thẩm quyền cấp huyện", required=False)
     competent_authority = forms.CharField(label="Cơ quan có thẩm quyền", max_length=255, required=False)
+    unit = forms.ModelChoiceField(
+        label="Đơn vị chủ trì trả lời",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Giữ đơn vị đã giao —",
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
 
     def save(self, *, user, question):
         return services.mark_to_answer_in_writing(user=user, question=question, **self.cleaned_data)

@@ -265,9 +265,11 @@ def mark_to_answer_in_writing(
     due_date: datetime.date | None,
     beyond_district: bool = False,
     competent_authority: str = "",
+    unit: Unit | None = None,
 ) -> WrittenReply:
-    """The secretary sends the question to a written reply with a due date; beyond the district's
-    powers, the competent authority must be named. Creates the WrittenReply."""
+    """The secretary sends the question to a written reply with a due date, naming the unit the
+    chair gives it to (kept when not given); beyond the district's powers, the competent
+    authority must be named. Creates the WrittenReply."""
     competent_authority = (competent_authority or "").strip()
     if due_date is None:
         raise FeedbackError("Hãy ghi hạn trả lời bằng văn bản.")
@@ -279,6 +281,11 @@ def mark_to_answer_in_writing(
         question = _locked(question)
         if not can_mark_question(user, question):
             raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        if unit is not None:
+            issuer_path, unit_path = question.session.plan.issuer.path, unit.place.path
+            if not (unit_path.startswith(issuer_path) or issuer_path.startswith(unit_path)):
+                raise FeedbackError(f"«{unit}» không thuộc địa bàn của kế hoạch.")
+            question.assigned_unit = unit
         reply, _ = WrittenReply.objects.update_or_create(
             question=question,
             defaults={
@@ -288,7 +295,7 @@ def mark_to_answer_in_writing(
             },
         )
         question.status = QuestionStatus.TO_ANSWER_IN_WRITING
-        question.save(update_fields=["status"])
+        question.save(update_fields=["status", "assigned_unit"])
         return reply
 
 

@@ -234,6 +234,13 @@ class WritingView(QuestionActionView):
     title = "Chuyển trả lời bằng văn bản"
     success_message = "Câu hỏi sẽ được trả lời bằng văn bản."
 
+    def get_initial(self):
+        return {"unit": self.question.assigned_unit_id}
+
+    def extra_form_kwargs(self):
+        issuer = self.question.session.plan.issuer
+        return {"units": Unit.objects.filter(place__path__startswith=issuer.path)}
+
 
 class WrittenReplyView(QuestionActionView):
     permission_required = "feedback.record_written_reply"
