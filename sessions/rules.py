@@ -99,6 +99,7 @@ def results_can_be_published(user, session) -> bool:
     return bool(
         session
         and session.results_published_at is None
+        and session.plan.status in PUBLISHED
         and session.has_fixed_date
         and session.date <= timezone.localdate()
     )

@@ -25,6 +25,8 @@ def _check_publisher(user, session: Session) -> None:
         raise PublicationError("Chỉ chuyên viên của cơ quan ban hành kế hoạch mới công khai được.")
     if not session.has_fixed_date:
         raise PublicationError("Phiên chưa có ngày cụ thể: chưa thể thông báo hay công khai.")
+    if session.plan.status not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
+        raise PublicationError("Kế hoạch chưa được duyệt: chưa thể thông báo hay công khai.")
 
 
 def publish_notice(*, user, session: Session, topics: str) -> Session:
@@ -36,8 +38,6 @@ def publish_notice(*, user, session: Session, topics: str) -> Session:
     with transaction.atomic():
         session = _locked(session)
         _check_publisher(user, session)
-        if session.plan.status not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
-            raise PublicationError("Kế hoạch chưa được duyệt: chưa thể thông báo công khai.")
         if session.notice_published_at is not None:
             raise PublicationError("Phiên này đã được thông báo công khai.")
         venue = ", ".join(part for part in (session.venue_name, session.venue_address) if part)

@@ -73,6 +73,8 @@ def test_publish_notice_session_without_date_or_unapproved_plan_refused(world):
         publish_notice(user=staff, session=undated, topics="Giảm nghèo")
     with pytest.raises(PublicationError, match="chưa được duyệt"):
         publish_notice(user=staff, session=dated, topics="Giảm nghèo")
+    with pytest.raises(PublicationError, match="chưa được duyệt"):
+        publish_results(user=staff, session=dated)
 
 
 def test_publish_results_only_once_the_session_is_held(world):
