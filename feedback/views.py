@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -25,6 +25,7 @@ from dialogue_portal.views import ObjectPageMixin
 from directory.models import Unit
 from plans.models import Plan
 from sessions import selectors as session_selectors
+from sessions.models import Session
 from sessions.views import SessionMixin
 
 from . import forms, selectors, services
@@ -426,3 +427,26 @@ class ReportXlsxView(ReportMixin, View):
         filename = f"bao-cao-ket-qua-doi-thoai-ke-hoach-{plan.pk}.xlsx"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
+
+
+# ---------------------------------------------------------------- the public page of a session
+
+
+class PublicSessionView(TemplateView):
+    """The public page of a session, open to everyone without logging in: its notice once
+    published, and its questions and answers once district staff publish the results. A
+    session with neither is a 404, as is an unknown one (feedback.selectors: no personal data)."""
+
+    template_name = "feedback/public_session.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            session = selectors.public_session(self.kwargs["pk"])
+        except Session.DoesNotExist as exc:
+            raise Http404("Không tìm thấy hội nghị đối thoại đã công khai.") from exc
+        context["public_session"] = session
+        context["plan"] = session.plan
+        if session.results_published_at is not None:
+            context["questions"] = selectors.public_questions(session)
+        return context

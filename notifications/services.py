@@ -310,89 +310,86 @@ def send_outbox_message(*, message_id: int) -> SendResult:
 # ---------------------------------------------------------------- deadline reminders
 
 
-def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
-    """Per session, the communes with a quota that have sent no participant yet."""
-    from directory.models import PlaceLevel
-    from sessions.models import Quota
+def _recipients(audiences: set[tuple[str, int]]) -> dict[tuple[str, int], list]:
+    """The active users with an email of each audience (notifications.deadlines): one query per
+    kind of audience present, whatever the number of sessions, communes and units."""
+    from accounts.models import Role, User
 
-    quota_communes: dict[int, set[int]] = {}
-    for session_id, place_id, level, parent_id in Quota.objects.filter(session__in=sessions).values_list(
-        "session_id", "place_id", "place__level", "place__parent_id"
-    ):
-        # A hamlet's quota belongs to its commune's list.
-        commune = parent_id if level == PlaceLevel.HAMLET else place_id
-        quota_communes.setdefault(session_id, set()).add(commune)
-    sent = set(
-        Participant.objects.filter(session__in=sessions).values_list("session_id", "commune_id").distinct()
-    )
-    return {
-        session_id: {commune for commune in communes if (session_id, commune) not in sent}
-        for session_id, communes in quota_communes.items()
+    from .deadlines import LEADERS, OFFICERS, OFFICIALS, STAFF
+
+    users = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+    found: dict[tuple[str, int], list] = {audience: [] for audience in audiences}
+    by_place = {OFFICIALS: Role.COMMUNE_OFFICIAL, STAFF: Role.DISTRICT_STAFF, LEADERS: Role.LEADER}
+    for who, role in by_place.items():
+        ids = {pk for kind, pk in audiences if kind == who}
+        for user in users.filter(role=role, place_id__in=ids) if ids else ():
+            found[(who, user.place_id)].append(user)
+    units = {pk for kind, pk in audiences if kind == OFFICERS}
+    for user in users.filter(role=Role.DEPARTMENT_OFFICER, unit_id__in=units) if units else ():
+        found[(OFFICERS, user.unit_id)].append(user)
+    return found
+
+
+def _reminder_message(key: str, user, notices: list) -> OutboxMessage:
+    from directory.models import Unit
+
+    first = notices[0]
+    kind, session = first.kind, first.session
+    items = [item for notice in notices for item in notice.deadline.items]
+    context = {
+        "user": user,
+        "notice": first,
+        "notices": notices,
+        "kind": kind,
+        "session": session,
+        "items": items,
+        "commune": first.deadline.owner,
+        "action": kind.action(first),
     }
+    template = kind.template(first)
+    owner = first.deadline.owner
+    return OutboxMessage(
+        purpose=first.purpose,
+        dedupe_key=key,
+        session=session,
+        unit=owner if isinstance(owner, Unit) else None,
+        user=user,
+        to_email=user.email,
+        subject=kind.subject(first, count=len(items))[:255],
+        body_text=render_to_string(f"notifications/email/{template}.txt", context),
+        body_html=render_to_string(f"notifications/email/{template}.html", context),
+    )
 
 
 def queue_reminders(*, today: datetime.date) -> list[OutboxMessage]:
     """Create the deadline reminders and escalations due on ``today`` (notifications.deadlines).
 
-    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient and stage: commune
-    officials with an email are reminded, the district staff of the plan's issuer are told
-    about missed deadlines. Rows that exist already are not touched, so a second run for the
-    same day creates nothing. Returns the rows created.
+    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient, session, kind of
+    deadline and stage, each listing every item still open (a unit gets one mail for all its
+    questions due that day, not one per question). Recipients without an email are skipped.
+    Rows that exist already are not touched, so a second run for the same day creates nothing.
+    Returns the rows created.
     """
-    from accounts.models import Role, User
-    from directory.models import Place
+    from .deadlines import due_notices
 
-    from .deadlines import QUESTIONS, due_notices
-
-    sessions = list(
-        Session.objects.filter(time_kind="exact", date__gte=today).select_related("plan", "plan__issuer")
-    )
-    notices = due_notices(sessions, today=today, missing_by_session=_missing_communes(sessions))
+    notices = due_notices(today=today)
     if not notices:
         return []
-    communes = Place.objects.in_bulk({notice.commune_id for notice in notices})
-    officials: dict[int, list] = {}
-    staff: dict[int, list] = {}
-    users = User.objects.filter(is_active=True).exclude(email="")
-    for user in users.filter(role=Role.COMMUNE_OFFICIAL, place_id__in=communes):
-        officials.setdefault(user.place_id, []).append(user)
-    for user in users.filter(role=Role.DISTRICT_STAFF, place_id__in={s.plan.issuer_id for s in sessions}):
-        staff.setdefault(user.place_id, []).append(user)
-
-    rows = []
+    recipients = _recipients({notice.audience for notice in notices})
+    grouped: dict[str, tuple] = {}
     for notice in notices:
-        session, commune = notice.session, communes[notice.commune_id]
-        if notice.kind == "reminder":
-            purpose, recipients = Purpose.REMINDER, officials.get(commune.pk, [])
-            subject = f"Nhắc hạn: {commune.title_name} gửi danh sách người tham dự và câu hỏi trước ngày {notice.deadline:%d/%m/%Y}"
-        else:
-            purpose, recipients = Purpose.ESCALATION, staff.get(session.plan.issuer_id, [])
-            subject = (
-                f"Quá hạn: {commune.title_name} chưa gửi danh sách người tham dự ({notice.deadline:%d/%m/%Y})"
-            )
-        for user in sorted(recipients, key=lambda u: u.pk):
-            context = {"notice": notice, "session": session, "commune": commune, "user": user}
-            rows.append(
-                OutboxMessage(
-                    purpose=purpose,
-                    dedupe_key=f"{purpose}:{QUESTIONS}:s{session.pk}:c{commune.code}:{notice.stage}:u{user.pk}",
-                    session=session,
-                    user=user,
-                    to_email=user.email,
-                    subject=subject,
-                    body_text=render_to_string(f"notifications/email/{purpose}.txt", context),
-                    body_html=render_to_string(f"notifications/email/{purpose}.html", context),
-                )
-            )
-    existing = set(
-        OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    new_keys = [row.dedupe_key for row in rows if row.dedupe_key not in existing]
-    OutboxMessage.objects.bulk_create(
-        [row for row in rows if row.dedupe_key not in existing], ignore_conflicts=True
-    )
+        group = f":{notice.group}" if notice.group else ""
+        for user in recipients[notice.audience]:
+            key = f"{notice.purpose}:{notice.kind.name}:s{notice.session.pk}{group}:{notice.stage}:u{user.pk}"
+            grouped.setdefault(key, (user, []))[1].append(notice)
+    existing = set(OutboxMessage.objects.filter(dedupe_key__in=grouped).values_list("dedupe_key", flat=True))
+    rows = [
+        _reminder_message(key, user, group_notices)
+        for key, (user, group_notices) in grouped.items()
+        if key not in existing
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    new_keys = [row.dedupe_key for row in rows]
     return list(OutboxMessage.objects.filter(dedupe_key__in=new_keys).order_by("id"))
 
 

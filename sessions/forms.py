@@ -49,3 +49,18 @@ class ParticipantUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         upload.seek(0)
         return upload.read()
+
+
+class NoticeForm(forms.Form):
+    topics = forms.CharField(
+        label="Nội dung, chủ đề đối thoại",
+        help_text="Thời gian và địa điểm được lấy từ phiên đối thoại tại thời điểm thông báo.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Hãy ghi nội dung, chủ đề của hội nghị đối thoại."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("topics")
+        self.helper.add_input(Submit("submit", "Thông báo công khai"))

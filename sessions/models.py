@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from dialogue_portal.vietnamese import normalize_key, roman, short_date
 from plans.models import PlanFormat
+
+# 2025 Law on Local Government, Art. 43: the public notice at least 7 days before a dialogue and
+# its results published within 10 days after it. The law counts calendar days here, not working
+# days (unlike the plans' "N working days before" for the communes' questions).
+NOTICE_DAYS_BEFORE = 7
+RESULTS_DAYS_AFTER = 10
 
 
 class TimeKind(models.TextChoices):
@@ -72,6 +80,30 @@ class Session(models.Model):
     invited_units = models.ManyToManyField(
         "directory.Unit", verbose_name="cơ quan, đơn vị được mời", blank=True, related_name="invited_to"
     )
+    # The public notice (2025 Law on Local Government, Art. 43: at least 7 days before): what was
+    # announced is kept as published, so a later change of venue does not rewrite the notice.
+    notice_published_at = models.DateTimeField("ngày thông báo công khai", null=True, blank=True)
+    notice_published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="người thông báo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notice_time = models.CharField("thời gian đã thông báo", max_length=120, blank=True)
+    notice_venue = models.CharField("địa điểm đã thông báo", max_length=255, blank=True)
+    notice_topics = models.TextField("nội dung đối thoại đã thông báo", blank=True)
+    # The results (questions and answers), public within 10 days after the session.
+    results_published_at = models.DateTimeField("ngày công khai kết quả", null=True, blank=True)
+    results_published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="người công khai kết quả",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -84,6 +116,10 @@ class Session(models.Model):
                 | Q(time_kind="month", month__gte=1, month__lte=12, year__isnull=False)
                 | Q(time_kind="quarter", quarter__gte=1, quarter__lte=4, year__isnull=False)
                 | Q(time_kind="later"),
+            ),
+            models.CheckConstraint(
+                name="session_notice_complete",
+                condition=Q(notice_published_at__isnull=True) | (~Q(notice_time="") & ~Q(notice_venue="")),
             ),
         ]
 
@@ -106,6 +142,16 @@ class Session(models.Model):
     @property
     def has_fixed_date(self) -> bool:
         return self.time_kind == TimeKind.EXACT and self.date is not None
+
+    @property
+    def notice_due(self) -> datetime.date | None:
+        """The last day to publish the public notice; None without a fixed date."""
+        return self.date - datetime.timedelta(days=NOTICE_DAYS_BEFORE) if self.has_fixed_date else None
+
+    @property
+    def results_due(self) -> datetime.date | None:
+        """The last day to publish the results; None without a fixed date."""
+        return self.date + datetime.timedelta(days=RESULTS_DAYS_AFTER) if self.has_fixed_date else None
 
 
 def _hm(value) -> str:

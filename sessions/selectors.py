@@ -9,6 +9,7 @@ commune itself, or else the sum of the quotas given to its hamlets.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, PlaceLevel
@@ -187,3 +189,34 @@ def participant_list(session: Session, commune: Place) -> QuerySet[Participant]:
 
 def signin_rows(session: Session, commune: Place) -> list[Participant]:
     return list(participant_list(session, commune))
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One of a session's publication duties as the session page shows it."""
+
+    label: str
+    due: datetime.date
+    done_on: datetime.date | None
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False once done; None while pending."""
+        return None if self.done_on is None else self.done_on <= self.due
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.done_on is None and today > self.due
+
+
+def publications(session: Session) -> list[Publication]:
+    """The public notice and the results of a dated session, with their due and done days."""
+    if not session.has_fixed_date:
+        return []
+
+    def day(value):
+        return timezone.localtime(value).date() if value else None
+
+    return [
+        Publication("Thông báo công khai", session.notice_due, day(session.notice_published_at)),
+        Publication("Công khai kết quả", session.results_due, day(session.results_published_at)),
+    ]

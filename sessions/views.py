@@ -21,9 +21,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
@@ -31,7 +32,7 @@ from dialogue_portal.views import ObjectPageMixin
 
 from . import selectors
 from .documents import render_signin_sheet
-from .forms import ParticipantUploadForm
+from .forms import NoticeForm, ParticipantUploadForm
 from .models import Session
 from .participants import (
     RowStatus,
@@ -43,6 +44,7 @@ from .participants import (
     preview_participants,
     template_filename,
 )
+from .services import PublicationError, publish_notice, publish_results
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
@@ -157,7 +159,45 @@ class SessionDetailView(SessionMixin, TemplateView):
         context["can_open_lists"] = bool(rows) and user.has_perm(
             "dialogue_sessions.view_participants", selectors.CommuneList(self.session, rows[0])
         )
+        context["publications"] = selectors.publications(self.session)
+        context["today"] = timezone.localdate()
         return context
+
+
+class NoticePublishView(SessionMixin, FormView):
+    """District staff publish the session's public notice (time, venue, topics)."""
+
+    permission_required = "dialogue_sessions.publish_notice"
+    template_name = "sessions/notice_form.html"
+    form_class = NoticeForm
+
+    def get_initial(self):
+        return {"topics": self.session.plan.summary_one_line}
+
+    def form_valid(self, form):
+        try:
+            publish_notice(user=self.request.user, session=self.session, topics=form.cleaned_data["topics"])
+        except PublicationError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã thông báo công khai hội nghị đối thoại.")
+        return redirect("sessions:session.detail", self.session.pk)
+
+
+class ResultsPublishView(SessionMixin, View):
+    """District staff publish the session's questions and answers on its public page."""
+
+    permission_required = "dialogue_sessions.publish_results"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            publish_results(user=request.user, session=self.session)
+        except PublicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã công khai kết quả hội nghị đối thoại.")
+        return redirect("sessions:session.detail", self.session.pk)
 
 
 # ---------------------------------------------------------------- a commune's list

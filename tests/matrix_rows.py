@@ -525,3 +525,54 @@ ROWS.update(
         "notifications:job.sending": Row(_dated_url("job.sending"), only(OFFICE)),
     }
 )
+
+
+# ---------------------------------------------------------------- public notice and results
+
+
+def build_public(world) -> dict:
+    """A held session whose notice and results district staff have published."""
+    import datetime
+
+    from django.utils import timezone
+
+    from plans.models import PlanStatus
+    from sessions.models import Session
+
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
+    session = Session.objects.create(
+        plan=plan,
+        venue_name="Hội trường UBND xã Phước An",
+        host_commune=world.other_commune,
+        time_kind="exact",
+        date=datetime.date(2024, 5, 6),
+        notice_published_at=timezone.now(),
+        notice_time="06/05/2024",
+        notice_venue="Hội trường UBND xã Phước An",
+        notice_topics="Chính sách giảm nghèo",
+        results_published_at=timezone.now(),
+    )
+    return {"published_session": session}
+
+
+OBJECT_BUILDERS.append(build_public)
+
+ROWS.update(
+    {
+        # The notice form and the results button of the dated session (held on 06/05/2024).
+        "sessions:notice.publish": Row(
+            lambda o: reverse("sessions:notice.publish", args=[o["dated_session"].pk]),
+            only({"district_staff"}),
+        ),
+        "sessions:results.publish": Row(
+            lambda o: reverse("sessions:results.publish", args=[o["dated_session"].pk]),
+            only({"district_staff"}, ok=302),
+            method="post",
+        ),
+        # Open to everyone, logged in or not, once published.
+        "public:session.detail": Row(
+            lambda o: reverse("public:session.detail", args=[o["published_session"].pk]),
+            everyone(200, anonymous=200),
+        ),
+    }
+)
