@@ -495,6 +495,18 @@ class ImportReport:
         """People the list adds once it is correct: every row that is not a duplicate."""
         return sum(1 for row in self.rows if row.status != RowStatus.DUPLICATE)
 
+    def preview(self, limit: int = 200) -> tuple[list[RowReport], int]:
+        """The rows to show, in file order: every row with something to say (error, warning,
+        duplicate) and the first ``limit`` plain new rows; with the number of new rows left out."""
+        shown, plain = [], 0
+        for row in self.rows:
+            if row.status == RowStatus.NEW:
+                plain += 1
+                if plain > limit:
+                    continue
+            shown.append(row)
+        return shown, len(self.rows) - len(shown)
+
     @property
     def rows_to_save(self) -> list[RowReport]:
         return [row for row in self.rows if row.will_be_saved]

@@ -51,6 +51,8 @@ UPLOADS_KEY = "participant_uploads"
 # Checked files wait between preview and confirm in the default storage (MEDIA_ROOT, shared
 # by every web node), not on one machine's /tmp.
 UPLOAD_DIR = "uploads/participants"
+# A long file's preview shows every row with a message but only this many plain new rows.
+PREVIEW_NEW_ROWS = 200
 # A preview left unconfirmed is dropped after a day.
 UPLOAD_MAX_AGE = 24 * 3600
 PARTICIPANTS_PER_PAGE = 200
@@ -317,6 +319,8 @@ class ParticipantUploadView(CommuneListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = context.get("report")
         if report is not None:
+            context["preview_rows"], context["rows_left_out"] = report.preview(PREVIEW_NEW_ROWS)
+            context["preview_limit"] = PREVIEW_NEW_ROWS
             counts = report.counts
             context["count_badges"] = [
                 (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER

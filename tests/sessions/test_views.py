@@ -257,6 +257,26 @@ def test_upload_bad_row_shows_row_error_and_no_confirm(world, official, session)
     assert official.session.get(UPLOADS_KEY, {}) == {}
 
 
+def test_upload_preview_of_a_long_file_shows_every_problem_row_and_200_plain_ones(world, login, session):
+    from sessions.models import Quota
+
+    Quota.objects.filter(session=session).update(count=1000)
+    rows = people(300)
+    rows[279] = person(280, **{"Số CCCD": "12345"})
+    client = login(world.users["district_staff"])
+
+    response = upload(client, session, world.commune.code, xlsx_bytes(rows))
+
+    shown = response.context["preview_rows"]
+    assert len(response.context["report"].rows) == 300
+    # Data start on file row 2: the 200 plain rows are rows 2-201, then the bad one (person 280).
+    assert [row.number for row in shown][-2:] == [201, 281]
+    assert len(shown) == 201 and response.context["rows_left_out"] == 99
+    content = response.content.decode()
+    assert content.count("<tr data-row=") == 201
+    assert "Không hiện 99 dòng hợp lệ khác" in content
+
+
 def test_upload_over_quota_is_refused_with_numbers(world, login):
     session = published_session(world, quota=2)
     client = login(world.users["commune_official"])
