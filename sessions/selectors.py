@@ -167,6 +167,44 @@ def fill_rates(session: Session, *, commune: Place | None = None) -> list[Place]
     return rows
 
 
+def hamlet_fill_rates(session: Session, commune: Place) -> list[Place]:
+    """The commune's hamlets (thôn, ấp, khóm) with `quota` (the hamlet's own, else the session's
+    per-hamlet minimum), `registered` and `percent`, and a last row (a Place without pk) for
+    participants listed without a hamlet when there are any. One query."""
+    rows = list(
+        Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET)
+        .annotate(
+            quota_count=Subquery(
+                Quota.objects.filter(session=session, place=OuterRef("pk")).values("count")[:1],
+                output_field=IntegerField(),
+            ),
+            registered=Coalesce(
+                _scalar(
+                    Participant.objects.filter(session=session, hamlet=OuterRef("pk")), "hamlet", Count("pk")
+                ),
+                Value(0),
+            ),
+            unplaced=Coalesce(
+                _scalar(
+                    Participant.objects.filter(session=session, commune=commune, hamlet=None),
+                    "commune",
+                    Count("pk"),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("code")
+    )
+    unplaced = rows[0].unplaced if rows else 0
+    for row in rows:
+        row.quota = row.quota_count if row.quota_count is not None else session.min_per_hamlet
+        row.percent = fill_percent(row.quota, row.registered)
+    if unplaced:
+        rows.append(Place(name="Chưa ghi thôn, ấp", level=PlaceLevel.HAMLET))
+        rows[-1].quota, rows[-1].registered, rows[-1].percent = None, unplaced, None
+    return rows
+
+
 def fill_percent(quota: int | None, registered: int) -> int | None:
     """Registered as a whole percentage of the quota (capped at 100 for the bar); None without quota."""
     if not quota:

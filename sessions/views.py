@@ -217,6 +217,7 @@ class ParticipantListView(CommuneListMixin, TemplateView):
         context["registered"] = paginator.count
         context["quota"] = commune_quota(session=self.session, commune=self.commune)
         context["percent"] = selectors.fill_percent(context["quota"], paginator.count)
+        context["hamlets"] = selectors.hamlet_fill_rates(self.session, self.commune)
         context["mask_ids"] = not is_office(self.request.user)
         return context
 

@@ -371,3 +371,30 @@ def test_page_queries_do_not_grow_with_participants(world, login, session, role,
         total = wanted
         counts.append(_queries(client, urls[page]))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_participant_list_fill_per_hamlet_against_minimum_or_hamlet_quota(world, official, session):
+    from directory.models import Place
+
+    second = Place.objects.create(
+        code="52-550-03-02",
+        kind="thon",
+        level=4,
+        name="Lộc Hạ",
+        parent=world.commune,
+        path=f"{world.commune.path}52-550-03-02/",
+    )
+    session.min_per_hamlet = 40
+    session.save(update_fields=["min_per_hamlet"])
+    Quota.objects.create(session=session, place=second, count=10, position=5)
+    add_participants(session, world.commune, world.hamlet, 30)
+    add_participants(session, world.commune, second, 5, start=30)
+    add_participants(session, world.commune, None, 2, start=35)
+
+    response = official.get(list_url("participants.list", session, world.commune.code))
+
+    rows = [(h.name, h.quota, h.registered, h.percent) for h in response.context["hamlets"]]
+    assert rows == [("Lộc Thượng", 40, 30, 75), ("Lộc Hạ", 10, 5, 50), ("Chưa ghi thôn, ấp", None, 2, None)]
+    content = response.content.decode()
+    assert "mỗi thôn ít nhất 40 người" in content
+    assert 'data-hamlet="52-550-03-02"' in content
