@@ -556,8 +556,9 @@ _email_validator = EmailValidator()
 class _Checker:
     """Checks rows against what one commune has in the directory and the plan, read up front."""
 
-    def __init__(self, *, session: Session, commune: Place, replace: bool):
+    def __init__(self, *, session: Session, commune: Place, replace: bool, editing: int | None = None):
         self.session = session
+        self.editing = editing  # the participant being edited: not a duplicate of itself
         self.commune = commune
         self.this_year = timezone.localdate().year
         hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET))
@@ -593,7 +594,10 @@ class _Checker:
         # Where each one is listed: "phiên «Hội trường xã Phước An» (xã Phước An)".
         self.existing_ids: dict[str, str] = {}
         self.existing_people: dict[tuple, str] = {}
-        saved = Participant.objects.filter(session__plan_id=self.session.plan_id).values_list(
+        saved = Participant.objects.filter(session__plan_id=self.session.plan_id)
+        if self.editing is not None:
+            saved = saved.exclude(pk=self.editing)
+        saved = saved.values_list(
             "session_id",
             "commune_id",
             "hamlet_id",
@@ -866,6 +870,66 @@ def validate_participants(
             f"{commune.full_name} cho phiên này (đã có {report.existing})."
         )
     return report
+
+
+class ParticipantEditError(Exception):
+    """A single participant's edit refused: ``messages`` say which field and why."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+EDITABLE_FIELDS = ("full_name", "birth_year", "hamlet", "category", "phone", "national_id", "email")
+
+
+def update_participant(
+    *, participant: Participant, values: dict[str, str], user: User | None = None
+) -> list[str]:
+    """Correct one participant of a commune's list with the checks of an upload (CCCD, phone,
+    hamlet of the commune, category, duplicates in the plan). ``values`` are texts keyed by
+    EDITABLE_FIELDS. Raises ParticipantEditError and saves nothing when a check fails; returns
+    the warnings (an old birth year, a category the session does not target…) otherwise."""
+    session, commune = participant.session, participant.commune
+    checker = _Checker(session=session, commune=commune, replace=False, editing=participant.pk)
+    record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
+    record["row_number"] = participant.row_number or 0
+    row, legacy = checker.check(record)
+    for name, text, tcvn, vni in legacy:
+        encoding = _encoding_name(tcvn, vni)
+        row.error(
+            name, f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode. {_how_to_convert(encoding)}"
+        )
+    _check_duplicates(row, checker, {}, {})
+    problems = [*row.errors, *row.duplicates]
+    if problems:
+        raise ParticipantEditError([_without_row(message) for message in problems])
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant.full_name = row.full_name
+        participant.birth_year = row.birth_year
+        participant.hamlet = row.hamlet
+        participant.category = row.category
+        participant.phone = row.phone
+        participant.national_id = row.national_id
+        participant.email = row.email
+        participant.save()
+    return [_without_row(message) for message in row.warnings]
+
+
+def _without_row(message: str) -> str:
+    """ "Dòng 5, cột «Số CCCD»: …" → "Cột «Số CCCD»: …" (an edit is not a row of a file)."""
+    head, sep, rest = message.partition(", cột ")
+    return f"Cột {rest}" if sep and head.startswith("Dòng ") else message
+
+
+def delete_participant(*, participant: Participant) -> None:
+    """Take one person off a commune's list; refused once they have been checked in at the door."""
+    if participant.attendances.exists():
+        raise ParticipantEditError(
+            [f"{participant.full_name} đã điểm danh tại hội nghị; không xóa khỏi danh sách được."]
+        )
+    participant.delete()
 
 
 def _check_duplicates(row: RowReport, checker: _Checker, seen_ids: dict, seen_people: dict) -> None:

@@ -16,5 +16,15 @@ urlpatterns = [
     path(f"{_list}tai-len/", views.ParticipantUploadView.as_view(), name="participants.upload"),
     path(f"{_list}xac-nhan/", views.ParticipantConfirmView.as_view(), name="participants.confirm"),
     path(f"{_list}xuat-excel/", views.ParticipantExportView.as_view(), name="participants.export"),
+    path(
+        f"{_list}nguoi/<int:participant_pk>/sua/",
+        views.ParticipantEditView.as_view(),
+        name="participants.edit",
+    ),
+    path(
+        f"{_list}nguoi/<int:participant_pk>/xoa/",
+        views.ParticipantDeleteView.as_view(),
+        name="participants.delete",
+    ),
     path(f"{_list}danh-sach-ky-nhan/", views.ParticipantSigninView.as_view(), name="participants.signin"),
 ]

@@ -29,20 +29,24 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
 from dialogue_portal.views import ObjectPageMixin
+from directory.models import PlaceLevel
 
 from . import selectors
 from .documents import render_signin_sheet
-from .forms import NoticeForm, ParticipantUploadForm
-from .models import Session
+from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
+from .models import Participant, ParticipantCategory, Session
 from .participants import (
+    ParticipantEditError,
     RowStatus,
     build_template,
     commune_quota,
+    delete_participant,
     export_filename,
     export_participants_xlsx,
     import_participants,
     preview_participants,
     template_filename,
+    update_participant,
 )
 from .services import PublicationError, publish_notice, publish_results
 
@@ -220,6 +224,72 @@ class ParticipantListView(CommuneListMixin, TemplateView):
         context["hamlets"] = selectors.hamlet_fill_rates(self.session, self.commune)
         context["mask_ids"] = not is_office(self.request.user)
         return context
+
+
+class ParticipantRowMixin(CommuneListMixin):
+    """One person of the commune's list; a person of another list or session → 404."""
+
+    permission_required = "dialogue_sessions.change_participants"
+
+    @property
+    def participant(self) -> Participant:
+        if not hasattr(self, "_participant"):
+            self._participant = (
+                Participant.objects.select_related("session__plan", "commune", "hamlet", "category")
+                .filter(pk=self.kwargs["participant_pk"], session=self.session, commune=self.commune)
+                .first()
+            )
+            if self._participant is None:
+                raise Http404("Không có người này trong danh sách của xã.")
+        return self._participant
+
+
+class ParticipantEditView(ParticipantRowMixin, FormView):
+    template_name = "sessions/participant_edit.html"
+    form_class = ParticipantEditForm
+
+    def get_initial(self):
+        return ParticipantEditForm.initial_for(self.participant)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "hamlets": self.commune.children.filter(level=PlaceLevel.HAMLET).order_by("code"),
+            "categories": ParticipantCategory.objects.all(),
+        }
+
+    def form_valid(self, form):
+        try:
+            warnings = update_participant(
+                participant=self.participant, values=form.cleaned_data, user=self.request.user
+            )
+        except ParticipantEditError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Đã sửa thông tin của {form.cleaned_data['full_name'].strip()}.")
+        for warning in warnings:
+            messages.warning(self.request, warning)
+        return redirect(self.list_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participant"] = self.participant
+        return context
+
+
+class ParticipantDeleteView(ParticipantRowMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        participant = self.participant
+        try:
+            delete_participant(participant=participant)
+        except ParticipantEditError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Đã xóa {participant.full_name} khỏi danh sách.")
+        return redirect(self.list_url())
 
 
 class ParticipantTemplateView(CommuneListMixin, View):

@@ -230,9 +230,13 @@ ROWS.update(
 
 
 def build_sessions(world) -> dict:
-    """An approved plan whose session gives quotas to both communes of the world."""
+    """An approved plan whose session gives quotas to both communes of the world, and one person
+    of the commune's list already checked in."""
+    from django.utils import timezone
+
+    from notifications.models import Attendance
     from plans.models import PlanStatus
-    from sessions.models import Quota, Session
+    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
@@ -245,7 +249,18 @@ def build_sessions(world) -> dict:
     )
     Quota.objects.create(session=session, place=world.commune, count=150)
     Quota.objects.create(session=session, place=world.other_commune, count=50, position=1)
-    return {"quota_session": session}
+    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
+    person = Participant.objects.create(
+        session=session, commune=world.commune, full_name="Ngô Thị Lựu", category=category, row_number=1
+    )
+    Attendance.objects.create(
+        session=session,
+        participant=person,
+        full_name=person.full_name,
+        commune=world.commune,
+        checked_in_at=timezone.now(),
+    )
+    return {"quota_session": session, "listed_person": person}
 
 
 OBJECT_BUILDERS.append(build_sessions)
@@ -273,6 +288,22 @@ ROWS.update(
             only(EDITORS, ok=302),
             method="post",
             data=lambda o: {"token": "inconnu"},
+        ),
+        "sessions:participants.edit": Row(
+            lambda o: reverse(
+                "sessions:participants.edit",
+                args=[o["quota_session"].pk, o["world"].commune.code, o["listed_person"].pk],
+            ),
+            only(EDITORS),
+        ),
+        # A person checked in at the door is not deleted: the editors are sent back to the list.
+        "sessions:participants.delete": Row(
+            lambda o: reverse(
+                "sessions:participants.delete",
+                args=[o["quota_session"].pk, o["world"].commune.code, o["listed_person"].pk],
+            ),
+            only(EDITORS, ok=302),
+            method="post",
         ),
         "sessions:participants.export": Row(_list_url("participants.export"), only(VIEWERS)),
         "sessions:participants.signin": Row(_list_url("participants.signin"), only(VIEWERS)),
