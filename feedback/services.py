@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from dialogue_portal.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
 from dialogue_portal.roles import is_district_staff, is_leader, is_secretary
 from dialogue_portal.vietnamese import normalize_key
 from directory.models import Place, PlaceLevel, Unit
@@ -389,13 +390,48 @@ def read_question_rows(*, filename: str, content: bytes) -> list[dict]:
             ) from exc
     elif suffix == ".csv":
         try:
-            text = content.decode("utf-8-sig")
+            records = _csv_records(content.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise FeedbackError(f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8).") from None
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            raise _not_utf8(name, content) from None
     else:
         raise FeedbackError(f"Tệp «{name}» không phải tệp .xlsx hoặc .csv.")
+    return _data_rows(name, records)
+
+
+def _csv_records(text: str) -> list[list[str]]:
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _not_utf8(name: str, content: bytes) -> FeedbackError:
+    """Explain a CSV file that is not UTF-8, naming TCVN3 or VNI and the first such cell when the
+    text shows it. Those encodings are one byte per letter, so the Latin-1 reading is the one
+    their fonts display and the one the detection works on."""
+    try:
+        rows = _data_rows(name, _csv_records(content.decode("latin-1")))
+    except (FeedbackError, csv.Error):
+        rows = []
+    first, tcvn_total, vni_total = None, 0, 0
+    for row in rows:
+        for field_ in QUESTION_COLUMNS:
+            tcvn, vni = legacy_scores(row.get(field_, ""))
+            if tcvn or vni:
+                tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
+                first = first or (row["row_number"], QUESTION_COLUMNS[field_], row[field_])
+    if first is not None:
+        encoding = encoding_name(tcvn_total, vni_total)
+        number, label, value = first
+        return FeedbackError(
+            f"Tệp «{name}» dùng bảng mã {encoding}, không phải Unicode "
+            f"(ví dụ dòng {number}, cột «{label}»: «{value}»). {how_to_convert(encoding)}"
+        )
+    return FeedbackError(
+        f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8). Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → "
+        "«CSV UTF-8 (phân cách bằng dấu phẩy) (*.csv)» rồi tải lên lại."
+    )
+
+
+def _data_rows(name: str, records: list[list]) -> list[dict]:
     found = next(
         (
             (index, mapping)
@@ -479,16 +515,27 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         )
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    legacy_cells: list[tuple[QuestionRow, str, str]] = []
+    tcvn_total = vni_total = 0
     for record in rows:
         row = QuestionRow(number=record["row_number"], values=record)
         if not concerns:
             row.error(None, f"phiên «{session}» thuộc xã khác, không phải phiên của {commune.full_name}.")
+        legacy_fields = set()
+        for field_ in QUESTION_COLUMNS:
+            tcvn, vni = legacy_scores(record.get(field_, ""))
+            if tcvn or vni:
+                legacy_cells.append((row, field_, record[field_]))
+                legacy_fields.add(field_)
+                tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
         text = record.get("text", "")
         if not text:
             row.error("text", "chưa điền.")
         topic_text = record.get("topic", "")
         if not topic_text:
             row.error("topic", f"chưa điền; chọn một trong: {topic_names}.")
+        elif "topic" in legacy_fields:
+            pass  # the encoding error below says what is wrong with it
         else:
             row.topic = by_key.get(_key(topic_text))
             if row.topic is None:
@@ -497,11 +544,16 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
                     f"«{topic_text}» không có trong danh mục lĩnh vực; chọn một trong: {topic_names}.",
                 )
         hamlet_text = record.get("hamlet", "")
-        if hamlet_text:
+        if hamlet_text and "hamlet" not in legacy_fields:
             row.hamlet = hamlets.get(_key(hamlet_text))
             if row.hamlet is None:
                 row.error("hamlet", f"«{hamlet_text}» không phải thôn, ấp của {commune.full_name}.")
         report.rows.append(row)
+    if legacy_cells:
+        encoding = encoding_name(tcvn_total, vni_total)
+        for row, field_, text in legacy_cells:
+            row.error(field_, legacy_cell_message(text, encoding))
+        report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}")
     return report
 
 
