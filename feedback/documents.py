@@ -1,4 +1,5 @@
-"""The results report (Báo cáo, BC-UBND) as a PDF through the shared pipeline, and its figures as xlsx.
+"""The results report (Báo cáo, BC-UBND) as a PDF through the shared pipeline, and its figures as xlsx;
+the conclusion notice of a session (Thông báo, TB-UBND) as a PDF.
 
 feedback.report words every line and computes every figure; this module draws the two bar
 charts as inline SVG (WeasyPrint prints SVG as vectors, its text in the document's font),
@@ -18,7 +19,9 @@ from openpyxl.styles import Font
 
 from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf
 from plans.models import Plan
+from sessions.models import Session
 
+from .notice import NoticeDocument, build_notice
 from .report import ReportDocument, build_report
 
 TEMPLATE = "feedback/document/report.html"
@@ -209,3 +212,41 @@ def report_xlsx(plan: Plan, **options) -> bytes:
     buffer = io.BytesIO()
     report_workbook(build_report(plan, **options)).save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- conclusion notice (TB)
+
+NOTICE_TEMPLATE = "feedback/document/notice.html"
+
+
+def notice_filename(document: NoticeDocument) -> str:
+    if document.issued:
+        number = document.number_line.removeprefix("Số:").strip().split("/")[0]
+        return f"{number}-{document.symbol}-ket-luan-phien-{document.session_id}.pdf"
+    return f"du-thao-{document.symbol}-ket-luan-phien-{document.session_id}.pdf"
+
+
+def notice_context(document: NoticeDocument) -> dict[str, Any]:
+    """What templates/documents/base.html and feedback/document/notice.html expect."""
+    return {
+        "doc": document,
+        "document_title": " ".join([document.doc_type, *document.summary_lines]),
+        "agency_parent": document.agency_parent,
+        "agency_lines": document.agency_lines,
+        "number_line": document.number_line,
+        "date_line": document.date_line,
+        "doc_type": document.doc_type,
+        "summary_lines": document.summary_lines,
+        "recipients": document.recipients,
+        "signature_lines": document.signature_lines,
+        "signer_name": document.signer_name,
+    }
+
+
+def render_notice(session: Session, **options) -> Document:
+    """The conclusion notice of `session` printed from the database (``options`` go to
+    ``build_notice``). Reads only; an issued notice's kept PDF is served by the views instead."""
+    document = build_notice(session, **options)
+    return Document(
+        notice_filename(document), PDF_CONTENT_TYPE, render_pdf(NOTICE_TEMPLATE, notice_context(document))
+    )

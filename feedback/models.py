@@ -219,3 +219,88 @@ class WrittenReply(models.Model):
 
     def __str__(self) -> str:
         return self.document_number or f"Câu hỏi {self.question_id}"
+
+
+class ConclusionStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"
+
+
+def conclusion_pdf_path(conclusion: "SessionConclusion", filename: str) -> str:
+    return f"feedback/thong-bao-ket-luan/phien-{conclusion.session_id}/{filename}"
+
+
+class SessionConclusion(models.Model):
+    """The conclusion notice of a session (Thông báo kết luận, TB-UBND): drafted by district staff
+    or the session's secretary, issued by a leader with its number and date, then frozen (the
+    issued PDF is kept as printed). The figures and the assignments are read from the session's
+    attendance and questions when it is printed (feedback.notice)."""
+
+    session = models.OneToOneField(
+        "dialogue_sessions.Session",
+        verbose_name="phiên đối thoại",
+        on_delete=models.CASCADE,
+        related_name="conclusion",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=ConclusionStatus.choices, default=ConclusionStatus.DRAFT
+    )
+    chair = models.CharField("người chủ trì kết luận", max_length=200)
+    opening = models.TextField("đoạn mở đầu")
+    attendees = models.TextField("thành phần tham dự", blank=True)
+    summary = models.TextField("tóm tắt ý kiến của người dân")
+    closing = models.TextField("câu kết")
+    recipients = models.TextField("nơi nhận", help_text="Mỗi dòng một nơi nhận.")
+    signer_authority = models.CharField("thẩm quyền ký", max_length=80, blank=True)
+    signer_delegation = models.CharField("ký thay / quyền", max_length=80, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=80)
+    signer_name = models.CharField("họ tên người ký", max_length=80)
+    number = models.PositiveIntegerField("số", null=True, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_pdf = models.FileField("bản ban hành (PDF)", upload_to=conclusion_pdf_path, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thông báo kết luận"
+        verbose_name_plural = "thông báo kết luận"
+        constraints = [
+            models.CheckConstraint(
+                name="conclusion_status_valid", condition=Q(status__in=ConclusionStatus.values)
+            ),
+            models.CheckConstraint(
+                name="conclusion_issued_has_number",
+                condition=Q(status="draft") | Q(number__isnull=False, issued_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thông báo kết luận – {self.session}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ConclusionStatus.ISSUED
+
+
+class ConclusionItem(models.Model):
+    """One numbered conclusion of the chair, in order."""
+
+    conclusion = models.ForeignKey(SessionConclusion, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField("nội dung kết luận")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conclusion", "position"], name="conclusion_item_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

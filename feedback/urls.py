@@ -21,4 +21,16 @@ urlpatterns = [
     path("phien/<int:session_pk>/tai-len/", views.UploadView.as_view(), name="question.upload"),
     path("phien/<int:session_pk>/xac-nhan/", views.ConfirmView.as_view(), name="question.confirm"),
     path("phien/<int:session_pk>/nhap-nhanh/", views.RecordView.as_view(), name="question.record"),
+    path("phien/<int:session_pk>/ket-luan/", views.ConclusionDetailView.as_view(), name="conclusion.detail"),
+    path("phien/<int:session_pk>/ket-luan/soan/", views.ConclusionEditView.as_view(), name="conclusion.edit"),
+    path(
+        "phien/<int:session_pk>/ket-luan/ban-hanh/",
+        views.ConclusionIssueView.as_view(),
+        name="conclusion.issue",
+    ),
+    path(
+        "phien/<int:session_pk>/thong-bao-ket-luan.pdf",
+        views.ConclusionPdfView.as_view(),
+        name="conclusion.pdf",
+    ),
 ]

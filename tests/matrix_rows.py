@@ -1,5 +1,6 @@
 """The expected answer of each URL pattern for each role (see test_url_matrix.py)."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -523,5 +524,57 @@ ROWS.update(
         "notifications:job.progress": Row(_job_url("job.progress"), only(OFFICE)),
         "notifications:job.download": Row(_job_url("job.download"), only(OFFICE)),
         "notifications:job.sending": Row(_dated_url("job.sending"), only(OFFICE)),
+    }
+)
+
+
+# ---------------------------------------------------------------- conclusion notice of a session
+
+
+def _conclusion_session(o, *, issued: bool = False):
+    """The feedback session with its secretary and a draft (or issued) notice, made once per row."""
+    from django.core.files.base import ContentFile
+
+    from feedback.models import ConclusionStatus, SessionConclusion
+
+    session = o["feedback_session"]
+    if "conclusion" not in o:
+        session.secretary = o["world"].users["secretary"]
+        session.save(update_fields=["secretary"])
+        conclusion = SessionConclusion(
+            session=session,
+            chair="Phó Chủ tịch UBND huyện Tuy Phước",
+            opening="Ủy ban nhân dân huyện Tuy Phước tổ chức hội nghị đối thoại.",
+            summary="Người dân hỏi về vay vốn.",
+            closing="Thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+            recipients="Các phòng, ban",
+            signer_title="PHÓ CHỦ TỊCH",
+            signer_name="Nguyễn Văn Bình",
+        )
+        if issued:
+            conclusion.status, conclusion.number = ConclusionStatus.ISSUED, 1
+            conclusion.issued_on = datetime.date(2024, 5, 12)
+            conclusion.issued_pdf.save("tb.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        conclusion.save()
+        o["conclusion"] = conclusion
+    return session
+
+
+def _conclusion_url(name: str, *, issued: bool = False):
+    return lambda o: reverse(f"feedback:{name}", args=[_conclusion_session(o, issued=issued).pk])
+
+
+ROWS.update(
+    {
+        "feedback:conclusion.detail": Row(_conclusion_url("conclusion.detail"), only(OFFICE)),
+        "feedback:conclusion.edit": Row(
+            _conclusion_url("conclusion.edit"), only({"district_staff", "secretary"})
+        ),
+        "feedback:conclusion.issue": Row(_conclusion_url("conclusion.issue"), only({"leader"})),
+        # Once issued, the communes and units it concerns read it too.
+        "feedback:conclusion.pdf": Row(
+            _conclusion_url("conclusion.pdf", issued=True),
+            only(OFFICE | COMMUNE | {"department_officer"}),
+        ),
     }
 )
