@@ -9,7 +9,7 @@ names the file and hands everything to templates/feedback/document/report.html.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import openpyxl
@@ -17,7 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf
+from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, html_to_pdf, render_html, render_pdf
+from dialogue_portal.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
 from sessions.models import Session
 
@@ -129,12 +130,23 @@ def render_report_html(plan: Plan, *, standalone: bool = False, **options) -> st
     return render_html(TEMPLATE, report_context(build_report(plan, **options)), standalone=standalone)
 
 
-def render_report(plan: Plan, **options) -> Document:
-    """The report as a PDF ``Document``; ``options`` go to ``build_report``. Reads only."""
+def render_report(plan: Plan, *, on_step: Callable[[str, int], None] | None = None, **options) -> Document:
+    """The report as a PDF ``Document``; ``options`` go to ``build_report``. Reads only.
+
+    ``on_step(step, page)`` follows the work for a progress bar: "figures" once the data is
+    read, then WeasyPrint's steps ("css", "formatting", "layout" once per page, "pdf")."""
+    if on_step is None:
+        document = build_report(plan, **options)
+        return Document(
+            report_filename(document), PDF_CONTENT_TYPE, render_pdf(TEMPLATE, report_context(document))
+        )
     document = build_report(plan, **options)
-    return Document(
-        report_filename(document), PDF_CONTENT_TYPE, render_pdf(TEMPLATE, report_context(document))
-    )
+    on_step("figures", 0)
+    html = render_html(TEMPLATE, report_context(document))
+    names = {CSS: "css", FORMATTING: "formatting", LAYOUT: "layout", PDF: "pdf"}
+    with layout_progress(lambda step, page: on_step(names[step], page) if step in names else None):
+        content = html_to_pdf(html)
+    return Document(report_filename(document), PDF_CONTENT_TYPE, content)
 
 
 def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:

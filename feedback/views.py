@@ -13,8 +13,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -23,13 +24,14 @@ from rules.contrib.views import PermissionRequiredMixin
 from dialogue_portal.roles import is_office, user_place
 from dialogue_portal.views import ObjectPageMixin
 from directory.models import Unit
+from notifications.models import JobStatus
 from plans.models import Plan
 from sessions import selectors as session_selectors
 from sessions.views import SessionMixin
 
-from . import forms, selectors, services
+from . import forms, report_jobs, selectors, services
 from .documents import render_notice, render_report, report_xlsx
-from .models import Question, QuestionStatus, SessionConclusion, Topic
+from .models import Question, QuestionStatus, ReportJob, SessionConclusion, Topic
 from .notice import build_notice, conclusion_defaults
 
 QUESTIONS_PER_PAGE = 50
@@ -403,8 +405,20 @@ class ReportMixin(ObjectPageMixin):
 
 
 class ReportPdfView(ReportMixin, View):
+    """The report printed in the request for a small plan; a large one is printed in the worker
+    (a page with the button that starts it), since it would keep the request for a minute."""
+
     def get(self, request, *args, **kwargs):
-        document = render_report(self.page_object)
+        plan = self.page_object
+        questions = report_jobs.report_questions(plan)
+        if questions > report_jobs.SYNC_QUESTION_LIMIT:
+            job = ReportJob.objects.filter(plan=plan).first()
+            return render(
+                request,
+                "feedback/report_job.html",
+                {"plan": plan, "job": job, "questions": questions, **_report_fragment_context(plan, job)},
+            )
+        document = render_report(plan)
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition_header(True, document.filename)
         return response
@@ -517,3 +531,59 @@ class ConclusionPdfView(ConclusionMixin, View):
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition_header(True, document.filename)
         return response
+
+
+# ---------------------------------------------------------------- results report printed in the worker
+
+
+def _report_fragment_context(plan, job) -> dict:
+    if job is None:
+        return {"progress": None, "poll_url": ""}
+    return {
+        "progress": report_jobs.report_progress(job),
+        "poll_url": reverse("feedback:report.progress", args=[plan.pk, job.pk]),
+    }
+
+
+def _report_job_response(request, plan, job: ReportJob):
+    """The job's progress bar: the fragment for htmx, the whole page when opened directly."""
+    context = {"plan": plan, "job": job, **_report_fragment_context(plan, job)}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "feedback/_report_job.html", context)
+    return render(request, "feedback/report_job.html", {**context, "questions": job.questions})
+
+
+class ReportJobMixin(ReportMixin):
+    """A report job of the plan in the URL (another plan's job → 404)."""
+
+    @cached_property
+    def job(self) -> ReportJob:
+        return get_object_or_404(ReportJob, pk=self.kwargs["job_pk"], plan=self.page_object)
+
+
+class ReportJobStartView(ReportMixin, View):
+    """Start printing the report in the worker (or follow the job already under way)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = report_jobs.start_report_job(plan=self.page_object, user=request.user)
+        if request.headers.get("HX-Request") != "true":
+            return redirect("feedback:report.progress", self.page_object.pk, job.pk)
+        return _report_job_response(request, self.page_object, job)
+
+
+class ReportJobProgressView(ReportJobMixin, View):
+    """The progress bar of one report job: an htmx fragment that polls itself until done, or the
+    whole page when opened directly."""
+
+    def get(self, request, *args, **kwargs):
+        return _report_job_response(request, self.page_object, self.job)
+
+
+class ReportJobDownloadView(ReportJobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job.status != JobStatus.DONE or not job.result:
+            raise Http404("Báo cáo chưa tạo xong.")
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename or "bao-cao.pdf")

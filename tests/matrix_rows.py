@@ -578,3 +578,46 @@ ROWS.update(
         ),
     }
 )
+
+
+# ---------------------------------------------------------------- results report printed in the worker
+
+
+def _finished_report_job(o):
+    """A finished report job of the issued plan, made once per matrix row."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from feedback.models import ReportJob
+    from notifications.models import JobStatus
+
+    if "report_job" not in o:
+        job = ReportJob(
+            plan=o["issued_plan"],
+            status=JobStatus.DONE,
+            done=100,
+            finished_at=timezone.now(),
+            filename="bc.pdf",
+        )
+        job.result.save("bc.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        job.save()
+        o["report_job"] = job
+    return o["report_job"]
+
+
+def _report_job_url(name: str):
+    return lambda o: reverse(f"feedback:{name}", args=[o["issued_plan"].pk, _finished_report_job(o).pk])
+
+
+ROWS.update(
+    {
+        # Without htmx the start sends the user to the job's page.
+        "feedback:report.start": Row(
+            lambda o: reverse("feedback:report.start", args=[o["issued_plan"].pk]),
+            only(OFFICE, ok=302),
+            method="post",
+        ),
+        "feedback:report.progress": Row(_report_job_url("report.progress"), only(OFFICE)),
+        "feedback:report.download": Row(_report_job_url("report.download"), only(OFFICE)),
+    }
+)
