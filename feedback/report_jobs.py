@@ -34,13 +34,17 @@ ACTIVE = (JobStatus.PENDING, JobStatus.RUNNING)
 # Longer than any report takes, shorter than the broker's visibility timeout (600 s): a task
 # redelivered after its worker died finds the job stale and prints it again.
 STALE_AFTER = datetime.timedelta(minutes=5)
-# Plans with more questions than this are printed in the worker, not in the request (about 3 s).
-SYNC_QUESTION_LIMIT = 300
-# Rough pages of a report: the fixed sections, then about eight questions a page in the list.
-FIXED_PAGES, QUESTIONS_PER_PAGE = 4, 8
-# Where each step puts the bar (percent); the layout runs from LAYOUT_FROM to LAYOUT_TO.
-STEP_PERCENT = {"figures": 5, "css": 10, "formatting": 20, "pdf": 95}
-LAYOUT_FROM, LAYOUT_TO = 20, 94
+# Plans with more questions than this are printed in the worker, not in the request: 300
+# questions took 5 s on the 2-core server, 1,000 took 15 s and 5,000 about a minute.
+SYNC_QUESTION_LIMIT = 200
+# Rough pages of a report: the fixed sections, then the question list (1,000 short questions
+# printed on 67 pages; answers make rows taller).
+FIXED_PAGES, QUESTIONS_PER_PAGE = 3, 14
+# Where each step puts the bar (percent), from the share of the time each took for 1,000
+# questions: the layout, page by page, is about two thirds of it and runs from LAYOUT_FROM to
+# LAYOUT_TO; writing the PDF takes the last eighth.
+STEP_PERCENT = {"figures": 3, "css": 6, "formatting": 15, "pdf": 88}
+LAYOUT_FROM, LAYOUT_TO = 20, 86
 STAGES = {
     "figures": "Đang dựng nội dung báo cáo",
     "css": "Đang áp dụng định dạng",
