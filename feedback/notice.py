@@ -307,8 +307,9 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
     ]
     if assignments:
         body += [
+            # "label": a lead-in that stays on the page of the table's first rows.
             Line(
-                "paragraph",
+                "label",
                 text=f"Giao các cơ quan, đơn vị trả lời bằng văn bản cho người dân {len(assignments)} câu hỏi, "
                 "kiến nghị chưa được trả lời xong tại hội nghị, bảo đảm đúng hạn như sau:",
             ),
