@@ -399,7 +399,9 @@ def save_conclusion(
     if len(items) > MAX_CONCLUSION_ITEMS:
         raise FeedbackError(f"Thông báo có tối đa {MAX_CONCLUSION_ITEMS} ý kết luận.")
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("plan__issuer").get(pk=session.pk)
+        session = (
+            Session.objects.select_for_update(of=("self",)).select_related("plan__issuer").get(pk=session.pk)
+        )
         conclusion = SessionConclusion.objects.select_for_update().filter(session=session).first()
         if not can_draft_conclusion(user, session):
             if conclusion is not None and conclusion.is_issued:
@@ -433,7 +435,9 @@ def issue_conclusion(
     if issued_on > timezone.localdate():
         raise FeedbackError("Ngày ban hành không được sau ngày hôm nay.")
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("plan__issuer").get(pk=session.pk)
+        session = (
+            Session.objects.select_for_update(of=("self",)).select_related("plan__issuer").get(pk=session.pk)
+        )
         conclusion = SessionConclusion.objects.select_for_update().filter(session=session).first()
         if not can_issue_conclusion(user, session):
             if conclusion is None:

@@ -12,7 +12,8 @@ from functools import cached_property
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -755,3 +756,17 @@ def test_conclusion_pdf_of_session_without_notice_is_404(world, login):
     session = make_session(world)
     response = login(world.users["leader"]).get(reverse("feedback:conclusion.pdf", args=[session.pk]))
     assert response.status_code == 404
+
+
+def test_build_notice_queries_same_for_1_and_10_open_questions(world):
+    counts = []
+    for questions in (1, 10):
+        session = make_session(world, date=datetime.date(2024, 5, 10))
+        for _ in range(questions):
+            make_question(world, session, status=QuestionStatus.ASSIGNED, due=in_days(5))
+        save_conclusion(user=world.users["district_staff"], session=session, **DRAFT)
+        with CaptureQueriesContext(connection) as queries:
+            document = build_notice(session)
+        assert len(document.assignments) == questions
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 9
