@@ -35,6 +35,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dialogue_portal.legacy_encoding import VIET_LETTERS as _VIET_LETTERS
+from dialogue_portal.legacy_encoding import encoding_name as _encoding_name
+from dialogue_portal.legacy_encoding import how_to_convert as _how_to_convert
+from dialogue_portal.legacy_encoding import legacy_cell_message, legacy_scores
 from dialogue_portal.vietnamese import format_vnd, normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
@@ -366,45 +370,6 @@ def _collect(name: str, records, mapping: dict[int, str], *, first_row: int) -> 
             )
         rows.append(row)
     return rows
-
-
-# --- Legacy Vietnamese encodings -------------------------------------------------------------
-
-_VIET_LOWER = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-_VIET_LETTERS = frozenset(_VIET_LOWER + _VIET_LOWER.upper())
-# Latin-1 letters and signs that Vietnamese never uses; TCVN3 and VNI fonts draw their letters there.
-_LEGACY_CHARS = frozenset(chr(code) for code in range(0xA1, 0x100)) - _VIET_LETTERS
-_LEGACY_RE = re.compile("[" + re.escape("".join(sorted(_LEGACY_CHARS))) + "]")
-# VNI writes a base letter followed by a mark: "Nguyeãn" (Nguyễn), "Vaên" (Văn), "Phöôùc" (Phước).
-_VNI_RE = re.compile(
-    "[aAeE][áàåãäâêÁÀÅÃÄÂÊ]|[aA][éèúüëÉÈÚÜË]|[oO][âåäÂÅÄ]|[aeiouyôöAEIOUYÔÖ][ùøûõïÙØÛÕÏ]|[ñÑöÖ]"
-)
-# TCVN3 draws many lowercase letters with uppercase Latin-1 code points: "NguyÔn" (Nguyễn).
-_TCVN3_CASE_RE = re.compile(f"(?<=[a-z{_VIET_LOWER}])[ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]")
-
-
-def legacy_scores(text: str) -> tuple[int, int]:
-    """How much `text` looks like TCVN3 (ABC) and like VNI text: (tcvn3, vni); (0, 0) if neither."""
-    if text.isascii():
-        return 0, 0
-    vni = len(_VNI_RE.findall(text))
-    rest = _VNI_RE.sub(" ", text) if vni else text
-    tcvn = len(_LEGACY_RE.findall(rest)) + len(_TCVN3_CASE_RE.findall(rest))
-    return tcvn, vni
-
-
-def _encoding_name(tcvn: int, vni: int) -> str:
-    return "VNI" if vni > tcvn else "TCVN3 (ABC)"
-
-
-def _how_to_convert(encoding: str) -> str:
-    source = "VNI Windows" if encoding == "VNI" else "TCVN3 (ABC)"
-    return (
-        "Cách chuyển sang Unicode: mở tệp bằng Excel, chọn các ô có chữ rồi sao chép (Ctrl+C); "
-        "bật Unikey, mở Công cụ chuyển mã (Ctrl+Shift+F6), chọn Nguồn «"
-        f"{source}», Đích «Unicode» (Unicode dựng sẵn), bấm «Chuyển mã»; dán lại (Ctrl+V) vào các ô đó, "
-        "đổi phông chữ sang Times New Roman, lưu tệp rồi tải lên lại."
-    )
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -840,11 +805,7 @@ def validate_participants(
     if legacy_cells:
         encoding = _encoding_name(tcvn_total, vni_total)
         for row, name, text in legacy_cells:
-            row.error(
-                name,
-                f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode; hãy chuyển mã sang "
-                "Unicode dựng sẵn (Unikey → Công cụ chuyển mã).",
-            )
+            row.error(name, legacy_cell_message(text, encoding))
         report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {_how_to_convert(encoding)}")
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")

@@ -1,5 +1,6 @@
 """The expected answer of each URL pattern for each role (see test_url_matrix.py)."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -605,5 +606,100 @@ ROWS.update(
             lambda o: reverse("public:session.detail", args=[o["published_session"].pk]),
             everyone(200, anonymous=200),
         ),
+    }
+)
+
+
+# ---------------------------------------------------------------- conclusion notice of a session
+
+
+def _conclusion_session(o, *, issued: bool = False):
+    """The feedback session with its secretary and a draft (or issued) notice, made once per row."""
+    from django.core.files.base import ContentFile
+
+    from feedback.models import ConclusionStatus, SessionConclusion
+
+    session = o["feedback_session"]
+    if "conclusion" not in o:
+        session.secretary = o["world"].users["secretary"]
+        session.save(update_fields=["secretary"])
+        conclusion = SessionConclusion(
+            session=session,
+            chair="Phó Chủ tịch UBND huyện Tuy Phước",
+            opening="Ủy ban nhân dân huyện Tuy Phước tổ chức hội nghị đối thoại.",
+            summary="Người dân hỏi về vay vốn.",
+            closing="Thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+            recipients="Các phòng, ban",
+            signer_title="PHÓ CHỦ TỊCH",
+            signer_name="Nguyễn Văn Bình",
+        )
+        if issued:
+            conclusion.status, conclusion.number = ConclusionStatus.ISSUED, 1
+            conclusion.issued_on = datetime.date(2024, 5, 12)
+            conclusion.issued_pdf.save("tb.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        conclusion.save()
+        o["conclusion"] = conclusion
+    return session
+
+
+def _conclusion_url(name: str, *, issued: bool = False):
+    return lambda o: reverse(f"feedback:{name}", args=[_conclusion_session(o, issued=issued).pk])
+
+
+ROWS.update(
+    {
+        "feedback:conclusion.detail": Row(_conclusion_url("conclusion.detail"), only(OFFICE)),
+        "feedback:conclusion.edit": Row(
+            _conclusion_url("conclusion.edit"), only({"district_staff", "secretary"})
+        ),
+        "feedback:conclusion.issue": Row(_conclusion_url("conclusion.issue"), only({"leader"})),
+        # Once issued, the communes and units it concerns read it too.
+        "feedback:conclusion.pdf": Row(
+            _conclusion_url("conclusion.pdf", issued=True),
+            only(OFFICE | COMMUNE | {"department_officer"}),
+        ),
+    }
+)
+
+
+# ---------------------------------------------------------------- results report printed in the worker
+
+
+def _finished_report_job(o):
+    """A finished report job of the issued plan, made once per matrix row."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from feedback.models import ReportJob
+    from notifications.models import JobStatus
+
+    if "report_job" not in o:
+        job = ReportJob(
+            plan=o["issued_plan"],
+            status=JobStatus.DONE,
+            done=100,
+            finished_at=timezone.now(),
+            filename="bc.pdf",
+        )
+        job.result.save("bc.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        job.save()
+        o["report_job"] = job
+    return o["report_job"]
+
+
+def _report_job_url(name: str):
+    return lambda o: reverse(f"feedback:{name}", args=[o["issued_plan"].pk, _finished_report_job(o).pk])
+
+
+ROWS.update(
+    {
+        # Without htmx the start sends the user to the job's page.
+        "feedback:report.start": Row(
+            lambda o: reverse("feedback:report.start", args=[o["issued_plan"].pk]),
+            only(OFFICE, ok=302),
+            method="post",
+        ),
+        "feedback:report.progress": Row(_report_job_url("report.progress"), only(OFFICE)),
+        "feedback:report.download": Row(_report_job_url("report.download"), only(OFFICE)),
     }
 )

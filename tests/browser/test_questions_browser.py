@@ -84,8 +84,10 @@ def test_browser_session_questions_to_written_reply_and_report(world, page, brow
     # District staff print the results report: the question is shown closed with the reply.
     browser_login("chuyenvien")
     page.goto(f"{live_server.url}/ke-hoach/{session.plan_id}/")
+    # The report is built by a job with a progress bar; its download link appears when done.
+    page.get_by_role("button", name="Tạo báo cáo kết quả (PDF)").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Báo cáo kết quả (PDF)").click()
+        page.get_by_role("link", name="Tải báo cáo kết quả (PDF)").click()
     content = open(download_info.value.path(), "rb").read()
     with pdfplumber.open(io.BytesIO(content)) as pdf:
         rows = [
