@@ -332,7 +332,10 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
     closing = paragraphs(conclusion.closing) or [conclusion_defaults(session)["closing"]]
     closing[-1] = _ends_notice(closing[-1])
     body += [Line("paragraph", text=p) for p in closing]
-    recipients = [f"- {line.strip().rstrip(';.')};" for line in paragraphs(conclusion.recipients)]
+    # Lines may be typed with or without the leading dash ("- Thường trực Huyện ủy;").
+    recipients = [
+        f"- {line.strip().lstrip('-–+ ').rstrip(';.')};" for line in paragraphs(conclusion.recipients)
+    ]
     recipients.append(f"- Lưu: {plan.archive.strip().rstrip('.')}.")
     return NoticeDocument(
         agency_parent=plan.agency_parent.upper(),

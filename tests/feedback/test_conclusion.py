@@ -770,3 +770,17 @@ def test_build_notice_queries_same_for_1_and_10_open_questions(world):
         assert len(document.assignments) == questions
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 9
+
+
+def test_notice_recipients_typed_with_their_dashes_print_one_dash():
+    session, people = build_session(prefix="R")
+    typed = {
+        **DRAFT,
+        "recipients": "- Thường trực Huyện ủy;\n– UBND xã Phước Hòa.\nPhòng Tài chính - Kế hoạch",
+    }
+    save_conclusion(user=people["staff"], session=session, **typed)
+    assert build_notice(session).recipients[:3] == [
+        "- Thường trực Huyện ủy;",
+        "- UBND xã Phước Hòa;",
+        "- Phòng Tài chính - Kế hoạch;",
+    ]
