@@ -122,4 +122,10 @@ def _extra_loaders():
         pass
     else:
         loaders.append(load_seed_plans)
+    try:
+        from sessions.demo import load_demo_activity
+    except ImportError:
+        pass
+    else:
+        loaders.append(load_demo_activity)
     return loaders

@@ -155,6 +155,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hoinghi-doithoai@example.gov.vn")
 
+# Deadline reminders (notifications.deadlines): how many working days before each deadline,
+# e.g. DEADLINE_REMINDER_WORKING_DAYS="3,1". Each stage goes to each recipient once.
+DEADLINE_REMINDER_WORKING_DAYS = tuple(
+    int(days) for days in os.environ.get("DEADLINE_REMINDER_WORKING_DAYS", "3,1").split(",") if days.strip()
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("phien/", include("sessions.urls")),
     path("cau-hoi/", include("feedback.urls")),
     path("thong-bao/", include("notifications.urls")),
+    path("cong-khai/", include("feedback.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

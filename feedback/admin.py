@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Answer, Question, Topic, WrittenReply
+from .models import Answer, ConclusionItem, Question, SessionConclusion, Topic, WrittenReply
 
 
 @admin.register(Topic)
@@ -28,3 +28,16 @@ class AnswerAdmin(admin.ModelAdmin):
 class WrittenReplyAdmin(admin.ModelAdmin):
     list_display = ["question", "due_date", "document_number", "closed_at"]
     raw_id_fields = ["question"]
+
+
+class ConclusionItemInline(admin.TabularInline):
+    model = ConclusionItem
+    extra = 0
+
+
+@admin.register(SessionConclusion)
+class SessionConclusionAdmin(admin.ModelAdmin):
+    list_display = ["session", "status", "number", "issued_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["session", "issued_by", "drafted_by"]
+    inlines = [ConclusionItemInline]

@@ -1,4 +1,5 @@
-"""The results report (Báo cáo, BC-UBND) as a PDF through the shared pipeline, and its figures as xlsx.
+"""The results report (Báo cáo, BC-UBND) as a PDF through the shared pipeline, and its figures as xlsx;
+the conclusion notice of a session (Thông báo, TB-UBND) as a PDF.
 
 feedback.report words every line and computes every figure; this module draws the two bar
 charts as inline SVG (WeasyPrint prints SVG as vectors, its text in the document's font),
@@ -8,7 +9,7 @@ names the file and hands everything to templates/feedback/document/report.html.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import openpyxl
@@ -16,9 +17,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf
+from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, html_to_pdf, render_html, render_pdf
+from dialogue_portal.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
+from sessions.models import Session
 
+from .notice import NoticeDocument, build_notice
 from .report import ReportDocument, build_report
 
 TEMPLATE = "feedback/document/report.html"
@@ -126,12 +130,23 @@ def render_report_html(plan: Plan, *, standalone: bool = False, **options) -> st
     return render_html(TEMPLATE, report_context(build_report(plan, **options)), standalone=standalone)
 
 
-def render_report(plan: Plan, **options) -> Document:
-    """The report as a PDF ``Document``; ``options`` go to ``build_report``. Reads only."""
+def render_report(plan: Plan, *, on_step: Callable[[str, int], None] | None = None, **options) -> Document:
+    """The report as a PDF ``Document``; ``options`` go to ``build_report``. Reads only.
+
+    ``on_step(step, page)`` follows the work for a progress bar: "figures" once the data is
+    read, then WeasyPrint's steps ("css", "formatting", "layout" once per page, "pdf")."""
+    if on_step is None:
+        document = build_report(plan, **options)
+        return Document(
+            report_filename(document), PDF_CONTENT_TYPE, render_pdf(TEMPLATE, report_context(document))
+        )
     document = build_report(plan, **options)
-    return Document(
-        report_filename(document), PDF_CONTENT_TYPE, render_pdf(TEMPLATE, report_context(document))
-    )
+    on_step("figures", 0)
+    html = render_html(TEMPLATE, report_context(document))
+    names = {CSS: "css", FORMATTING: "formatting", LAYOUT: "layout", PDF: "pdf"}
+    with layout_progress(lambda step, page: on_step(names[step], page) if step in names else None):
+        content = html_to_pdf(html)
+    return Document(report_filename(document), PDF_CONTENT_TYPE, content)
 
 
 def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
@@ -209,3 +224,41 @@ def report_xlsx(plan: Plan, **options) -> bytes:
     buffer = io.BytesIO()
     report_workbook(build_report(plan, **options)).save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- conclusion notice (TB)
+
+NOTICE_TEMPLATE = "feedback/document/notice.html"
+
+
+def notice_filename(document: NoticeDocument) -> str:
+    if document.issued:
+        number = document.number_line.removeprefix("Số:").strip().split("/")[0]
+        return f"{number}-{document.symbol}-ket-luan-phien-{document.session_id}.pdf"
+    return f"du-thao-{document.symbol}-ket-luan-phien-{document.session_id}.pdf"
+
+
+def notice_context(document: NoticeDocument) -> dict[str, Any]:
+    """What templates/documents/base.html and feedback/document/notice.html expect."""
+    return {
+        "doc": document,
+        "document_title": " ".join([document.doc_type, *document.summary_lines]),
+        "agency_parent": document.agency_parent,
+        "agency_lines": document.agency_lines,
+        "number_line": document.number_line,
+        "date_line": document.date_line,
+        "doc_type": document.doc_type,
+        "summary_lines": document.summary_lines,
+        "recipients": document.recipients,
+        "signature_lines": document.signature_lines,
+        "signer_name": document.signer_name,
+    }
+
+
+def render_notice(session: Session, **options) -> Document:
+    """The conclusion notice of `session` printed from the database (``options`` go to
+    ``build_notice``). Reads only; an issued notice's kept PDF is served by the views instead."""
+    document = build_notice(session, **options)
+    return Document(
+        notice_filename(document), PDF_CONTENT_TYPE, render_pdf(NOTICE_TEMPLATE, notice_context(document))
+    )

@@ -139,6 +139,17 @@ class WritingForm(_Form):
     due_date = forms.DateField(label="Hạn trả lời bằng văn bản", widget=DATE_WIDGET)
     beyond_district = forms.BooleanField(label="Vượt thẩm quyền cấp huyện", required=False)
     competent_authority = forms.CharField(label="Cơ quan có thẩm quyền", max_length=255, required=False)
+    unit = forms.ModelChoiceField(
+        label="Đơn vị chủ trì trả lời",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Giữ đơn vị đã giao —",
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
 
     def save(self, *, user, question):
         return services.mark_to_answer_in_writing(user=user, question=question, **self.cleaned_data)
@@ -162,3 +173,70 @@ class WrittenReplyForm(_Form):
 
     def save(self, *, user, question):
         return services.record_written_reply(user=user, question=question, **self.cleaned_data)
+
+
+class ConclusionForm(_Form):
+    submit_label = "Lưu dự thảo thông báo"
+    chair = forms.CharField(
+        label="Người chủ trì kết luận",
+        max_length=200,
+        help_text="Như ghi trong trích yếu: «Kết luận của … tại Hội nghị đối thoại …».",
+    )
+    opening = forms.CharField(
+        label="Đoạn mở đầu",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Thời gian, địa điểm, người chủ trì hội nghị. Mỗi dòng là một đoạn.",
+    )
+    attendees = forms.CharField(
+        label="Thành phần tham dự",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Đại biểu các cơ quan, đơn vị dự hội nghị; số người dân tham dự được lấy từ điểm danh.",
+    )
+    summary = forms.CharField(
+        label="Tóm tắt ý kiến, kiến nghị của người dân",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Số câu hỏi theo hình thức và kết quả trả lời được lấy từ dữ liệu câu hỏi. Mỗi dòng là một đoạn.",
+    )
+    conclusions = forms.CharField(
+        label="Kết luận của chủ trì hội nghị",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Mỗi dòng một ý kết luận; các ý được đánh số 1, 2, 3… theo thứ tự.",
+    )
+    closing = forms.CharField(label="Câu kết", widget=forms.Textarea(attrs={"rows": 2}))
+    recipients = forms.CharField(
+        label="Nơi nhận",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Mỗi dòng một nơi nhận; dòng «Lưu: …» được thêm theo kế hoạch.",
+    )
+    signer_authority = forms.CharField(label="Thẩm quyền ký", max_length=80, required=False)
+    signer_delegation = forms.CharField(label="Ký thay / quyền", max_length=80, required=False)
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=80)
+    signer_name = forms.CharField(label="Họ tên người ký", max_length=80)
+
+    def save(self, *, user, session):
+        return services.save_conclusion(user=user, session=session, **self.cleaned_data)
+
+
+class ConclusionIssueForm(_Form):
+    submit_label = "Ban hành thông báo"
+    number = forms.IntegerField(
+        label="Số thông báo",
+        min_value=1,
+        error_messages={
+            "required": "Hãy ghi số thông báo.",
+            "invalid": "Số thông báo phải là số nguyên dương.",
+            "min_value": "Số thông báo phải là số nguyên dương.",
+        },
+    )
+    issued_on = forms.DateField(
+        label="Ngày ban hành",
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": "Hãy ghi ngày ban hành thông báo.",
+            "invalid": "Ngày ban hành không hợp lệ.",
+        },
+    )
+
+    def save(self, *, user, session):
+        return services.issue_conclusion(user=user, session=session, **self.cleaned_data)

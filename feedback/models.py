@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from notifications.models import JobStatus
+
 
 class Topic(models.Model):
     """A field of policy from the managed list ("Giảm nghèo", "Việc làm", …)."""
@@ -219,3 +221,149 @@ class WrittenReply(models.Model):
 
     def __str__(self) -> str:
         return self.document_number or f"Câu hỏi {self.question_id}"
+
+
+class ConclusionStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"
+
+
+def conclusion_pdf_path(conclusion: "SessionConclusion", filename: str) -> str:
+    return f"feedback/thong-bao-ket-luan/phien-{conclusion.session_id}/{filename}"
+
+
+class SessionConclusion(models.Model):
+    """The conclusion notice of a session (Thông báo kết luận, TB-UBND): drafted by district staff
+    or the session's secretary, issued by a leader with its number and date, then frozen (the
+    issued PDF is kept as printed). The figures and the assignments are read from the session's
+    attendance and questions when it is printed (feedback.notice)."""
+
+    session = models.OneToOneField(
+        "dialogue_sessions.Session",
+        verbose_name="phiên đối thoại",
+        on_delete=models.CASCADE,
+        related_name="conclusion",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=ConclusionStatus.choices, default=ConclusionStatus.DRAFT
+    )
+    chair = models.CharField("người chủ trì kết luận", max_length=200)
+    opening = models.TextField("đoạn mở đầu")
+    attendees = models.TextField("thành phần tham dự", blank=True)
+    summary = models.TextField("tóm tắt ý kiến của người dân")
+    closing = models.TextField("câu kết")
+    recipients = models.TextField("nơi nhận", help_text="Mỗi dòng một nơi nhận.")
+    signer_authority = models.CharField("thẩm quyền ký", max_length=80, blank=True)
+    signer_delegation = models.CharField("ký thay / quyền", max_length=80, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=80)
+    signer_name = models.CharField("họ tên người ký", max_length=80)
+    number = models.PositiveIntegerField("số", null=True, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_pdf = models.FileField("bản ban hành (PDF)", upload_to=conclusion_pdf_path, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thông báo kết luận"
+        verbose_name_plural = "thông báo kết luận"
+        constraints = [
+            models.CheckConstraint(
+                name="conclusion_status_valid", condition=Q(status__in=ConclusionStatus.values)
+            ),
+            models.CheckConstraint(
+                name="conclusion_issued_has_number",
+                condition=Q(status="draft") | Q(number__isnull=False, issued_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Thông báo kết luận – {self.session}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ConclusionStatus.ISSUED
+
+
+class ConclusionItem(models.Model):
+    """One numbered conclusion of the chair, in order."""
+
+    conclusion = models.ForeignKey(SessionConclusion, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField("nội dung kết luận")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conclusion", "position"], name="conclusion_item_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+def report_job_path(job: "ReportJob", filename: str) -> str:
+    return f"feedback/bao-cao/ke-hoach-{job.plan_id}/{filename}"
+
+
+class ReportJob(models.Model):
+    """The results report of a plan printed in the worker, for its progress bar and download
+    (feedback.report_jobs). Same lifecycle as notifications' BatchJob: pending → running → done
+    or failed; ``done`` out of ``total`` is the share of the work, written as the layout goes.
+    At most one job per plan is pending or running at a time."""
+
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    total = models.PositiveIntegerField("tổng số", default=100)
+    done = models.PositiveIntegerField("đã xong", default=0)
+    stage = models.CharField("bước", max_length=120, blank=True)
+    questions = models.PositiveIntegerField("số câu hỏi", default=0)
+    error = models.TextField("lỗi", blank=True)
+    result = models.FileField("tệp kết quả", upload_to=report_job_path, blank=True)
+    filename = models.CharField("tên tệp tải về", max_length=120, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tác vụ in báo cáo"
+        verbose_name_plural = "tác vụ in báo cáo"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="reportjob_done_le_total"),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
+                | Q(status__in=["pending", "running"], finished_at__isnull=True),
+                name="reportjob_finished_when_over",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(status__in=["pending", "running"]),
+                name="reportjob_one_active_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Báo cáo kết quả – kế hoạch {self.plan_id} ({self.get_status_display()})"
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

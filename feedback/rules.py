@@ -110,3 +110,53 @@ rules.add_perm("feedback.view_dashboard", is_leader | is_district_staff)
 
 # The results report of a plan: the office that issued it (staff, leaders, secretaries).
 rules.add_perm("feedback.view_report", is_office & plan_in_territory)
+
+
+# ---------------------------------------------------------------- conclusion notice of a session
+# Checked against the Session: the notice may not exist yet when its page is opened.
+
+
+def _conclusion(session):
+    return getattr(session, "conclusion", None) if session is not None else None
+
+
+@rules.predicate
+def is_session_secretary(user, session) -> bool:
+    return bool(session and user.is_authenticated and session.secretary_id == user.pk)
+
+
+@rules.predicate
+def conclusion_is_draft(user, session) -> bool:
+    """No notice yet, or a draft one: it may still be written."""
+    conclusion = _conclusion(session)
+    return conclusion is None or not conclusion.is_issued
+
+
+@rules.predicate
+def conclusion_drafted(user, session) -> bool:
+    conclusion = _conclusion(session)
+    return bool(conclusion is not None and not conclusion.is_issued)
+
+
+@rules.predicate
+def conclusion_issued(user, session) -> bool:
+    conclusion = _conclusion(session)
+    return bool(conclusion is not None and conclusion.is_issued)
+
+
+# The office sees drafts; the communes and units the notice is sent to read it once issued.
+can_view_conclusion = (is_office & session_in_territory) | (
+    conclusion_issued
+    & (
+        (is_commune_official & session_covers_user & session_concerns_user_commune)
+        | (is_department_officer & session_covers_user)
+    )
+)
+can_draft_conclusion = (
+    (is_district_staff | (is_secretary & is_session_secretary)) & session_in_territory & conclusion_is_draft
+)
+can_issue_conclusion = is_leader & session_in_territory & conclusion_drafted
+
+rules.add_perm("feedback.view_conclusion", can_view_conclusion)
+rules.add_perm("feedback.draft_conclusion", can_draft_conclusion)
+rules.add_perm("feedback.issue_conclusion", can_issue_conclusion)

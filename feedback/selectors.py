@@ -105,4 +105,81 @@ def unit_backlog(user) -> list[UnitBacklog]:
     return backlog
 
 
+# ---------------------------------------------------------------- the public page of a session
+#
+# Privacy: the public page is on the open internet, so it carries no personal data of the
+# askers at all (Decree 13/2023/NĐ-CP): never a name, even when the asker gave one and did not
+# ask to stay anonymous, and no household category ("hộ nghèo" tied to a hamlet identifies
+# people). A question shows only its commune and hamlet, its topic and its text. Rows are built
+# here as plain values so the template cannot reach the question's other fields.
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    number: int
+    topic: str
+    place: str
+    text: str
+    answer_kind: str  # "session", "approved", "written", "writing", "none"
+    answer_text: str
+    answered_by: str
+    reply_number: str = ""
+    reply_date: datetime.date | None = None
+    reply_due: datetime.date | None = None
+
+
+def public_session(pk: int):
+    """A session whose notice or results are public, with its plan; raises Session.DoesNotExist."""
+    from sessions.models import Session
+
+    return (
+        Session.objects.select_related("plan__issuer", "host_commune")
+        .filter(Q(notice_published_at__isnull=False) | Q(results_published_at__isnull=False))
+        .get(pk=pk)
+    )
+
+
+def _public_row(number: int, question: Question) -> PublicQuestion:
+    place = ", ".join(p.title_name for p in (question.asker_hamlet, question.commune) if p is not None)
+    row = {
+        "number": number,
+        "topic": question.topic.name,
+        "place": place,
+        "text": question.text,
+        "answer_kind": "none",
+        "answer_text": "",
+        "answered_by": "",
+    }
+    answer = getattr(question, "answer", None)
+    reply = getattr(question, "written_reply", None)
+    unit = question.assigned_unit.name if question.assigned_unit_id else ""
+    if answer is not None and answer.given_at_session:
+        row.update(answer_kind="session", answer_text=answer.session_summary, answered_by=answer.given_by)
+    elif reply is not None:
+        authority = reply.competent_authority or unit
+        if reply.closed_at is not None:
+            row.update(
+                answer_kind="written",
+                answered_by=authority,
+                reply_number=reply.document_number,
+                reply_date=reply.document_date,
+            )
+        else:
+            row.update(answer_kind="writing", answered_by=authority, reply_due=reply.due_date)
+    elif answer is not None and answer.approved_at is not None:
+        # Only a leader's approved answer is public, never a unit's draft.
+        row.update(answer_kind="approved", answer_text=answer.text, answered_by=unit)
+    return PublicQuestion(**row)
+
+
+def public_questions(session) -> list[PublicQuestion]:
+    """The session's questions (duplicates merged away) with their public answers. One query."""
+    questions = (
+        Question.objects.filter(session=session, duplicate_of__isnull=True)
+        .select_related("topic", "commune", "asker_hamlet", "assigned_unit", "answer", "written_reply")
+        .order_by("topic__position", "topic_id", "pk")
+    )
+    return [_public_row(number, question) for number, question in enumerate(questions, start=1)]
+
+
 __all__ = ["QuestionStatus", "question_for_page", "question_list", "questions_for_user", "unit_backlog"]

@@ -14,10 +14,12 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import openpyxl
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from dialogue_portal.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
 from dialogue_portal.roles import is_district_staff, is_leader, is_secretary
 from dialogue_portal.vietnamese import normalize_key
 from directory.models import Place, PlaceLevel, Unit
@@ -25,10 +27,23 @@ from sessions.models import ParticipantCategory, Session
 from sessions.rules import session_in_territory
 from sessions.selectors import session_communes
 
-from .models import OPEN_STATUSES, Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
+from .models import (
+    OPEN_STATUSES,
+    Answer,
+    Channel,
+    ConclusionItem,
+    ConclusionStatus,
+    Question,
+    QuestionStatus,
+    SessionConclusion,
+    Topic,
+    WrittenReply,
+)
 from .rules import (
     can_approve_answer,
     can_draft_answer,
+    can_draft_conclusion,
+    can_issue_conclusion,
     can_mark_question,
     can_record_written_reply,
     can_submit_question,
@@ -265,9 +280,11 @@ def mark_to_answer_in_writing(
     due_date: datetime.date | None,
     beyond_district: bool = False,
     competent_authority: str = "",
+    unit: Unit | None = None,
 ) -> WrittenReply:
-    """The secretary sends the question to a written reply with a due date; beyond the district's
-    powers, the competent authority must be named. Creates the WrittenReply."""
+    """The secretary sends the question to a written reply with a due date, naming the unit the
+    chair gives it to (kept when not given); beyond the district's powers, the competent
+    authority must be named. Creates the WrittenReply."""
     competent_authority = (competent_authority or "").strip()
     if due_date is None:
         raise FeedbackError("Hãy ghi hạn trả lời bằng văn bản.")
@@ -279,6 +296,11 @@ def mark_to_answer_in_writing(
         question = _locked(question)
         if not can_mark_question(user, question):
             raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        if unit is not None:
+            issuer_path, unit_path = question.session.plan.issuer.path, unit.place.path
+            if not (unit_path.startswith(issuer_path) or issuer_path.startswith(unit_path)):
+                raise FeedbackError(f"«{unit}» không thuộc địa bàn của kế hoạch.")
+            question.assigned_unit = unit
         reply, _ = WrittenReply.objects.update_or_create(
             question=question,
             defaults={
@@ -288,7 +310,7 @@ def mark_to_answer_in_writing(
             },
         )
         question.status = QuestionStatus.TO_ANSWER_IN_WRITING
-        question.save(update_fields=["status"])
+        question.save(update_fields=["status", "assigned_unit"])
         return reply
 
 
@@ -324,6 +346,135 @@ def record_written_reply(
         question.status = QuestionStatus.CLOSED
         question.save(update_fields=["status"])
         return reply
+
+
+# --- Conclusion notice of a session ---------------------------------------------------------
+
+MAX_CONCLUSION_ITEMS = 30
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
+def save_conclusion(
+    *,
+    user: User,
+    session: Session,
+    chair: str,
+    opening: str,
+    summary: str,
+    conclusions: str,
+    closing: str,
+    recipients: str,
+    attendees: str = "",
+    signer_authority: str = "",
+    signer_delegation: str = "",
+    signer_title: str,
+    signer_name: str,
+) -> SessionConclusion:
+    """District staff or the session's secretary write (or rewrite) the draft conclusion notice;
+    `conclusions` has one conclusion a line, saved as ordered items. Creates or updates the
+    SessionConclusion and replaces its items; an issued notice is refused."""
+    items = _lines(conclusions)
+    values = {
+        "chair": " ".join((chair or "").split()),
+        "opening": (opening or "").strip(),
+        "summary": (summary or "").strip(),
+        "attendees": (attendees or "").strip(),
+        "closing": (closing or "").strip(),
+        "recipients": "\n".join(_lines(recipients)),
+        "signer_authority": (signer_authority or "").strip(),
+        "signer_delegation": (signer_delegation or "").strip(),
+        "signer_title": (signer_title or "").strip(),
+        "signer_name": (signer_name or "").strip(),
+    }
+    required = [
+        ("chair", "Hãy ghi người chủ trì kết luận hội nghị."),
+        ("opening", "Hãy ghi đoạn mở đầu (thời gian, địa điểm, người chủ trì hội nghị)."),
+        ("summary", "Hãy tóm tắt ý kiến, kiến nghị của người dân tại hội nghị."),
+        ("closing", "Hãy ghi câu kết của thông báo."),
+        ("recipients", "Hãy ghi ít nhất một nơi nhận."),
+        ("signer_title", "Hãy ghi chức vụ người ký."),
+        ("signer_name", "Hãy ghi họ tên người ký."),
+    ]
+    for name, message in required:
+        if not values[name]:
+            raise FeedbackError(message)
+    if not items:
+        raise FeedbackError("Hãy ghi ít nhất một ý kết luận của chủ trì hội nghị (mỗi dòng một ý).")
+    if len(items) > MAX_CONCLUSION_ITEMS:
+        raise FeedbackError(f"Thông báo có tối đa {MAX_CONCLUSION_ITEMS} ý kết luận.")
+    with transaction.atomic():
+        session = (
+            Session.objects.select_for_update(of=("self",)).select_related("plan__issuer").get(pk=session.pk)
+        )
+        conclusion = SessionConclusion.objects.select_for_update().filter(session=session).first()
+        if not can_draft_conclusion(user, session):
+            if conclusion is not None and conclusion.is_issued:
+                raise FeedbackError("Thông báo kết luận đã ban hành, không sửa được nữa.")
+            raise FeedbackError("Chỉ chuyên viên phòng hoặc thư ký của phiên mới soạn thông báo kết luận.")
+        if conclusion is None:
+            conclusion = SessionConclusion(session=session)
+        for name, value in values.items():
+            setattr(conclusion, name, value)
+        conclusion.drafted_by = user
+        conclusion.save()
+        ConclusionItem.objects.filter(conclusion=conclusion).delete()
+        ConclusionItem.objects.bulk_create(
+            ConclusionItem(conclusion=conclusion, position=position, text=text)
+            for position, text in enumerate(items, start=1)
+        )
+        return conclusion
+
+
+def issue_conclusion(
+    *, user: User, session: Session, number: int | None, issued_on: datetime.date | None
+) -> SessionConclusion:
+    """A leader issues the drafted notice with its number and date: it is frozen and the PDF as
+    issued is stored on it. The number is unique per issuer and year among conclusion notices."""
+    from .documents import render_notice  # documents build on services' models; import late
+
+    if number is None or number < 1:
+        raise FeedbackError("Số thông báo phải là số nguyên dương.")
+    if issued_on is None:
+        raise FeedbackError("Hãy ghi ngày ban hành thông báo.")
+    if issued_on > timezone.localdate():
+        raise FeedbackError("Ngày ban hành không được sau ngày hôm nay.")
+    with transaction.atomic():
+        session = (
+            Session.objects.select_for_update(of=("self",)).select_related("plan__issuer").get(pk=session.pk)
+        )
+        conclusion = SessionConclusion.objects.select_for_update().filter(session=session).first()
+        if not can_issue_conclusion(user, session):
+            if conclusion is None:
+                raise FeedbackError("Phiên này chưa có dự thảo thông báo kết luận.")
+            if conclusion.is_issued:
+                raise FeedbackError("Thông báo kết luận đã được ban hành.")
+            raise FeedbackError("Chỉ lãnh đạo mới ban hành thông báo kết luận.")
+        if session.has_fixed_date and issued_on < session.date:
+            raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({session.date:%d/%m/%Y}) trở về sau.")
+        taken = (
+            SessionConclusion.objects.filter(
+                session__plan__issuer=session.plan.issuer,
+                status=ConclusionStatus.ISSUED,
+                number=number,
+                issued_on__year=issued_on.year,
+            )
+            .exclude(pk=conclusion.pk)
+            .exists()
+        )
+        if taken:
+            raise FeedbackError(
+                f"Số {number:02d} năm {issued_on.year} đã được dùng cho thông báo kết luận khác."
+            )
+        conclusion.status = ConclusionStatus.ISSUED
+        conclusion.number, conclusion.issued_on, conclusion.issued_by = number, issued_on, user
+        conclusion.save()
+        document = render_notice(session)
+        conclusion.issued_pdf.save(document.filename, ContentFile(document.content), save=False)
+        conclusion.save(update_fields=["issued_pdf", "updated_at"])
+        return conclusion
 
 
 # --- Upload of a commune's questions ----------------------------------------------------------
@@ -389,13 +540,48 @@ def read_question_rows(*, filename: str, content: bytes) -> list[dict]:
             ) from exc
     elif suffix == ".csv":
         try:
-            text = content.decode("utf-8-sig")
+            records = _csv_records(content.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise FeedbackError(f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8).") from None
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            raise _not_utf8(name, content) from None
     else:
         raise FeedbackError(f"Tệp «{name}» không phải tệp .xlsx hoặc .csv.")
+    return _data_rows(name, records)
+
+
+def _csv_records(text: str) -> list[list[str]]:
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _not_utf8(name: str, content: bytes) -> FeedbackError:
+    """Explain a CSV file that is not UTF-8, naming TCVN3 or VNI and the first such cell when the
+    text shows it. Those encodings are one byte per letter, so the Latin-1 reading is the one
+    their fonts display and the one the detection works on."""
+    try:
+        rows = _data_rows(name, _csv_records(content.decode("latin-1")))
+    except (FeedbackError, csv.Error):
+        rows = []
+    first, tcvn_total, vni_total = None, 0, 0
+    for row in rows:
+        for field_ in QUESTION_COLUMNS:
+            tcvn, vni = legacy_scores(row.get(field_, ""))
+            if tcvn or vni:
+                tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
+                first = first or (row["row_number"], QUESTION_COLUMNS[field_], row[field_])
+    if first is not None:
+        encoding = encoding_name(tcvn_total, vni_total)
+        number, label, value = first
+        return FeedbackError(
+            f"Tệp «{name}» dùng bảng mã {encoding}, không phải Unicode "
+            f"(ví dụ dòng {number}, cột «{label}»: «{value}»). {how_to_convert(encoding)}"
+        )
+    return FeedbackError(
+        f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8). Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → "
+        "«CSV UTF-8 (phân cách bằng dấu phẩy) (*.csv)» rồi tải lên lại."
+    )
+
+
+def _data_rows(name: str, records: list[list]) -> list[dict]:
     found = next(
         (
             (index, mapping)
@@ -479,16 +665,27 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         )
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    legacy_cells: list[tuple[QuestionRow, str, str]] = []
+    tcvn_total = vni_total = 0
     for record in rows:
         row = QuestionRow(number=record["row_number"], values=record)
         if not concerns:
             row.error(None, f"phiên «{session}» thuộc xã khác, không phải phiên của {commune.full_name}.")
+        legacy_fields = set()
+        for field_ in QUESTION_COLUMNS:
+            tcvn, vni = legacy_scores(record.get(field_, ""))
+            if tcvn or vni:
+                legacy_cells.append((row, field_, record[field_]))
+                legacy_fields.add(field_)
+                tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
         text = record.get("text", "")
         if not text:
             row.error("text", "chưa điền.")
         topic_text = record.get("topic", "")
         if not topic_text:
             row.error("topic", f"chưa điền; chọn một trong: {topic_names}.")
+        elif "topic" in legacy_fields:
+            pass  # the encoding error below says what is wrong with it
         else:
             row.topic = by_key.get(_key(topic_text))
             if row.topic is None:
@@ -497,11 +694,16 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
                     f"«{topic_text}» không có trong danh mục lĩnh vực; chọn một trong: {topic_names}.",
                 )
         hamlet_text = record.get("hamlet", "")
-        if hamlet_text:
+        if hamlet_text and "hamlet" not in legacy_fields:
             row.hamlet = hamlets.get(_key(hamlet_text))
             if row.hamlet is None:
                 row.error("hamlet", f"«{hamlet_text}» không phải thôn, ấp của {commune.full_name}.")
         report.rows.append(row)
+    if legacy_cells:
+        encoding = encoding_name(tcvn_total, vni_total)
+        for row, field_, text in legacy_cells:
+            row.error(field_, legacy_cell_message(text, encoding))
+        report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}")
     return report
 
 
@@ -558,6 +760,8 @@ __all__ = [
     "preview_questions",
     "read_question_rows",
     "approve_answer",
+    "issue_conclusion",
+    "save_conclusion",
     "assign_question",
     "draft_answer",
     "mark_answered_at_session",

@@ -9,6 +9,17 @@ urlpatterns = [
     path("tong-hop/", views.DashboardView.as_view(), name="dashboard"),
     path("bao-cao/ke-hoach-<int:plan_pk>.pdf", views.ReportPdfView.as_view(), name="report.pdf"),
     path("bao-cao/ke-hoach-<int:plan_pk>.xlsx", views.ReportXlsxView.as_view(), name="report.xlsx"),
+    path("bao-cao/ke-hoach-<int:plan_pk>/tao/", views.ReportJobStartView.as_view(), name="report.start"),
+    path(
+        "bao-cao/ke-hoach-<int:plan_pk>/tac-vu/<int:job_pk>/",
+        views.ReportJobProgressView.as_view(),
+        name="report.progress",
+    ),
+    path(
+        "bao-cao/ke-hoach-<int:plan_pk>/tac-vu/<int:job_pk>/tai-ve/",
+        views.ReportJobDownloadView.as_view(),
+        name="report.download",
+    ),
     path("<int:pk>/", views.QuestionDetailView.as_view(), name="question.detail"),
     path("<int:pk>/giao/", views.AssignView.as_view(), name="question.assign"),
     path("<int:pk>/gop/", views.MergeView.as_view(), name="question.merge"),
@@ -21,4 +32,16 @@ urlpatterns = [
     path("phien/<int:session_pk>/tai-len/", views.UploadView.as_view(), name="question.upload"),
     path("phien/<int:session_pk>/xac-nhan/", views.ConfirmView.as_view(), name="question.confirm"),
     path("phien/<int:session_pk>/nhap-nhanh/", views.RecordView.as_view(), name="question.record"),
+    path("phien/<int:session_pk>/ket-luan/", views.ConclusionDetailView.as_view(), name="conclusion.detail"),
+    path("phien/<int:session_pk>/ket-luan/soan/", views.ConclusionEditView.as_view(), name="conclusion.edit"),
+    path(
+        "phien/<int:session_pk>/ket-luan/ban-hanh/",
+        views.ConclusionIssueView.as_view(),
+        name="conclusion.issue",
+    ),
+    path(
+        "phien/<int:session_pk>/thong-bao-ket-luan.pdf",
+        views.ConclusionPdfView.as_view(),
+        name="conclusion.pdf",
+    ),
 ]

@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -23,13 +24,16 @@ from rules.contrib.views import PermissionRequiredMixin
 from dialogue_portal.roles import is_office, user_place
 from dialogue_portal.views import ObjectPageMixin
 from directory.models import Unit
+from notifications.models import JobStatus
 from plans.models import Plan
 from sessions import selectors as session_selectors
+from sessions.models import Session
 from sessions.views import SessionMixin
 
-from . import forms, selectors, services
-from .documents import render_report, report_xlsx
-from .models import Question, QuestionStatus, Topic
+from . import forms, report_jobs, selectors, services
+from .documents import render_notice, render_report, report_xlsx
+from .models import Question, QuestionStatus, ReportJob, SessionConclusion, Topic
+from .notice import build_notice, conclusion_defaults
 
 QUESTIONS_PER_PAGE = 50
 UPLOADS_KEY = "question_uploads"
@@ -234,6 +238,13 @@ class WritingView(QuestionActionView):
     title = "Chuyển trả lời bằng văn bản"
     success_message = "Câu hỏi sẽ được trả lời bằng văn bản."
 
+    def get_initial(self):
+        return {"unit": self.question.assigned_unit_id}
+
+    def extra_form_kwargs(self):
+        issuer = self.question.session.plan.issuer
+        return {"units": Unit.objects.filter(place__path__startswith=issuer.path)}
+
 
 class WrittenReplyView(QuestionActionView):
     permission_required = "feedback.record_written_reply"
@@ -402,8 +413,20 @@ class ReportMixin(ObjectPageMixin):
 
 
 class ReportPdfView(ReportMixin, View):
+    """The report printed in the request for a small plan; a large one is printed in the worker
+    (a page with the button that starts it), since it would keep the request for a minute."""
+
     def get(self, request, *args, **kwargs):
-        document = render_report(self.page_object)
+        plan = self.page_object
+        questions = report_jobs.report_questions(plan)
+        if questions > report_jobs.SYNC_QUESTION_LIMIT:
+            job = ReportJob.objects.filter(plan=plan).first()
+            return render(
+                request,
+                "feedback/report_job.html",
+                {"plan": plan, "job": job, "questions": questions, **_report_fragment_context(plan, job)},
+            )
+        document = render_report(plan)
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition_header(True, document.filename)
         return response
@@ -419,3 +442,179 @@ class ReportXlsxView(ReportMixin, View):
         filename = f"bao-cao-ket-qua-doi-thoai-ke-hoach-{plan.pk}.xlsx"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
+
+
+# ---------------------------------------------------------------- the public page of a session
+
+
+class PublicSessionView(TemplateView):
+    """The public page of a session, open to everyone without logging in: its notice once
+    published, and its questions and answers once district staff publish the results. A
+    session with neither is a 404, as is an unknown one (feedback.selectors: no personal data)."""
+
+    template_name = "feedback/public_session.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            session = selectors.public_session(self.kwargs["pk"])
+        except Session.DoesNotExist as exc:
+            raise Http404("Không tìm thấy hội nghị đối thoại đã công khai.") from exc
+        context["public_session"] = session
+        context["plan"] = session.plan
+        if session.results_published_at is not None:
+            context["questions"] = selectors.public_questions(session)
+        return context
+
+
+# ---------------------------------------------------------------- conclusion notice of a session
+
+
+class ConclusionMixin(SessionFeedbackMixin):
+    """The conclusion notice of the session in the URL; rules are checked against the session."""
+
+    permission_required = "feedback.view_conclusion"
+
+    def load_object(self):
+        session = super().load_object()
+        conclusion = SessionConclusion.objects.prefetch_related("items").filter(session=session).first()
+        if conclusion is not None:
+            session.conclusion = conclusion  # the rules and the page read it from here
+        return session
+
+    @property
+    def conclusion(self) -> SessionConclusion | None:
+        return getattr(self.session, "conclusion", None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conclusion"] = self.conclusion
+        return context
+
+
+class ConclusionDetailView(ConclusionMixin, TemplateView):
+    template_name = "feedback/conclusion_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_draft"] = user.has_perm("feedback.draft_conclusion", self.session)
+        context["can_issue"] = user.has_perm("feedback.issue_conclusion", self.session)
+        context["notice"] = build_notice(self.session) if self.conclusion is not None else None
+        return context
+
+
+class ConclusionFormView(ConclusionMixin, FormView):
+    template_name = "feedback/session_form.html"
+    title = ""
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            form.save(user=self.request.user, session=self.session)
+        except services.FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect("feedback:conclusion.detail", self.session.pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.title}
+
+
+class ConclusionEditView(ConclusionFormView):
+    permission_required = "feedback.draft_conclusion"
+    form_class = forms.ConclusionForm
+    title = "Soạn thông báo kết luận hội nghị"
+    success_message = "Đã lưu dự thảo thông báo kết luận."
+
+    def get_initial(self):
+        conclusion = self.conclusion
+        if conclusion is None:
+            return conclusion_defaults(self.session)
+        initial = {
+            name: getattr(conclusion, name)
+            for name in forms.ConclusionForm.base_fields
+            if name != "conclusions"
+        }
+        initial["conclusions"] = "\n".join(item.text for item in conclusion.items.all())
+        return initial
+
+
+class ConclusionIssueView(ConclusionFormView):
+    permission_required = "feedback.issue_conclusion"
+    form_class = forms.ConclusionIssueForm
+    title = "Ban hành thông báo kết luận"
+    success_message = "Đã ban hành thông báo kết luận."
+
+
+class ConclusionPdfView(ConclusionMixin, View):
+    """The notice as issued (the stored PDF), or the draft printed from the database."""
+
+    def get(self, request, *args, **kwargs):
+        conclusion = self.conclusion
+        if conclusion is None:
+            raise Http404("Phiên này chưa có thông báo kết luận.")
+        if conclusion.is_issued and conclusion.issued_pdf:
+            name = Path(conclusion.issued_pdf.name).name
+            return FileResponse(conclusion.issued_pdf.open("rb"), as_attachment=True, filename=name)
+        document = render_notice(self.session)
+        response = HttpResponse(document.content, content_type=document.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, document.filename)
+        return response
+
+
+# ---------------------------------------------------------------- results report printed in the worker
+
+
+def _report_fragment_context(plan, job) -> dict:
+    if job is None:
+        return {"progress": None, "poll_url": ""}
+    return {
+        "progress": report_jobs.report_progress(job),
+        "poll_url": reverse("feedback:report.progress", args=[plan.pk, job.pk]),
+    }
+
+
+def _report_job_response(request, plan, job: ReportJob):
+    """The job's progress bar: the fragment for htmx, the whole page when opened directly."""
+    context = {"plan": plan, "job": job, **_report_fragment_context(plan, job)}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "feedback/_report_job.html", context)
+    return render(request, "feedback/report_job.html", {**context, "questions": job.questions})
+
+
+class ReportJobMixin(ReportMixin):
+    """A report job of the plan in the URL (another plan's job → 404)."""
+
+    @cached_property
+    def job(self) -> ReportJob:
+        return get_object_or_404(ReportJob, pk=self.kwargs["job_pk"], plan=self.page_object)
+
+
+class ReportJobStartView(ReportMixin, View):
+    """Start printing the report in the worker (or follow the job already under way)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = report_jobs.start_report_job(plan=self.page_object, user=request.user)
+        if request.headers.get("HX-Request") != "true":
+            return redirect("feedback:report.progress", self.page_object.pk, job.pk)
+        return _report_job_response(request, self.page_object, job)
+
+
+class ReportJobProgressView(ReportJobMixin, View):
+    """The progress bar of one report job: an htmx fragment that polls itself until done, or the
+    whole page when opened directly."""
+
+    def get(self, request, *args, **kwargs):
+        return _report_job_response(request, self.page_object, self.job)
+
+
+class ReportJobDownloadView(ReportJobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job.status != JobStatus.DONE or not job.result:
+            raise Http404("Báo cáo chưa tạo xong.")
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename or "bao-cao.pdf")

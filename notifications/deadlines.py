@@ -1,25 +1,74 @@
-"""Deadlines of a session and the reminders due on a given day, in Vietnamese working days.
+"""Deadlines of dialogue sessions and the reminders due on a given day, in Vietnamese working days.
 
-So far one deadline is tracked: each commune's participant list and citizens' questions, due
-``plan.question_lead_days`` (working) days before the session (5 working days when the plan
-does not say). Reminders go to the commune's officials ``REMINDER_WORKING_DAYS`` working days
-before it, and the district staff of the plan's issuer hear about every commune that missed it
-from the day after. A commune "missed" it when it has a quota in the session and has sent no
-participant. Sessions without a fixed date have no deadlines yet.
+Five kinds of deadline, each with its due-date rule, the people reminded before it, what counts
+as done, and who hears about it when it is missed (the escalation):
+
+============  =================================  =====================  ==================  ==============
+kind          due                                reminded               done when           escalated to
+============  =================================  =====================  ==================  ==============
+questions     ``plan.question_lead_days``        the commune's          the commune has     district staff
+              (working) days before the session  officials              sent a participant  of the issuer
+              (5 working days when not said)
+answers       the question's ``due_date``        the assigned unit's    the unit has        district staff
+              (before the session)               officers               drafted an answer
+written       the written reply's ``due_date``   the unit's officers    the reply is        district staff
+              (after the session)                (district staff when   recorded (closed)
+                                                 no unit)
+notice        7 calendar days before the         district staff         the notice is       leaders of the
+              session (Law on Local Gov. 2025,                          published           issuer
+              Art. 43)
+results       10 calendar days after the         district staff         the results are     leaders of the
+              session (same article)                                    published           issuer
+============  =================================  =====================  ==================  ==============
+
+Reminders go out ``settings.DEADLINE_REMINDER_WORKING_DAYS`` working days before the due day
+(3 and 1 by default), an escalation once from the day after it. Before-session deadlines stop at
+the session (a list or an answer is no use after it); after-session ones are escalated for the
+first time at most ``ESCALATION_CATCH_UP_DAYS`` days late, so a scan that resumes after an outage,
+or a first run over old data, does not mail about matters long settled elsewhere. Each reminder
+and escalation goes to each recipient once (notifications.services builds one message per
+recipient, session, kind and stage that lists every item still open).
+
+Sessions without a fixed date have no deadlines.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from dialogue_portal.workdays import add_working_days, deadline_before
-from sessions.models import Session
+from directory.models import PlaceLevel
+from sessions.models import Participant, Quota, Session, TimeKind
 
 DEFAULT_QUESTION_LEAD_DAYS = 5
-# Reminders before a deadline, in working days; each one goes out once per recipient.
+# Reminders before a deadline, in working days; settings.DEADLINE_REMINDER_WORKING_DAYS overrides.
 REMINDER_WORKING_DAYS = (3, 1)
+# After-session deadlines are escalated for the first time at most this many days after the due day.
+ESCALATION_CATCH_UP_DAYS = 30
+
+REMINDER = "reminder"
+ESCALATION = "escalation"
+
 QUESTIONS = "questions"
+ANSWERS = "answers"
+WRITTEN = "written"
+NOTICE = "notice"
+RESULTS = "results"
+
+# Who is told: the commune's officials, a unit's officers, the issuer's district staff or leaders.
+OFFICIALS = "officials"
+OFFICERS = "officers"
+STAFF = "staff"
+LEADERS = "leaders"
+
+
+def reminder_working_days() -> tuple[int, ...]:
+    """The reminder stages, largest first: (3, 1) unless the settings say otherwise."""
+    days = getattr(settings, "DEADLINE_REMINDER_WORKING_DAYS", REMINDER_WORKING_DAYS)
+    return tuple(sorted({int(day) for day in days if int(day) > 0}, reverse=True))
 
 
 def question_deadline(session: Session) -> datetime.date | None:
@@ -36,22 +85,7 @@ def question_deadline(session: Session) -> datetime.date | None:
 
 def reminder_days(deadline: datetime.date) -> dict[int, datetime.date]:
     """{3: the day of the "3 working days left" reminder, 1: …}."""
-    return {days: add_working_days(deadline, -days) for days in REMINDER_WORKING_DAYS}
-
-
-@dataclass(frozen=True)
-class DueNotice:
-    """One notice due today for one commune of one session (recipients are found by the service)."""
-
-    kind: str  # "reminder" or "escalation"
-    session: Session
-    commune_id: int
-    deadline: datetime.date
-    days_left: int | None  # the reminder stage (3, 1); None for an escalation
-
-    @property
-    def stage(self) -> str:
-        return f"d-{self.days_left}" if self.kind == "reminder" else "missed"
+    return {days: add_working_days(deadline, -days) for days in reminder_working_days()}
 
 
 def reminder_stage(deadline: datetime.date, today: datetime.date) -> int | None:
@@ -65,23 +99,364 @@ def reminder_stage(deadline: datetime.date, today: datetime.date) -> int | None:
     return max(due)[1] if due else None
 
 
-def due_notices(
-    sessions, *, today: datetime.date, missing_by_session: dict[int, set[int]]
-) -> list[DueNotice]:
-    """Notices due on ``today``.
+@dataclass(frozen=True)
+class Item:
+    """One thing still open under a deadline, as a reminder lists it."""
 
-    ``missing_by_session`` maps a session id to the communes (ids) with a quota and no
-    participant yet: only they are reminded, and only they are reported when late.
-    """
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One open deadline: a kind, a session, the due day, whose it is and what is still open.
+
+    ``owner`` is the commune (questions) or the unit (answers, written replies) that must act;
+    None when the issuer's district staff must (notice, results, a reply without a unit)."""
+
+    kind: DeadlineKind
+    session: Session
+    due: datetime.date
+    owner: object | None = None
+    items: tuple[Item, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """A reminder or an escalation due today about one deadline (recipients: ``audience``)."""
+
+    purpose: str  # REMINDER or ESCALATION
+    deadline: Deadline
+    days_left: int | None  # the reminder stage (3, 1); None for an escalation
+
+    @property
+    def kind(self) -> DeadlineKind:
+        return self.deadline.kind
+
+    @property
+    def session(self) -> Session:
+        return self.deadline.session
+
+    @property
+    def due(self) -> datetime.date:
+        return self.deadline.due
+
+    @property
+    def stage(self) -> str:
+        return f"d-{self.days_left}" if self.purpose == REMINDER else "missed"
+
+    @property
+    def audience(self) -> tuple[str, int]:
+        """(who, id): the commune's officials, a unit's officers, or the issuer's staff or leaders."""
+        return self.kind.audience(self)
+
+    @property
+    def group(self) -> str:
+        """The part of the dedupe key that tells this notice's message from the session's others."""
+        return self.kind.group(self)
+
+
+def _issuer(deadline: Deadline) -> int:
+    return deadline.session.plan.issuer_id
+
+
+def _short(text: str, length: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+class DeadlineKind:
+    """A kind of deadline. Subclasses give the due-date rule and what is open (``open_deadlines``)."""
+
+    name: str = ""
+    label: str = ""  # what is due, in Vietnamese: "Công khai kết quả hội nghị"
+    after_session = False
+    escalated_to = STAFF
+
+    def open_deadlines(self, *, today: datetime.date, horizon: datetime.date) -> list[Deadline]:
+        """Open deadlines of dated sessions whose reminders or escalation may fall on ``today``
+        (due on or before ``horizon``, the furthest due day a reminder of today can be about)."""
+        raise NotImplementedError
+
+    def escalate_until(self, deadline: Deadline) -> datetime.date:
+        if self.after_session:
+            return deadline.due + datetime.timedelta(days=ESCALATION_CATCH_UP_DAYS)
+        return deadline.session.date
+
+    def notices(self, deadline: Deadline, *, today: datetime.date) -> list[DueNotice]:
+        stage = reminder_stage(deadline.due, today)
+        if stage is not None and (not self.after_session or today >= deadline.session.date):
+            return [DueNotice(REMINDER, deadline, stage)]
+        if deadline.due < today <= self.escalate_until(deadline):
+            return [DueNotice(ESCALATION, deadline, None)]
+        return []
+
+    def audience(self, notice: DueNotice) -> tuple[str, int]:
+        if notice.purpose == ESCALATION:
+            return (self.escalated_to, _issuer(notice.deadline))
+        return (STAFF, _issuer(notice.deadline))
+
+    def group(self, notice: DueNotice) -> str:
+        return ""
+
+    # What the message says: subjects take {count} (open items), {due} and {session}.
+    reminder_subject = ""
+    escalation_subject = ""
+    reminder_action = ""
+    escalation_action = ""
+
+    def subject(self, notice: DueNotice, *, count: int) -> str:
+        pattern = self.reminder_subject if notice.purpose == REMINDER else self.escalation_subject
+        return pattern.format(
+            count=count, due=f"{notice.due:%d/%m/%Y}", session=_short(str(notice.session), 80)
+        )
+
+    def action(self, notice: DueNotice) -> str:
+        return self.reminder_action if notice.purpose == REMINDER else self.escalation_action
+
+    def template(self, notice: DueNotice) -> str:
+        """The e-mail templates' name under notifications/email/ (.txt and .html)."""
+        return "deadline"
+
+
+def _dated_sessions():
+    return Session.objects.filter(time_kind=TimeKind.EXACT, date__isnull=False)
+
+
+def _published_sessions():
+    """Dated sessions of approved or issued plans: only these can be announced and reported."""
+    from plans.models import PlanStatus
+
+    return _dated_sessions().filter(plan__status__in=[PlanStatus.APPROVED, PlanStatus.ISSUED])
+
+
+class CommuneListsKind(DeadlineKind):
+    name = QUESTIONS
+    label = "Danh sách người tham dự và câu hỏi của người dân"
+
+    def open_deadlines(self, *, today, horizon):
+        sessions = list(_dated_sessions().filter(date__gte=today).select_related("plan", "plan__issuer"))
+        missing = _missing_communes(sessions)
+        communes = _places({commune for communes in missing.values() for commune in communes})
+        deadlines = []
+        for session in sessions:
+            due = question_deadline(session)
+            if due > horizon:
+                continue
+            deadlines += [
+                Deadline(self, session, due, communes[commune], (Item(communes[commune].title_name),))
+                for commune in sorted(missing.get(session.pk, ()))
+            ]
+        return deadlines
+
+    def audience(self, notice):
+        if notice.purpose == REMINDER:
+            return (OFFICIALS, notice.deadline.owner.pk)
+        return (STAFF, _issuer(notice.deadline))
+
+    def group(self, notice):
+        return f"c{notice.deadline.owner.code}"
+
+    def subject(self, notice, *, count):
+        commune, due = notice.deadline.owner, f"{notice.due:%d/%m/%Y}"
+        if notice.purpose == REMINDER:
+            return f"Nhắc hạn: {commune.title_name} gửi danh sách người tham dự và câu hỏi trước ngày {due}"
+        return f"Quá hạn: {commune.title_name} chưa gửi danh sách người tham dự ({due})"
+
+    def template(self, notice):
+        # The commune lists keep their own wording (notifications/email/reminder.txt, escalation.txt).
+        return notice.purpose
+
+
+def _places(ids) -> dict:
+    from directory.models import Place
+
+    return Place.objects.in_bulk(ids)
+
+
+def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
+    """Per session, the communes with a quota that have sent no participant yet."""
+    quota_communes: dict[int, set[int]] = {}
+    for session_id, place_id, level, parent_id in Quota.objects.filter(session__in=sessions).values_list(
+        "session_id", "place_id", "place__level", "place__parent_id"
+    ):
+        # A hamlet's quota belongs to its commune's list.
+        commune = parent_id if level == PlaceLevel.HAMLET else place_id
+        quota_communes.setdefault(session_id, set()).add(commune)
+    sent = set(
+        Participant.objects.filter(session__in=sessions).values_list("session_id", "commune_id").distinct()
+    )
+    return {
+        session_id: {commune for commune in communes if (session_id, commune) not in sent}
+        for session_id, communes in quota_communes.items()
+    }
+
+
+def _question_item(question, due: datetime.date) -> Item:
+    commune = question.commune.title_name if question.commune_id else ""
+    detail = f"{commune}, hạn {due:%d/%m/%Y}" if commune else f"hạn {due:%d/%m/%Y}"
+    return Item(f"Câu hỏi số {question.pk}: {_short(question.text)}", detail)
+
+
+class _QuestionsKind(DeadlineKind):
+    """Questions in a unit's hands, grouped per session, unit and due day."""
+
+    def rows(self, *, today, horizon):
+        """(question, due day) pairs still open."""
+        raise NotImplementedError
+
+    def open_deadlines(self, *, today, horizon):
+        grouped: dict[tuple, list] = {}
+        for question, due in self.rows(today=today, horizon=horizon):
+            key = (question.session_id, question.assigned_unit_id, due)
+            grouped.setdefault(key, []).append((question, due))
+        deadlines = []
+        for (_, _, due), rows in sorted(
+            grouped.items(), key=lambda entry: (entry[0][0], entry[0][1] or 0, entry[0][2])
+        ):
+            question = rows[0][0]
+            deadlines.append(
+                Deadline(
+                    self,
+                    question.session,
+                    due,
+                    question.assigned_unit,
+                    tuple(_question_item(question, due) for question, due in rows),
+                )
+            )
+        return deadlines
+
+    def audience(self, notice):
+        unit = notice.deadline.owner
+        if notice.purpose == REMINDER and unit is not None:
+            return (OFFICERS, unit.pk)
+        return (STAFF, _issuer(notice.deadline))
+
+    def group(self, notice):
+        # A reminder is the unit's own; an escalation lists every unit's late questions of that day.
+        unit = notice.deadline.owner
+        if notice.purpose == REMINDER and unit is not None:
+            return f"n{unit.pk}:{notice.due:%Y%m%d}"
+        return f"{notice.due:%Y%m%d}"
+
+
+def _questions():
+    from feedback.models import Question
+
+    return Question.objects.filter(
+        duplicate_of__isnull=True, session__time_kind=TimeKind.EXACT, session__date__isnull=False
+    ).select_related("session__plan__issuer", "assigned_unit", "commune")
+
+
+class UnitAnswersKind(_QuestionsKind):
+    name = ANSWERS
+    label = "Dự thảo trả lời câu hỏi của người dân trước hội nghị"
+    reminder_subject = "Nhắc hạn: {count} câu hỏi cần dự thảo trả lời trước ngày {due} – {session}"
+    escalation_subject = "Quá hạn: {count} câu hỏi chưa có dự thảo trả lời (hạn {due}) – {session}"
+    reminder_action = "Đề nghị đơn vị dự thảo trả lời các câu hỏi trên cổng thông tin trước hạn."
+    escalation_action = "Đề nghị đồng chí đôn đốc các đơn vị dự thảo trả lời trước hội nghị."
+
+    def rows(self, *, today, horizon):
+        from feedback.models import QuestionStatus
+
+        questions = (
+            _questions()
+            .filter(
+                status=QuestionStatus.ASSIGNED,
+                assigned_unit__isnull=False,
+                due_date__isnull=False,
+                due_date__lte=horizon,
+                session__date__gte=today,
+            )
+            .order_by("session_id", "assigned_unit_id", "due_date", "pk")
+        )
+        return [(question, question.due_date) for question in questions]
+
+
+class WrittenRepliesKind(_QuestionsKind):
+    name = WRITTEN
+    label = "Trả lời bằng văn bản sau hội nghị"
+    after_session = True
+    reminder_subject = "Nhắc hạn: {count} câu hỏi cần trả lời bằng văn bản trước ngày {due} – {session}"
+    escalation_subject = "Quá hạn: {count} câu hỏi chưa được trả lời bằng văn bản (hạn {due}) – {session}"
+    reminder_action = "Đề nghị đơn vị ban hành văn bản trả lời và ghi nhận trên cổng thông tin trước hạn."
+    escalation_action = "Đề nghị đồng chí đôn đốc việc trả lời bằng văn bản cho người dân."
+
+    def rows(self, *, today, horizon):
+        from feedback.models import QuestionStatus
+
+        questions = (
+            _questions()
+            .filter(
+                status=QuestionStatus.TO_ANSWER_IN_WRITING,
+                written_reply__closed_at__isnull=True,
+                written_reply__due_date__lte=horizon,
+                written_reply__due_date__gte=today - datetime.timedelta(days=ESCALATION_CATCH_UP_DAYS),
+            )
+            .select_related("written_reply")
+            .order_by("session_id", "assigned_unit_id", "written_reply__due_date", "pk")
+        )
+        return [(question, question.written_reply.due_date) for question in questions]
+
+
+class NoticeKind(DeadlineKind):
+    name = NOTICE
+    label = "Thông báo công khai hội nghị đối thoại (chậm nhất 7 ngày trước hội nghị)"
+    escalated_to = LEADERS
+    reminder_subject = "Nhắc hạn: thông báo công khai hội nghị đối thoại trước ngày {due} – {session}"
+    escalation_subject = "Quá hạn: chưa thông báo công khai hội nghị đối thoại (hạn {due}) – {session}"
+    reminder_action = (
+        "Đề nghị đồng chí thông báo công khai thời gian, địa điểm và nội dung đối thoại trên trang của phiên."
+    )
+    escalation_action = "Đề nghị đồng chí chỉ đạo thông báo công khai hội nghị ngay."
+
+    def open_deadlines(self, *, today, horizon):
+        sessions = _published_sessions().filter(date__gte=today, notice_published_at__isnull=True)
+        return [
+            Deadline(self, session, session.notice_due)
+            for session in sessions.select_related("plan__issuer").order_by("date", "pk")
+            if session.notice_due <= horizon
+        ]
+
+
+class ResultsKind(DeadlineKind):
+    name = RESULTS
+    label = "Công khai kết quả hội nghị đối thoại (trong 10 ngày sau hội nghị)"
+    escalated_to = LEADERS
+    after_session = True
+    reminder_subject = "Nhắc hạn: công khai kết quả hội nghị đối thoại trước ngày {due} – {session}"
+    escalation_subject = "Quá hạn: chưa công khai kết quả hội nghị đối thoại (hạn {due}) – {session}"
+    reminder_action = "Đề nghị đồng chí công khai các câu hỏi và trả lời trên trang của phiên trước hạn."
+    escalation_action = "Đề nghị đồng chí chỉ đạo công khai kết quả hội nghị ngay."
+
+    def open_deadlines(self, *, today, horizon):
+        from sessions.models import RESULTS_DAYS_AFTER
+
+        after = datetime.timedelta(days=RESULTS_DAYS_AFTER)
+        sessions = _published_sessions().filter(
+            results_published_at__isnull=True,
+            date__lte=horizon - after,
+            date__gte=today - after - datetime.timedelta(days=ESCALATION_CATCH_UP_DAYS),
+        )
+        return [
+            Deadline(self, session, session.results_due)
+            for session in sessions.select_related("plan__issuer").order_by("date", "pk")
+        ]
+
+
+KINDS: dict[str, DeadlineKind] = {
+    kind.name: kind
+    for kind in (CommuneListsKind(), UnitAnswersKind(), WrittenRepliesKind(), NoticeKind(), ResultsKind())
+}
+
+
+def due_notices(*, today: datetime.date, kinds=None) -> list[DueNotice]:
+    """Every reminder and escalation due on ``today``, kind by kind (a fixed number of queries)."""
+    stages = reminder_working_days()
+    horizon = add_working_days(today, max(stages)) if stages else today
     notices = []
-    for session in sessions:
-        deadline = question_deadline(session)
-        if deadline is None or today > session.date:
-            continue
-        missing = sorted(missing_by_session.get(session.pk, ()))
-        stage = reminder_stage(deadline, today)
-        if stage is not None:
-            notices += [DueNotice("reminder", session, commune, deadline, stage) for commune in missing]
-        elif today > deadline:
-            notices += [DueNotice("escalation", session, commune, deadline, None) for commune in missing]
+    for name in kinds or KINDS:
+        kind = KINDS[name]
+        for deadline in kind.open_deadlines(today=today, horizon=horizon):
+            notices += kind.notices(deadline, today=today)
     return notices

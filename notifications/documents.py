@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
 from dialogue_portal.vietnamese import date_line
-from directory.models import Place
+from directory.models import Place, Unit
 from sessions.models import Participant, Session
 
 from .services import checkin_token
@@ -30,7 +30,17 @@ QR_MASK = 4
 class Letter:
     invitee: str
     address: str
-    qr_data_uri: str
+    qr_data_uri: str  # "" for a unit's letter: officials are not counted at the door
+    closing: str = "Rất mong Ông/Bà đến dự đúng thời gian./."
+
+
+def unit_letter(unit: Unit) -> Letter:
+    return Letter(
+        invitee=f"Lãnh đạo {unit.name}",
+        address="",
+        qr_data_uri="",
+        closing="Rất mong Lãnh đạo đơn vị đến dự đúng thời gian./.",
+    )
 
 
 def _title_case_office(title: str) -> str:
@@ -48,7 +58,11 @@ def qr_data_uri(token: str) -> str:
 
 
 def invitation_context(
-    session: Session, participants: list[Participant], *, today: datetime.date
+    session: Session,
+    participants: list[Participant],
+    *,
+    today: datetime.date,
+    units: list[Unit] = (),
 ) -> dict[str, Any]:
     plan = session.plan
     issuer = plan.issuer
@@ -57,7 +71,8 @@ def invitation_context(
     meeting = f"Hội nghị {plan.get_kind_display()[:1].lower()}{plan.get_kind_display()[1:]} năm {plan.year}"
     if session.name:
         meeting += f" ({session.name})"
-    letters = [
+    letters = [unit_letter(unit) for unit in units]
+    letters += [
         Letter(
             invitee=f"Ông/Bà {participant.full_name}",
             address=", ".join(
@@ -93,9 +108,18 @@ def invitation_context(
     }
 
 
-def render_invitations(*, session: Session, commune: Place | None = None) -> Document:
-    """The letters of a session (of one commune when given), one a page, participants in list order."""
+def render_invitations(*, session: Session, commune: Place | None = None, units: bool = False) -> Document:
+    """The letters of a session, one a page: participants in list order (of one commune when
+    given), or with ``units`` the letters to the offices named in the composition."""
     session = Session.objects.select_related("plan", "plan__issuer").get(pk=session.pk)
+    if units:
+        invited = list(session.invited_units.order_by("code"))
+        context = invitation_context(session, [], today=timezone.localdate(), units=invited)
+        return Document(
+            f"giay-moi-phien-{session.pk}-co-quan.pdf",
+            PDF_CONTENT_TYPE,
+            render_pdf_in_chunks(TEMPLATE, context, items_key="letters"),
+        )
     participants = Participant.objects.filter(session=session).select_related("commune", "hamlet")
     if commune is not None:
         participants = participants.filter(commune=commune)

@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
+from dialogue_portal.collation import vi_order
 from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
@@ -56,6 +57,20 @@ def letters_to_hand_out(session: Session) -> list[CommuneLetters]:
     ]
 
 
+def invited_units(session: Session) -> list:
+    """The offices named in the session's composition, each with its invitation row (or None). Two queries."""
+    rows = {
+        row.unit_id: row
+        for row in OutboxMessage.objects.filter(
+            session=session, purpose=Purpose.INVITATION, unit__isnull=False
+        )
+    }
+    units = list(session.invited_units.order_by(vi_order("name")))
+    for unit in units:
+        unit.invitation = rows.get(unit.pk)
+    return units
+
+
 def checkin_people(session: Session, query: str = "") -> list[Participant]:
     """Participants matching `query` by name, each with `checked_in_at` (None when absent). One query."""
     arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk")).values("checked_in_at")[
@@ -65,11 +80,14 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
         .annotate(checked_in_at=Subquery(arrived))
-        .order_by("full_name", "id")
+        .order_by(vi_order("full_name"), "id")
     )
     query = " ".join(query.split())
     if query:
-        people = people.filter(full_name__icontains=query)
+        # Accents optional ("huong" finds "Hương"); names typed exactly as written come first.
+        people = people.matching_name(query).order_by(
+            Case(When(full_name__icontains=query, then=0), default=1), vi_order("full_name"), "id"
+        )
     return list(people[:CHECKIN_RESULTS])
 
 
@@ -144,8 +162,8 @@ def fixed_date_sessions(plan) -> list[Session]:
 
 
 def invitations_to_send(*, session) -> int:
-    """What the worker will send for a session: a new row for each participant with an email
-    and none yet, and every invitation row still queued or failed. Two queries."""
+    """What the worker will send for a session: a new row for each participant and invited unit
+    with an email and none yet, and every invitation row still queued or failed. Three queries."""
     from sessions.models import Participant
 
     from .models import OutboxMessage, OutboxStatus, Purpose
@@ -157,4 +175,9 @@ def invitations_to_send(*, session) -> int:
         .exclude(pk__in=invitations.filter(participant__isnull=False).values("participant_id"))
         .count()
     )
-    return new + invitations.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).count()
+    new_units = (
+        session.invited_units.exclude(email="")
+        .exclude(pk__in=invitations.filter(unit__isnull=False).values("unit_id"))
+        .count()
+    )
+    return new + new_units + invitations.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]).count()

@@ -40,6 +40,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from directory.models import Unit
 from sessions.models import Participant, Session
 
 from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
@@ -70,6 +71,10 @@ def invitation_key(*, session_id: int, participant_id: int) -> str:
     return f"invitation:s{session_id}:p{participant_id}"
 
 
+def unit_invitation_key(*, session_id: int, unit_id: int) -> str:
+    return f"invitation:s{session_id}:u{unit_id}"
+
+
 # ---------------------------------------------------------------- invitations
 
 
@@ -93,8 +98,19 @@ def participants_without_email(session_id: int) -> list[Participant]:
     )
 
 
+def units_without_email(session: Session) -> list[Unit]:
+    """Invited units with no address: the office prints their letters and sends them by hand."""
+    return [unit for unit in session.invited_units.all() if not unit.email]
+
+
 def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
-    context = {"session": session, "plan": session.plan, "participant": participant}
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "salutation": f"Ông/Bà {participant.full_name}",
+        "invitee": "Ông/Bà",
+        "printed_letter": "Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
+    }
     return OutboxMessage(
         purpose=Purpose.INVITATION,
         dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
@@ -107,31 +123,55 @@ def _invitation_message(session: Session, participant: Participant) -> OutboxMes
     )
 
 
+def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "salutation": f"Lãnh đạo {unit.name}",
+        "invitee": "Lãnh đạo đơn vị",
+        "printed_letter": "Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
+    }
+    return OutboxMessage(
+        purpose=Purpose.INVITATION,
+        dedupe_key=unit_invitation_key(session_id=session.pk, unit_id=unit.pk),
+        session=session,
+        unit=unit,
+        to_email=unit.email,
+        subject=f"Giấy mời dự hội nghị đối thoại: {session}",
+        body_text=render_to_string("notifications/email/invitation.txt", context),
+        body_html=render_to_string("notifications/email/invitation.html", context),
+    )
+
+
 def queue_invitations(
     *, session_id: int, step: int = 500, on_step: Callable[[list[int]], None] | None = None
 ) -> int:
-    """Create one queued outbox row per participant of the session who has an email.
+    """Create one queued outbox row per participant of the session who has an email, and one
+    per invited unit (the offices named in the composition) that has one.
 
     Side effects: inserts ``OutboxMessage`` rows, ``step`` at a time; nothing is sent, but after
     each step ``on_step`` (if given) gets the ids of the rows it queued, so that the sending can
-    start while the next rows are written. Participants already holding a row are skipped (and a
+    start while the next rows are written. Recipients already holding a row are skipped (and a
     concurrent run is absorbed by the unique key), so a second run creates nothing. Returns the
     number of rows created.
     """
     session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
-    invitations = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
-    done = set(invitations.values_list("participant_id", flat=True))
-    participants = list(
+    existing = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
+    done = set(existing.exclude(participant=None).values_list("participant_id", flat=True))
+    units_done = set(existing.exclude(unit=None).values_list("unit_id", flat=True))
+    participants = (
         Participant.objects.filter(session_id=session_id)
         .exclude(email="")
         .exclude(pk__in=done)
         .order_by("commune_id", "row_number", "id")
     )
-    before = len(done)
-    for start in range(0, len(participants), step):
-        rows = [
-            _invitation_message(session, participant) for participant in participants[start : start + step]
-        ]
+    units = session.invited_units.exclude(email="").exclude(pk__in=units_done).order_by("code")
+    # Each message is worded when its step is written, so the first step goes out at once.
+    recipients = [(_unit_invitation_message, unit) for unit in units]
+    recipients += [(_invitation_message, participant) for participant in participants]
+    before = existing.count()
+    for start in range(0, len(recipients), step):
+        rows = [message(session, recipient) for message, recipient in recipients[start : start + step]]
         OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
         if on_step is not None:
             # ignore_conflicts leaves the new rows without ids: read them back by their keys.
@@ -144,7 +184,7 @@ def queue_invitations(
                     .values_list("id", flat=True)
                 )
             )
-    return invitations.count() - before
+    return existing.count() - before
 
 
 def pending_message_ids(*, session_id: int | None = None, purpose: str | None = None) -> list[int]:
@@ -404,89 +444,86 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
 # ---------------------------------------------------------------- deadline reminders
 
 
-def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
-    """Per session, the communes with a quota that have sent no participant yet."""
-    from directory.models import PlaceLevel
-    from sessions.models import Quota
+def _recipients(audiences: set[tuple[str, int]]) -> dict[tuple[str, int], list]:
+    """The active users with an email of each audience (notifications.deadlines): one query per
+    kind of audience present, whatever the number of sessions, communes and units."""
+    from accounts.models import Role, User
 
-    quota_communes: dict[int, set[int]] = {}
-    for session_id, place_id, level, parent_id in Quota.objects.filter(session__in=sessions).values_list(
-        "session_id", "place_id", "place__level", "place__parent_id"
-    ):
-        # A hamlet's quota belongs to its commune's list.
-        commune = parent_id if level == PlaceLevel.HAMLET else place_id
-        quota_communes.setdefault(session_id, set()).add(commune)
-    sent = set(
-        Participant.objects.filter(session__in=sessions).values_list("session_id", "commune_id").distinct()
-    )
-    return {
-        session_id: {commune for commune in communes if (session_id, commune) not in sent}
-        for session_id, communes in quota_communes.items()
+    from .deadlines import LEADERS, OFFICERS, OFFICIALS, STAFF
+
+    users = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+    found: dict[tuple[str, int], list] = {audience: [] for audience in audiences}
+    by_place = {OFFICIALS: Role.COMMUNE_OFFICIAL, STAFF: Role.DISTRICT_STAFF, LEADERS: Role.LEADER}
+    for who, role in by_place.items():
+        ids = {pk for kind, pk in audiences if kind == who}
+        for user in users.filter(role=role, place_id__in=ids) if ids else ():
+            found[(who, user.place_id)].append(user)
+    units = {pk for kind, pk in audiences if kind == OFFICERS}
+    for user in users.filter(role=Role.DEPARTMENT_OFFICER, unit_id__in=units) if units else ():
+        found[(OFFICERS, user.unit_id)].append(user)
+    return found
+
+
+def _reminder_message(key: str, user, notices: list) -> OutboxMessage:
+    from directory.models import Unit
+
+    first = notices[0]
+    kind, session = first.kind, first.session
+    items = [item for notice in notices for item in notice.deadline.items]
+    context = {
+        "user": user,
+        "notice": first,
+        "notices": notices,
+        "kind": kind,
+        "session": session,
+        "items": items,
+        "commune": first.deadline.owner,
+        "action": kind.action(first),
     }
+    template = kind.template(first)
+    owner = first.deadline.owner
+    return OutboxMessage(
+        purpose=first.purpose,
+        dedupe_key=key,
+        session=session,
+        unit=owner if isinstance(owner, Unit) else None,
+        user=user,
+        to_email=user.email,
+        subject=kind.subject(first, count=len(items))[:255],
+        body_text=render_to_string(f"notifications/email/{template}.txt", context),
+        body_html=render_to_string(f"notifications/email/{template}.html", context),
+    )
 
 
 def queue_reminders(*, today: datetime.date) -> list[OutboxMessage]:
     """Create the deadline reminders and escalations due on ``today`` (notifications.deadlines).
 
-    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient and stage: commune
-    officials with an email are reminded, the district staff of the plan's issuer are told
-    about missed deadlines. Rows that exist already are not touched, so a second run for the
-    same day creates nothing. Returns the rows created.
+    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient, session, kind of
+    deadline and stage, each listing every item still open (a unit gets one mail for all its
+    questions due that day, not one per question). Recipients without an email are skipped.
+    Rows that exist already are not touched, so a second run for the same day creates nothing.
+    Returns the rows created.
     """
-    from accounts.models import Role, User
-    from directory.models import Place
+    from .deadlines import due_notices
 
-    from .deadlines import QUESTIONS, due_notices
-
-    sessions = list(
-        Session.objects.filter(time_kind="exact", date__gte=today).select_related("plan", "plan__issuer")
-    )
-    notices = due_notices(sessions, today=today, missing_by_session=_missing_communes(sessions))
+    notices = due_notices(today=today)
     if not notices:
         return []
-    communes = Place.objects.in_bulk({notice.commune_id for notice in notices})
-    officials: dict[int, list] = {}
-    staff: dict[int, list] = {}
-    users = User.objects.filter(is_active=True).exclude(email="")
-    for user in users.filter(role=Role.COMMUNE_OFFICIAL, place_id__in=communes):
-        officials.setdefault(user.place_id, []).append(user)
-    for user in users.filter(role=Role.DISTRICT_STAFF, place_id__in={s.plan.issuer_id for s in sessions}):
-        staff.setdefault(user.place_id, []).append(user)
-
-    rows = []
+    recipients = _recipients({notice.audience for notice in notices})
+    grouped: dict[str, tuple] = {}
     for notice in notices:
-        session, commune = notice.session, communes[notice.commune_id]
-        if notice.kind == "reminder":
-            purpose, recipients = Purpose.REMINDER, officials.get(commune.pk, [])
-            subject = f"Nhắc hạn: {commune.title_name} gửi danh sách người tham dự và câu hỏi trước ngày {notice.deadline:%d/%m/%Y}"
-        else:
-            purpose, recipients = Purpose.ESCALATION, staff.get(session.plan.issuer_id, [])
-            subject = (
-                f"Quá hạn: {commune.title_name} chưa gửi danh sách người tham dự ({notice.deadline:%d/%m/%Y})"
-            )
-        for user in sorted(recipients, key=lambda u: u.pk):
-            context = {"notice": notice, "session": session, "commune": commune, "user": user}
-            rows.append(
-                OutboxMessage(
-                    purpose=purpose,
-                    dedupe_key=f"{purpose}:{QUESTIONS}:s{session.pk}:c{commune.code}:{notice.stage}:u{user.pk}",
-                    session=session,
-                    user=user,
-                    to_email=user.email,
-                    subject=subject,
-                    body_text=render_to_string(f"notifications/email/{purpose}.txt", context),
-                    body_html=render_to_string(f"notifications/email/{purpose}.html", context),
-                )
-            )
-    existing = set(
-        OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    new_keys = [row.dedupe_key for row in rows if row.dedupe_key not in existing]
-    OutboxMessage.objects.bulk_create(
-        [row for row in rows if row.dedupe_key not in existing], ignore_conflicts=True
-    )
+        group = f":{notice.group}" if notice.group else ""
+        for user in recipients[notice.audience]:
+            key = f"{notice.purpose}:{notice.kind.name}:s{notice.session.pk}{group}:{notice.stage}:u{user.pk}"
+            grouped.setdefault(key, (user, []))[1].append(notice)
+    existing = set(OutboxMessage.objects.filter(dedupe_key__in=grouped).values_list("dedupe_key", flat=True))
+    rows = [
+        _reminder_message(key, user, group_notices)
+        for key, (user, group_notices) in grouped.items()
+        if key not in existing
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    new_keys = [row.dedupe_key for row in rows]
     return list(OutboxMessage.objects.filter(dedupe_key__in=new_keys).order_by("id"))
 
 

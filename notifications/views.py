@@ -52,6 +52,7 @@ class InvitationsView(SessionMixin, TemplateView):
         context["outbox"] = selectors.invitation_outbox(self.session)
         context["hand_out"] = selectors.letters_to_hand_out(self.session)
         context["communes"] = session_selectors.session_communes(self.session).order_by("code")
+        context["units"] = selectors.invited_units(self.session)
         return context
 
 
@@ -88,7 +89,7 @@ class OutboxResendView(SessionMixin, View):
 
 class InvitationsPdfView(SessionMixin, View):
     """The printable letters: of one commune with ?commune=CODE (a commune official's own only),
-    or of the whole session for the office."""
+    of the offices named in the composition with ?units=1, or of the whole session for the office."""
 
     permission_required = "notifications.print_invitations"
 
@@ -112,7 +113,10 @@ class InvitationsPdfView(SessionMixin, View):
         return super().get_permission_required()
 
     def get(self, request, *args, **kwargs):
-        document = render_invitations(session=self.session, commune=self.commune)
+        if request.GET.get("units"):
+            document = render_invitations(session=self.session, units=True)
+        else:
+            document = render_invitations(session=self.session, commune=self.commune)
         return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
 
 

@@ -826,8 +826,14 @@ class CompositionGroupForm(RowFormMixin, forms.ModelForm):
 class SessionClusterForm(forms.Form):
     chair = forms.CharField(label="Chủ trì", max_length=200, required=False)
 
-    def __init__(self, *args, communes=(), bridges=(), categories=(), secretaries=(), **kwargs):
+    def __init__(self, *args, communes=(), bridges=(), categories=(), secretaries=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["invited_units"] = ObjectMultipleChoiceField(
+            objects=units,
+            label="Cơ quan, đơn vị được mời (mỗi đơn vị một giấy mời)",
+            required=False,
+            label_of=lambda unit: unit.name,
+        )
         self.fields["target_categories"] = ObjectMultipleChoiceField(
             objects=categories, label="Đối tượng mời", required=False, label_of=lambda c: c.name
         )
@@ -878,7 +884,9 @@ class SessionDetailsForm(PlanPartForm):
             secretaries=list(
                 User.objects.filter(role=Role.SECRETARY, place__path__startswith=plan.issuer.path)
             ),
+            units=sorted({*territory_units(plan), *session.invited_units.all()}, key=lambda unit: unit.name),
             initial={
+                "invited_units": [unit.pk for unit in session.invited_units.all()],
                 "communes": [p.pk for p in session.communes.all()],
                 "bridge_places": [p.pk for p in session.bridge_places.all()],
                 "target_categories": [c.pk for c in session.target_categories.all()],
@@ -907,6 +915,7 @@ class SessionDetailsForm(PlanPartForm):
             chair=self.cluster.cleaned_data["chair"],
             secretary=self.cluster.cleaned_data["secretary"],
             target_categories=self.cluster.cleaned_data["target_categories"],
+            invited_units=self.cluster.cleaned_data["invited_units"],
         )
 
 

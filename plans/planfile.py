@@ -127,6 +127,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                     "communes",
                     "bridge_places",
                     "target_categories",
+                    "invited_units",
                     "composition",
                     models.Prefetch("quotas", queryset=Quota.objects.select_related("place")),
                 ),
@@ -157,6 +158,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             "communes": _codes(s.communes.all()),
             "bridge_places": _codes(s.bridge_places.all()),
             "target_categories": sorted(c.code for c in s.target_categories.all()),
+            "invited_units": sorted(u.code for u in s.invited_units.all()),
             "quotas": [{"place": q.place.code, "count": q.count} for q in s.quotas.all()],
             "composition": [_fields(g, GROUP_FIELDS) for g in s.composition.all()],
         }
@@ -432,6 +434,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
                 "communes",
                 "bridge_places",
                 "target_categories",
+                "invited_units",
                 "quotas",
                 "composition",
             },
@@ -440,6 +443,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
         communes = [r.place(code, where) for where, code in r.codes(item, "communes", path)]
         bridges = [r.place(code, where) for where, code in r.codes(item, "bridge_places", path)]
         targets = [r.category(code, where) for where, code in r.codes(item, "target_categories", path)]
+        units = [r.unit(code, where) for where, code in r.codes(item, "invited_units", path)]
         quotas = []
         quota_places: set[str] = set()
         for j, (qpath, q) in enumerate(r.items(item, "quotas", path)):
@@ -466,7 +470,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             r.build(CompositionGroup, g, GROUP_FIELDS, gpath, exclude=["session"], position=j)
             for j, (gpath, g) in enumerate(r.items(item, "composition", path))
         ]
-        sessions.append((session, communes, bridges, targets, quotas, groups))
+        sessions.append((session, communes, bridges, targets, units, quotas, groups))
     if r.errors:
         raise PlanFileError(r.errors)
 
@@ -497,12 +501,13 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             for row in rows:
                 row.appendix = appendix
             AppendixRow.objects.bulk_create(rows)
-        for session, communes, bridges, targets, quotas, groups in sessions:
+        for session, communes, bridges, targets, units, quotas, groups in sessions:
             session.plan = plan
             session.save()
             session.communes.set([c for c in communes if c])
             session.bridge_places.set([b for b in bridges if b])
             session.target_categories.set([t for t in targets if t])
+            session.invited_units.set([u for u in units if u])
             for q in quotas:
                 q.session = session
             Quota.objects.bulk_create(quotas)

@@ -683,10 +683,11 @@ def save_session_details(
     chair: str | None = None,
     secretary=None,
     target_categories: list | None = None,
+    invited_units: list | None = None,
 ) -> None:
     """Replace a session's quotas (commune → count), composition groups and cluster
-    communes (and, when given, online bridge points, chair, secretary and the categories
-    of participants it targets). Records an event.
+    communes (and, when given, online bridge points, chair, secretary, the categories
+    of participants it targets and the units invited). Records an event.
     """
     quotas = [_pick(row, QUOTA_ROW_FIELDS) for row in quotas]
     composition = [_pick(row, GROUP_ROW_FIELDS) for row in composition]
@@ -712,6 +713,8 @@ def save_session_details(
         session.bridge_places.set(bridge_places)
     if target_categories is not None:
         session.target_categories.set(target_categories)
+    if invited_units is not None:
+        session.invited_units.set(invited_units)
     if chair is not None:
         session.chair = chair
         session.secretary = secretary

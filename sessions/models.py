@@ -1,11 +1,21 @@
 """Dialogue sessions of a plan: when and where, who is invited, and each commune's quota."""
 
+from __future__ import annotations
+
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dialogue_portal.vietnamese import roman, short_date
+from dialogue_portal.vietnamese import normalize_key, roman, short_date
 from plans.models import PlanFormat
+
+# 2025 Law on Local Government, Art. 43: the public notice at least 7 days before a dialogue and
+# its results published within 10 days after it. The law counts calendar days here, not working
+# days (unlike the plans' "N working days before" for the communes' questions).
+NOTICE_DAYS_BEFORE = 7
+RESULTS_DAYS_AFTER = 10
 
 
 class TimeKind(models.TextChoices):
@@ -65,6 +75,35 @@ class Session(models.Model):
     target_categories = models.ManyToManyField(
         "ParticipantCategory", verbose_name="đối tượng mời", blank=True, related_name="sessions"
     )
+    # Offices and organisations named in the composition ("Lãnh đạo các phòng, ban, ngành…"): each
+    # gets a letter of its own, by e-mail when it has an address and printed otherwise.
+    invited_units = models.ManyToManyField(
+        "directory.Unit", verbose_name="cơ quan, đơn vị được mời", blank=True, related_name="invited_to"
+    )
+    # The public notice (2025 Law on Local Government, Art. 43: at least 7 days before): what was
+    # announced is kept as published, so a later change of venue does not rewrite the notice.
+    notice_published_at = models.DateTimeField("ngày thông báo công khai", null=True, blank=True)
+    notice_published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="người thông báo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notice_time = models.CharField("thời gian đã thông báo", max_length=120, blank=True)
+    notice_venue = models.CharField("địa điểm đã thông báo", max_length=255, blank=True)
+    notice_topics = models.TextField("nội dung đối thoại đã thông báo", blank=True)
+    # The results (questions and answers), public within 10 days after the session.
+    results_published_at = models.DateTimeField("ngày công khai kết quả", null=True, blank=True)
+    results_published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="người công khai kết quả",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -77,6 +116,10 @@ class Session(models.Model):
                 | Q(time_kind="month", month__gte=1, month__lte=12, year__isnull=False)
                 | Q(time_kind="quarter", quarter__gte=1, quarter__lte=4, year__isnull=False)
                 | Q(time_kind="later"),
+            ),
+            models.CheckConstraint(
+                name="session_notice_complete",
+                condition=Q(notice_published_at__isnull=True) | (~Q(notice_time="") & ~Q(notice_venue="")),
             ),
         ]
 
@@ -99,6 +142,16 @@ class Session(models.Model):
     @property
     def has_fixed_date(self) -> bool:
         return self.time_kind == TimeKind.EXACT and self.date is not None
+
+    @property
+    def notice_due(self) -> datetime.date | None:
+        """The last day to publish the public notice; None without a fixed date."""
+        return self.date - datetime.timedelta(days=NOTICE_DAYS_BEFORE) if self.has_fixed_date else None
+
+    @property
+    def results_due(self) -> datetime.date | None:
+        """The last day to publish the results; None without a fixed date."""
+        return self.date + datetime.timedelta(days=RESULTS_DAYS_AFTER) if self.has_fixed_date else None
 
 
 def _hm(value) -> str:
@@ -167,6 +220,20 @@ class ParticipantCategory(models.Model):
         return self.name
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Imports insert in bulk, which skips save(): fill the search key here too.
+        objs = list(objs)
+        for participant in objs:
+            participant.fill_name_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def matching_name(self, query: str) -> ParticipantQuerySet:
+        """People whose name contains ``query``, with or without accents ("huong" finds "Hương")."""
+        key = normalize_key(query)
+        return self.filter(name_key__contains=key) if key else self
+
+
 class Participant(models.Model):
     """A citizen a commune sends to a session, as uploaded in the commune's list."""
 
@@ -186,6 +253,8 @@ class Participant(models.Model):
         related_name="+",
     )
     full_name = models.CharField("họ và tên", max_length=120)
+    # The name without accents, lower case: what the check-in desk searches ("tran thi huong").
+    name_key = models.CharField(max_length=120, blank=True, editable=False)
     birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
     category = models.ForeignKey(
         ParticipantCategory, verbose_name="loại hộ", on_delete=models.PROTECT, related_name="participants"
@@ -198,6 +267,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "commune", "row_number", "id"]
@@ -214,3 +285,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.fill_name_key()
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def fill_name_key(self) -> None:
+        self.name_key = normalize_key(self.full_name)

@@ -35,6 +35,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dialogue_portal.legacy_encoding import VIET_LETTERS as _VIET_LETTERS
+from dialogue_portal.legacy_encoding import encoding_name as _encoding_name
+from dialogue_portal.legacy_encoding import how_to_convert as _how_to_convert
+from dialogue_portal.legacy_encoding import legacy_cell_message, legacy_scores
 from dialogue_portal.vietnamese import format_vnd, normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
@@ -368,45 +372,6 @@ def _collect(name: str, records, mapping: dict[int, str], *, first_row: int) -> 
     return rows
 
 
-# --- Legacy Vietnamese encodings -------------------------------------------------------------
-
-_VIET_LOWER = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-_VIET_LETTERS = frozenset(_VIET_LOWER + _VIET_LOWER.upper())
-# Latin-1 letters and signs that Vietnamese never uses; TCVN3 and VNI fonts draw their letters there.
-_LEGACY_CHARS = frozenset(chr(code) for code in range(0xA1, 0x100)) - _VIET_LETTERS
-_LEGACY_RE = re.compile("[" + re.escape("".join(sorted(_LEGACY_CHARS))) + "]")
-# VNI writes a base letter followed by a mark: "Nguyeãn" (Nguyễn), "Vaên" (Văn), "Phöôùc" (Phước).
-_VNI_RE = re.compile(
-    "[aAeE][áàåãäâêÁÀÅÃÄÂÊ]|[aA][éèúüëÉÈÚÜË]|[oO][âåäÂÅÄ]|[aeiouyôöAEIOUYÔÖ][ùøûõïÙØÛÕÏ]|[ñÑöÖ]"
-)
-# TCVN3 draws many lowercase letters with uppercase Latin-1 code points: "NguyÔn" (Nguyễn).
-_TCVN3_CASE_RE = re.compile(f"(?<=[a-z{_VIET_LOWER}])[ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]")
-
-
-def legacy_scores(text: str) -> tuple[int, int]:
-    """How much `text` looks like TCVN3 (ABC) and like VNI text: (tcvn3, vni); (0, 0) if neither."""
-    if text.isascii():
-        return 0, 0
-    vni = len(_VNI_RE.findall(text))
-    rest = _VNI_RE.sub(" ", text) if vni else text
-    tcvn = len(_LEGACY_RE.findall(rest)) + len(_TCVN3_CASE_RE.findall(rest))
-    return tcvn, vni
-
-
-def _encoding_name(tcvn: int, vni: int) -> str:
-    return "VNI" if vni > tcvn else "TCVN3 (ABC)"
-
-
-def _how_to_convert(encoding: str) -> str:
-    source = "VNI Windows" if encoding == "VNI" else "TCVN3 (ABC)"
-    return (
-        "Cách chuyển sang Unicode: mở tệp bằng Excel, chọn các ô có chữ rồi sao chép (Ctrl+C); "
-        "bật Unikey, mở Công cụ chuyển mã (Ctrl+Shift+F6), chọn Nguồn «"
-        f"{source}», Đích «Unicode» (Unicode dựng sẵn), bấm «Chuyển mã»; dán lại (Ctrl+V) vào các ô đó, "
-        "đổi phông chữ sang Times New Roman, lưu tệp rồi tải lên lại."
-    )
-
-
 # --- Report ----------------------------------------------------------------------------------
 
 
@@ -495,6 +460,18 @@ class ImportReport:
         """People the list adds once it is correct: every row that is not a duplicate."""
         return sum(1 for row in self.rows if row.status != RowStatus.DUPLICATE)
 
+    def preview(self, limit: int = 200) -> tuple[list[RowReport], int]:
+        """The rows to show, in file order: every row with something to say (error, warning,
+        duplicate) and the first ``limit`` plain new rows; with the number of new rows left out."""
+        shown, plain = [], 0
+        for row in self.rows:
+            if row.status == RowStatus.NEW:
+                plain += 1
+                if plain > limit:
+                    continue
+            shown.append(row)
+        return shown, len(self.rows) - len(shown)
+
     @property
     def rows_to_save(self) -> list[RowReport]:
         return [row for row in self.rows if row.will_be_saved]
@@ -544,8 +521,9 @@ _email_validator = EmailValidator()
 class _Checker:
     """Checks rows against what one commune has in the directory and the plan, read up front."""
 
-    def __init__(self, *, session: Session, commune: Place, replace: bool):
+    def __init__(self, *, session: Session, commune: Place, replace: bool, editing: int | None = None):
         self.session = session
+        self.editing = editing  # the participant being edited: not a duplicate of itself
         self.commune = commune
         self.this_year = timezone.localdate().year
         hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET))
@@ -581,7 +559,10 @@ class _Checker:
         # Where each one is listed: "phiên «Hội trường xã Phước An» (xã Phước An)".
         self.existing_ids: dict[str, str] = {}
         self.existing_people: dict[tuple, str] = {}
-        saved = Participant.objects.filter(session__plan_id=self.session.plan_id).values_list(
+        saved = Participant.objects.filter(session__plan_id=self.session.plan_id)
+        if self.editing is not None:
+            saved = saved.exclude(pk=self.editing)
+        saved = saved.values_list(
             "session_id",
             "commune_id",
             "hamlet_id",
@@ -824,11 +805,7 @@ def validate_participants(
     if legacy_cells:
         encoding = _encoding_name(tcvn_total, vni_total)
         for row, name, text in legacy_cells:
-            row.error(
-                name,
-                f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode; hãy chuyển mã sang "
-                "Unicode dựng sẵn (Unikey → Công cụ chuyển mã).",
-            )
+            row.error(name, legacy_cell_message(text, encoding))
         report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {_how_to_convert(encoding)}")
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
@@ -854,6 +831,66 @@ def validate_participants(
             f"{commune.full_name} cho phiên này (đã có {report.existing})."
         )
     return report
+
+
+class ParticipantEditError(Exception):
+    """A single participant's edit refused: ``messages`` say which field and why."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+EDITABLE_FIELDS = ("full_name", "birth_year", "hamlet", "category", "phone", "national_id", "email")
+
+
+def update_participant(
+    *, participant: Participant, values: dict[str, str], user: User | None = None
+) -> list[str]:
+    """Correct one participant of a commune's list with the checks of an upload (CCCD, phone,
+    hamlet of the commune, category, duplicates in the plan). ``values`` are texts keyed by
+    EDITABLE_FIELDS. Raises ParticipantEditError and saves nothing when a check fails; returns
+    the warnings (an old birth year, a category the session does not target…) otherwise."""
+    session, commune = participant.session, participant.commune
+    checker = _Checker(session=session, commune=commune, replace=False, editing=participant.pk)
+    record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
+    record["row_number"] = participant.row_number or 0
+    row, legacy = checker.check(record)
+    for name, text, tcvn, vni in legacy:
+        encoding = _encoding_name(tcvn, vni)
+        row.error(
+            name, f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode. {_how_to_convert(encoding)}"
+        )
+    _check_duplicates(row, checker, {}, {})
+    problems = [*row.errors, *row.duplicates]
+    if problems:
+        raise ParticipantEditError([_without_row(message) for message in problems])
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant.full_name = row.full_name
+        participant.birth_year = row.birth_year
+        participant.hamlet = row.hamlet
+        participant.category = row.category
+        participant.phone = row.phone
+        participant.national_id = row.national_id
+        participant.email = row.email
+        participant.save()
+    return [_without_row(message) for message in row.warnings]
+
+
+def _without_row(message: str) -> str:
+    """ "Dòng 5, cột «Số CCCD»: …" → "Cột «Số CCCD»: …" (an edit is not a row of a file)."""
+    head, sep, rest = message.partition(", cột ")
+    return f"Cột {rest}" if sep and head.startswith("Dòng ") else message
+
+
+def delete_participant(*, participant: Participant) -> None:
+    """Take one person off a commune's list; refused once they have been checked in at the door."""
+    if participant.attendances.exists():
+        raise ParticipantEditError(
+            [f"{participant.full_name} đã điểm danh tại hội nghị; không xóa khỏi danh sách được."]
+        )
+    participant.delete()
 
 
 def _check_duplicates(row: RowReport, checker: _Checker, seen_ids: dict, seen_people: dict) -> None:

@@ -8,10 +8,13 @@ Sessions are checked against a `Session`; participant lists against a
 - A commune official sees the sessions of published plans that concern their commune and
   uploads their own commune's list, never another commune's.
 - A department officer sees the sessions of published plans covering their unit, and no list.
+- District staff of the issuing territory publish a dated session's public notice (once, when
+  the plan is approved) and, once the session has been held, its results (once).
 """
 
 import rules
 from django.db.models import Q
+from django.utils import timezone
 
 from dialogue_portal.roles import (
     is_commune_official,
@@ -81,6 +84,27 @@ def list_of_own_commune(user, commune_list) -> bool:
     )
 
 
+@rules.predicate
+def session_has_fixed_date(user, session) -> bool:
+    return bool(session and session.has_fixed_date)
+
+
+@rules.predicate
+def notice_can_be_published(user, session) -> bool:
+    return bool(session and session.notice_published_at is None and session.plan.status in PUBLISHED)
+
+
+@rules.predicate
+def results_can_be_published(user, session) -> bool:
+    return bool(
+        session
+        and session.results_published_at is None
+        and session.plan.status in PUBLISHED
+        and session.has_fixed_date
+        and session.date <= timezone.localdate()
+    )
+
+
 can_view_session = (
     (is_office & session_in_territory)
     | (is_commune_official & session_covers_user & session_concerns_user_commune)
@@ -96,4 +120,12 @@ rules.add_perm(
 rules.add_perm(
     "dialogue_sessions.change_participants",
     (is_district_staff & list_in_territory) | (is_commune_official & list_of_own_commune),
+)
+rules.add_perm(
+    "dialogue_sessions.publish_notice",
+    is_district_staff & session_in_territory & session_has_fixed_date & notice_can_be_published,
+)
+rules.add_perm(
+    "dialogue_sessions.publish_results",
+    is_district_staff & session_in_territory & session_has_fixed_date & results_can_be_published,
 )

@@ -9,6 +9,7 @@ commune itself, or else the sum of the quotas given to its hamlets.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, PlaceLevel
@@ -165,6 +167,44 @@ def fill_rates(session: Session, *, commune: Place | None = None) -> list[Place]
     return rows
 
 
+def hamlet_fill_rates(session: Session, commune: Place) -> list[Place]:
+    """The commune's hamlets (thôn, ấp, khóm) with `quota` (the hamlet's own, else the session's
+    per-hamlet minimum), `registered` and `percent`, and a last row (a Place without pk) for
+    participants listed without a hamlet when there are any. One query."""
+    rows = list(
+        Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET)
+        .annotate(
+            quota_count=Subquery(
+                Quota.objects.filter(session=session, place=OuterRef("pk")).values("count")[:1],
+                output_field=IntegerField(),
+            ),
+            registered=Coalesce(
+                _scalar(
+                    Participant.objects.filter(session=session, hamlet=OuterRef("pk")), "hamlet", Count("pk")
+                ),
+                Value(0),
+            ),
+            unplaced=Coalesce(
+                _scalar(
+                    Participant.objects.filter(session=session, commune=commune, hamlet=None),
+                    "commune",
+                    Count("pk"),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("code")
+    )
+    unplaced = rows[0].unplaced if rows else 0
+    for row in rows:
+        row.quota = row.quota_count if row.quota_count is not None else session.min_per_hamlet
+        row.percent = fill_percent(row.quota, row.registered)
+    if unplaced:
+        rows.append(Place(name="Chưa ghi thôn, ấp", level=PlaceLevel.HAMLET))
+        rows[-1].quota, rows[-1].registered, rows[-1].percent = None, unplaced, None
+    return rows
+
+
 def fill_percent(quota: int | None, registered: int) -> int | None:
     """Registered as a whole percentage of the quota (capped at 100 for the bar); None without quota."""
     if not quota:
@@ -187,3 +227,34 @@ def participant_list(session: Session, commune: Place) -> QuerySet[Participant]:
 
 def signin_rows(session: Session, commune: Place) -> list[Participant]:
     return list(participant_list(session, commune))
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One of a session's publication duties as the session page shows it."""
+
+    label: str
+    due: datetime.date
+    done_on: datetime.date | None
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False once done; None while pending."""
+        return None if self.done_on is None else self.done_on <= self.due
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.done_on is None and today > self.due
+
+
+def publications(session: Session) -> list[Publication]:
+    """The public notice and the results of a dated session, with their due and done days."""
+    if not session.has_fixed_date:
+        return []
+
+    def day(value):
+        return timezone.localtime(value).date() if value else None
+
+    return [
+        Publication("Thông báo công khai", session.notice_due, day(session.notice_published_at)),
+        Publication("Công khai kết quả", session.results_due, day(session.results_published_at)),
+    ]

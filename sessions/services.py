@@ -1,8 +1,77 @@
-"""Checks on a session's figures that a person should look at before the plan is printed."""
+"""Checks on a session's figures that a person should look at before the plan is printed, and
+the session's public notice and published results."""
 
+from django.db import transaction
+from django.utils import timezone
+
+from dialogue_portal.roles import is_district_staff
 from directory.models import PlaceLevel
+from plans.models import PlanStatus
 
 from .models import Session
+
+
+class PublicationError(Exception):
+    """A notice or results that cannot be published; the message is for the user, in Vietnamese."""
+
+
+def _locked(session: Session) -> Session:
+    return Session.objects.select_for_update().select_related("plan__issuer").get(pk=session.pk)
+
+
+def _check_publisher(user, session: Session) -> None:
+    territory = user.place if is_district_staff(user) else None
+    if territory is None or not session.plan.issuer.path.startswith(territory.path):
+        raise PublicationError("Chỉ chuyên viên của cơ quan ban hành kế hoạch mới công khai được.")
+    if not session.has_fixed_date:
+        raise PublicationError("Phiên chưa có ngày cụ thể: chưa thể thông báo hay công khai.")
+    if session.plan.status not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
+        raise PublicationError("Kế hoạch chưa được duyệt: chưa thể thông báo hay công khai.")
+
+
+def publish_notice(*, user, session: Session, topics: str) -> Session:
+    """District staff publish the session's public notice: its time, venue and topics as they
+    stand now. Side effects: sets the notice fields once; a published notice is not replaced."""
+    topics = (topics or "").strip()
+    if not topics:
+        raise PublicationError("Hãy ghi nội dung, chủ đề của hội nghị đối thoại.")
+    with transaction.atomic():
+        session = _locked(session)
+        _check_publisher(user, session)
+        if session.notice_published_at is not None:
+            raise PublicationError("Phiên này đã được thông báo công khai.")
+        venue = ", ".join(part for part in (session.venue_name, session.venue_address) if part)
+        session.notice_time = session.time_label
+        session.notice_venue = venue
+        session.notice_topics = topics
+        session.notice_published_at = timezone.now()
+        session.notice_published_by = user
+        session.save(
+            update_fields=[
+                "notice_time",
+                "notice_venue",
+                "notice_topics",
+                "notice_published_at",
+                "notice_published_by",
+            ]
+        )
+        return session
+
+
+def publish_results(*, user, session: Session) -> Session:
+    """District staff publish the session's questions and answers on its public page, once the
+    session has been held. Side effects: sets ``results_published_at`` and ``_by`` once."""
+    with transaction.atomic():
+        session = _locked(session)
+        _check_publisher(user, session)
+        if timezone.localdate() < session.date:
+            raise PublicationError("Hội nghị chưa diễn ra: chưa thể công khai kết quả.")
+        if session.results_published_at is not None:
+            raise PublicationError("Kết quả của phiên này đã được công khai.")
+        session.results_published_at = timezone.now()
+        session.results_published_by = user
+        session.save(update_fields=["results_published_at", "results_published_by"])
+        return session
 
 
 def _commune_id(place) -> int:

@@ -21,34 +21,42 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
 from dialogue_portal.views import ObjectPageMixin
+from directory.models import PlaceLevel
 
 from . import selectors
 from .documents import render_signin_sheet
-from .forms import ParticipantUploadForm
-from .models import Session
+from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
+from .models import Participant, ParticipantCategory, Session
 from .participants import (
+    ParticipantEditError,
     RowStatus,
     build_template,
     commune_quota,
+    delete_participant,
     export_filename,
     export_participants_xlsx,
     import_participants,
     preview_participants,
     template_filename,
+    update_participant,
 )
+from .services import PublicationError, publish_notice, publish_results
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
 # Checked files wait between preview and confirm in the default storage (MEDIA_ROOT, shared
 # by every web node), not on one machine's /tmp.
 UPLOAD_DIR = "uploads/participants"
+# A long file's preview shows every row with a message but only this many plain new rows.
+PREVIEW_NEW_ROWS = 200
 # A preview left unconfirmed is dropped after a day.
 UPLOAD_MAX_AGE = 24 * 3600
 PARTICIPANTS_PER_PAGE = 200
@@ -157,7 +165,45 @@ class SessionDetailView(SessionMixin, TemplateView):
         context["can_open_lists"] = bool(rows) and user.has_perm(
             "dialogue_sessions.view_participants", selectors.CommuneList(self.session, rows[0])
         )
+        context["publications"] = selectors.publications(self.session)
+        context["today"] = timezone.localdate()
         return context
+
+
+class NoticePublishView(SessionMixin, FormView):
+    """District staff publish the session's public notice (time, venue, topics)."""
+
+    permission_required = "dialogue_sessions.publish_notice"
+    template_name = "sessions/notice_form.html"
+    form_class = NoticeForm
+
+    def get_initial(self):
+        return {"topics": self.session.plan.summary_one_line}
+
+    def form_valid(self, form):
+        try:
+            publish_notice(user=self.request.user, session=self.session, topics=form.cleaned_data["topics"])
+        except PublicationError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã thông báo công khai hội nghị đối thoại.")
+        return redirect("sessions:session.detail", self.session.pk)
+
+
+class ResultsPublishView(SessionMixin, View):
+    """District staff publish the session's questions and answers on its public page."""
+
+    permission_required = "dialogue_sessions.publish_results"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            publish_results(user=request.user, session=self.session)
+        except PublicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã công khai kết quả hội nghị đối thoại.")
+        return redirect("sessions:session.detail", self.session.pk)
 
 
 # ---------------------------------------------------------------- a commune's list
@@ -175,8 +221,75 @@ class ParticipantListView(CommuneListMixin, TemplateView):
         context["registered"] = paginator.count
         context["quota"] = commune_quota(session=self.session, commune=self.commune)
         context["percent"] = selectors.fill_percent(context["quota"], paginator.count)
+        context["hamlets"] = selectors.hamlet_fill_rates(self.session, self.commune)
         context["mask_ids"] = not is_office(self.request.user)
         return context
+
+
+class ParticipantRowMixin(CommuneListMixin):
+    """One person of the commune's list; a person of another list or session → 404."""
+
+    permission_required = "dialogue_sessions.change_participants"
+
+    @property
+    def participant(self) -> Participant:
+        if not hasattr(self, "_participant"):
+            self._participant = (
+                Participant.objects.select_related("session__plan", "commune", "hamlet", "category")
+                .filter(pk=self.kwargs["participant_pk"], session=self.session, commune=self.commune)
+                .first()
+            )
+            if self._participant is None:
+                raise Http404("Không có người này trong danh sách của xã.")
+        return self._participant
+
+
+class ParticipantEditView(ParticipantRowMixin, FormView):
+    template_name = "sessions/participant_edit.html"
+    form_class = ParticipantEditForm
+
+    def get_initial(self):
+        return ParticipantEditForm.initial_for(self.participant)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "hamlets": self.commune.children.filter(level=PlaceLevel.HAMLET).order_by("code"),
+            "categories": ParticipantCategory.objects.all(),
+        }
+
+    def form_valid(self, form):
+        try:
+            warnings = update_participant(
+                participant=self.participant, values=form.cleaned_data, user=self.request.user
+            )
+        except ParticipantEditError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Đã sửa thông tin của {form.cleaned_data['full_name'].strip()}.")
+        for warning in warnings:
+            messages.warning(self.request, warning)
+        return redirect(self.list_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participant"] = self.participant
+        return context
+
+
+class ParticipantDeleteView(ParticipantRowMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        participant = self.participant
+        try:
+            delete_participant(participant=participant)
+        except ParticipantEditError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Đã xóa {participant.full_name} khỏi danh sách.")
+        return redirect(self.list_url())
 
 
 class ParticipantTemplateView(CommuneListMixin, View):
@@ -277,6 +390,8 @@ class ParticipantUploadView(CommuneListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = context.get("report")
         if report is not None:
+            context["preview_rows"], context["rows_left_out"] = report.preview(PREVIEW_NEW_ROWS)
+            context["preview_limit"] = PREVIEW_NEW_ROWS
             counts = report.counts
             context["count_badges"] = [
                 (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER

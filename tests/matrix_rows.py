@@ -1,5 +1,6 @@
 """The expected answer of each URL pattern for each role (see test_url_matrix.py)."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -230,9 +231,13 @@ ROWS.update(
 
 
 def build_sessions(world) -> dict:
-    """An approved plan whose session gives quotas to both communes of the world."""
+    """An approved plan whose session gives quotas to both communes of the world, and one person
+    of the commune's list already checked in."""
+    from django.utils import timezone
+
+    from notifications.models import Attendance
     from plans.models import PlanStatus
-    from sessions.models import Quota, Session
+    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
@@ -245,7 +250,18 @@ def build_sessions(world) -> dict:
     )
     Quota.objects.create(session=session, place=world.commune, count=150)
     Quota.objects.create(session=session, place=world.other_commune, count=50, position=1)
-    return {"quota_session": session}
+    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
+    person = Participant.objects.create(
+        session=session, commune=world.commune, full_name="Ngô Thị Lựu", category=category, row_number=1
+    )
+    Attendance.objects.create(
+        session=session,
+        participant=person,
+        full_name=person.full_name,
+        commune=world.commune,
+        checked_in_at=timezone.now(),
+    )
+    return {"quota_session": session, "listed_person": person}
 
 
 OBJECT_BUILDERS.append(build_sessions)
@@ -273,6 +289,22 @@ ROWS.update(
             only(EDITORS, ok=302),
             method="post",
             data=lambda o: {"token": "inconnu"},
+        ),
+        "sessions:participants.edit": Row(
+            lambda o: reverse(
+                "sessions:participants.edit",
+                args=[o["quota_session"].pk, o["world"].commune.code, o["listed_person"].pk],
+            ),
+            only(EDITORS),
+        ),
+        # A person checked in at the door is not deleted: the editors are sent back to the list.
+        "sessions:participants.delete": Row(
+            lambda o: reverse(
+                "sessions:participants.delete",
+                args=[o["quota_session"].pk, o["world"].commune.code, o["listed_person"].pk],
+            ),
+            only(EDITORS, ok=302),
+            method="post",
         ),
         "sessions:participants.export": Row(_list_url("participants.export"), only(VIEWERS)),
         "sessions:participants.signin": Row(_list_url("participants.signin"), only(VIEWERS)),
@@ -523,5 +555,151 @@ ROWS.update(
         "notifications:job.progress": Row(_job_url("job.progress"), only(OFFICE)),
         "notifications:job.download": Row(_job_url("job.download"), only(OFFICE)),
         "notifications:job.sending": Row(_dated_url("job.sending"), only(OFFICE)),
+    }
+)
+
+
+# ---------------------------------------------------------------- public notice and results
+
+
+def build_public(world) -> dict:
+    """A held session whose notice and results district staff have published."""
+    import datetime
+
+    from django.utils import timezone
+
+    from plans.models import PlanStatus
+    from sessions.models import Session
+
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
+    session = Session.objects.create(
+        plan=plan,
+        venue_name="Hội trường UBND xã Phước An",
+        host_commune=world.other_commune,
+        time_kind="exact",
+        date=datetime.date(2024, 5, 6),
+        notice_published_at=timezone.now(),
+        notice_time="06/05/2024",
+        notice_venue="Hội trường UBND xã Phước An",
+        notice_topics="Chính sách giảm nghèo",
+        results_published_at=timezone.now(),
+    )
+    return {"published_session": session}
+
+
+OBJECT_BUILDERS.append(build_public)
+
+ROWS.update(
+    {
+        # The notice form and the results button of the dated session (held on 06/05/2024).
+        "sessions:notice.publish": Row(
+            lambda o: reverse("sessions:notice.publish", args=[o["dated_session"].pk]),
+            only({"district_staff"}),
+        ),
+        "sessions:results.publish": Row(
+            lambda o: reverse("sessions:results.publish", args=[o["dated_session"].pk]),
+            only({"district_staff"}, ok=302),
+            method="post",
+        ),
+        # Open to everyone, logged in or not, once published.
+        "public:session.detail": Row(
+            lambda o: reverse("public:session.detail", args=[o["published_session"].pk]),
+            everyone(200, anonymous=200),
+        ),
+    }
+)
+
+
+# ---------------------------------------------------------------- conclusion notice of a session
+
+
+def _conclusion_session(o, *, issued: bool = False):
+    """The feedback session with its secretary and a draft (or issued) notice, made once per row."""
+    from django.core.files.base import ContentFile
+
+    from feedback.models import ConclusionStatus, SessionConclusion
+
+    session = o["feedback_session"]
+    if "conclusion" not in o:
+        session.secretary = o["world"].users["secretary"]
+        session.save(update_fields=["secretary"])
+        conclusion = SessionConclusion(
+            session=session,
+            chair="Phó Chủ tịch UBND huyện Tuy Phước",
+            opening="Ủy ban nhân dân huyện Tuy Phước tổ chức hội nghị đối thoại.",
+            summary="Người dân hỏi về vay vốn.",
+            closing="Thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+            recipients="Các phòng, ban",
+            signer_title="PHÓ CHỦ TỊCH",
+            signer_name="Nguyễn Văn Bình",
+        )
+        if issued:
+            conclusion.status, conclusion.number = ConclusionStatus.ISSUED, 1
+            conclusion.issued_on = datetime.date(2024, 5, 12)
+            conclusion.issued_pdf.save("tb.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        conclusion.save()
+        o["conclusion"] = conclusion
+    return session
+
+
+def _conclusion_url(name: str, *, issued: bool = False):
+    return lambda o: reverse(f"feedback:{name}", args=[_conclusion_session(o, issued=issued).pk])
+
+
+ROWS.update(
+    {
+        "feedback:conclusion.detail": Row(_conclusion_url("conclusion.detail"), only(OFFICE)),
+        "feedback:conclusion.edit": Row(
+            _conclusion_url("conclusion.edit"), only({"district_staff", "secretary"})
+        ),
+        "feedback:conclusion.issue": Row(_conclusion_url("conclusion.issue"), only({"leader"})),
+        # Once issued, the communes and units it concerns read it too.
+        "feedback:conclusion.pdf": Row(
+            _conclusion_url("conclusion.pdf", issued=True),
+            only(OFFICE | COMMUNE | {"department_officer"}),
+        ),
+    }
+)
+
+
+# ---------------------------------------------------------------- results report printed in the worker
+
+
+def _finished_report_job(o):
+    """A finished report job of the issued plan, made once per matrix row."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from feedback.models import ReportJob
+    from notifications.models import JobStatus
+
+    if "report_job" not in o:
+        job = ReportJob(
+            plan=o["issued_plan"],
+            status=JobStatus.DONE,
+            done=100,
+            finished_at=timezone.now(),
+            filename="bc.pdf",
+        )
+        job.result.save("bc.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        job.save()
+        o["report_job"] = job
+    return o["report_job"]
+
+
+def _report_job_url(name: str):
+    return lambda o: reverse(f"feedback:{name}", args=[o["issued_plan"].pk, _finished_report_job(o).pk])
+
+
+ROWS.update(
+    {
+        # Without htmx the start sends the user to the job's page.
+        "feedback:report.start": Row(
+            lambda o: reverse("feedback:report.start", args=[o["issued_plan"].pk]),
+            only(OFFICE, ok=302),
+            method="post",
+        ),
+        "feedback:report.progress": Row(_report_job_url("report.progress"), only(OFFICE)),
+        "feedback:report.download": Row(_report_job_url("report.download"), only(OFFICE)),
     }
 )

@@ -64,3 +64,5 @@ def migration_data(db):
 
     categories = importlib.import_module("sessions.migrations.0004_participant_categories")
     categories.create_categories(apps, None)
+    topics = importlib.import_module("feedback.migrations.0002_topics")
+    topics.add_topics(apps, None)

@@ -116,3 +116,102 @@ def test_upload_preview_then_confirm_through_pages(world, login):
     response = client.post(reverse("feedback:question.confirm", args=[session.pk]), {"token": token})
     assert response.status_code == 302
     assert Question.objects.filter(session=session, commune=world.commune).count() == 2
+
+
+HOW_TCVN3 = (
+    "Cách chuyển sang Unicode: mở tệp bằng Excel, chọn các ô có chữ rồi sao chép (Ctrl+C); bật Unikey, "
+    "mở Công cụ chuyển mã (Ctrl+Shift+F6), chọn Nguồn «TCVN3 (ABC)», Đích «Unicode» (Unicode dựng sẵn), "
+    "bấm «Chuyển mã»; dán lại (Ctrl+V) vào các ô đó, đổi phông chữ sang Times New Roman, lưu tệp rồi "
+    "tải lên lại."
+)
+CELL_TCVN3 = "được gõ bằng bảng mã TCVN3 (ABC), không phải Unicode; hãy chuyển mã sang Unicode dựng sẵn (Unikey → Công cụ chuyển mã)."
+CELL_VNI = "được gõ bằng bảng mã VNI, không phải Unicode; hãy chuyển mã sang Unicode dựng sẵn (Unikey → Công cụ chuyển mã)."
+
+
+def test_import_questions_tcvn3_text_refused_naming_row_and_column_nothing_saved(world):
+    session = make_session(world)
+    content = xlsx_bytes(
+        [
+            row(1),
+            row(
+                2,
+                **{
+                    "Nội dung câu hỏi": "Hé nghÌo ®­îc vay vèn kh«ng?",
+                    "Họ tên người hỏi": "NguyÔn V¨n B×nh",
+                    "Thôn, ấp": "Léc Th\xadîng",
+                },
+            ),
+        ]
+    )
+    report = import_questions(
+        user=world.users["commune_official"],
+        session=session,
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=content,
+    )
+    assert report.committed is False
+    assert report.rows[0].errors == []
+    assert report.rows[1].errors == [
+        f"Dòng 4, cột «Nội dung câu hỏi»: «Hé nghÌo ®\xadîc vay vèn kh«ng?» {CELL_TCVN3}",
+        f"Dòng 4, cột «Họ tên người hỏi»: «NguyÔn V¨n B×nh» {CELL_TCVN3}",
+        f"Dòng 4, cột «Thôn, ấp»: «Léc Th\xadîng» {CELL_TCVN3}",
+    ]
+    assert report.errors == [f"Tệp có chữ gõ bằng bảng mã TCVN3 (ABC). {HOW_TCVN3}"]
+    assert Question.objects.count() == 0
+
+
+def test_import_questions_vni_topic_refused_without_unknown_topic_error(world):
+    session = make_session(world)
+    content = xlsx_bytes([row(1, **{"Lĩnh vực": "Giaûm ngheøo", "Họ tên người hỏi": "Nguyeãn Vaên Bình"})])
+    report = import_questions(
+        user=world.users["commune_official"],
+        session=session,
+        commune=world.commune,
+        filename="cau-hoi.xlsx",
+        content=content,
+    )
+    assert report.committed is False
+    assert report.rows[0].errors == [
+        f"Dòng 3, cột «Họ tên người hỏi»: «Nguyeãn Vaên Bình» {CELL_VNI}",
+        f"Dòng 3, cột «Lĩnh vực»: «Giaûm ngheøo» {CELL_VNI}",
+    ]
+    assert report.errors[0].startswith("Tệp có chữ gõ bằng bảng mã VNI. Cách chuyển sang Unicode:")
+    assert "chọn Nguồn «VNI Windows», Đích «Unicode» (Unicode dựng sẵn)" in report.errors[0]
+    assert Question.objects.count() == 0
+
+
+def test_preview_questions_tcvn3_csv_bytes_names_encoding_row_and_column(world):
+    # A CSV saved on a machine still typing TCVN3: one byte per letter, not UTF-8.
+    lines = [
+        "Noi dung cau hoi;Ho ten nguoi hoi;Thon;Linh vuc",
+        "Hé nghÌo ®\xadîc vay vèn kh«ng?;NguyÔn V¨n B×nh;;Giam ngheo",
+    ]
+    content = "\r\n".join(lines).encode("latin-1")
+    report = preview_questions(
+        session=make_session(world), commune=world.commune, filename="cau-hoi.csv", content=content
+    )
+    assert report.errors == [
+        "Tệp «cau-hoi.csv» dùng bảng mã TCVN3 (ABC), không phải Unicode (ví dụ dòng 2, cột "
+        f"«Nội dung câu hỏi»: «Hé nghÌo ®\xadîc vay vèn kh«ng?»). {HOW_TCVN3}"
+    ]
+    assert Question.objects.count() == 0
+
+
+def test_upload_page_tcvn3_file_shows_message_and_no_token(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    session = make_session(world)
+    client = login(world.users["commune_official"])
+    upload = SimpleUploadedFile(
+        "cau-hoi.xlsx", xlsx_bytes([row(1, **{"Họ tên người hỏi": "NguyÔn V¨n B×nh"})])
+    )
+    response = client.post(reverse("feedback:question.upload", args=[session.pk]), {"file": upload})
+    assert response.status_code == 200
+    assert response.context["token"] == ""
+    assert response.context["report"].errors == [f"Tệp có chữ gõ bằng bảng mã TCVN3 (ABC). {HOW_TCVN3}"]
+    assert response.context["report"].rows[0].errors == [
+        f"Dòng 3, cột «Họ tên người hỏi»: «NguyÔn V¨n B×nh» {CELL_TCVN3}"
+    ]
+    assert Question.objects.count() == 0

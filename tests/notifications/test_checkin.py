@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role
 from notifications.models import Attendance
 from notifications.services import checkin_token
-from sessions.models import ParticipantCategory
+from sessions.models import Participant, ParticipantCategory
 
 from ..factories import PlaceFactory, UserFactory
 from .conftest import add_participants, make_session
@@ -185,6 +185,42 @@ def test_checkin_search_htmx_returns_filtered_list(world, login):
         "Trần Thị Hương 11",
         "Trần Thị Hương 12",
     ]
+
+
+def test_checkin_search_finds_names_typed_without_accents(world, login):
+    session = _session(world)
+    add_participants(world, session, 2)
+    Participant.objects.create(
+        session=session,
+        commune=world.commune,
+        full_name="Đặng Văn Hưởng",
+        category=ParticipantCategory.objects.get(code="ho-ngheo"),
+    )
+    client = login(world.users["secretary"])
+
+    def names(query):
+        response = client.get(_url("checkin", session), {"q": query}, headers={"HX-Request": "true"})
+        return [person.full_name for person in response.context["people"]]
+
+    # Vietnamese order: Đ after D, before T.
+    assert names("huong") == ["Đặng Văn Hưởng", "Trần Thị Hương 1", "Trần Thị Hương 2"]
+    assert names("DANG VAN") == ["Đặng Văn Hưởng"]
+    assert names("dặng văn huong") == ["Đặng Văn Hưởng"]
+    # Typed with the exact accents, the exact spelling comes before the accent-less matches.
+    assert names("Hưởng") == ["Đặng Văn Hưởng", "Trần Thị Hương 1", "Trần Thị Hương 2"]
+    assert names("thi   hương 2") == ["Trần Thị Hương 2"]
+    assert names("nguyen") == []
+
+
+def test_participant_name_key_kept_by_save_and_bulk_create(world):
+    session = _session(world)
+    bulk = add_participants(world, session, 1)[0]
+    bulk.refresh_from_db()
+    assert bulk.name_key == "tran thi huong 1"
+    bulk.full_name = "Lê Thị Ánh"
+    bulk.save(update_fields=["full_name"])
+    bulk.refresh_from_db()
+    assert bulk.name_key == "le thi anh"
 
 
 def test_checkin_page_queries_constant_1_vs_50_participants(world, login):

@@ -17,6 +17,7 @@ from plans.models import BlockKind, Plan, PlanBlock, PlanStatus
 from plans.planfile import PlanFileError, export_plan, import_plan
 from plans.rendering import build_document, load_plan_for_document
 
+from ..factories import PlaceFactory
 from ..matrix_rows import plan_file
 
 
@@ -1003,3 +1004,36 @@ def test_plan_session_sets_chair_secretary_and_target_categories(world, login):
     session.refresh_from_db()
     assert (session.chair, session.secretary) == ("Phó Chủ tịch UBND huyện", world.users["secretary"])
     assert [c.name for c in session.target_categories.all()] == ["Hộ nghèo"]
+
+
+def test_plan_session_invites_units_of_the_territory_only(world, login):
+    from directory.models import Unit
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    foreign = Unit.objects.create(
+        code="89-890-LDTBXH",
+        name="Phòng Lao động huyện khác",
+        short_name="Phòng LĐ",
+        kind="phong_ban",
+        place=PlaceFactory(code="89", kind="tinh", name="An Giang"),
+    )
+    base = _formset("moi", [{"place": str(world.commune.pk), "count": "150"}]) | _formset("thanhPhan", [])
+    client = _staff(world, login)
+
+    page = client.get(_url("plan.session", plan.pk, session.pk))
+    assert world.unit.name in page.content.decode() and foreign.name not in page.content.decode()
+
+    response = client.post(
+        _url("plan.session", plan.pk, session.pk),
+        base | {"cum-invited_units": [str(world.unit.pk), str(world.other_unit.pk)]},
+    )
+    assert response.status_code == 302
+    assert {u.code for u in session.invited_units.all()} == {world.unit.code, world.other_unit.code}
+
+    refused = client.post(
+        _url("plan.session", plan.pk, session.pk), base | {"cum-invited_units": [str(foreign.pk)]}
+    )
+    assert refused.status_code == 200
+    assert "invited_units" in refused.context["form"].cluster.errors
+    assert {u.code for u in session.invited_units.all()} == {world.unit.code, world.other_unit.code}

@@ -257,6 +257,26 @@ def test_upload_bad_row_shows_row_error_and_no_confirm(world, official, session)
     assert official.session.get(UPLOADS_KEY, {}) == {}
 
 
+def test_upload_preview_of_a_long_file_shows_every_problem_row_and_200_plain_ones(world, login, session):
+    from sessions.models import Quota
+
+    Quota.objects.filter(session=session).update(count=1000)
+    rows = people(300)
+    rows[279] = person(280, **{"Số CCCD": "12345"})
+    client = login(world.users["district_staff"])
+
+    response = upload(client, session, world.commune.code, xlsx_bytes(rows))
+
+    shown = response.context["preview_rows"]
+    assert len(response.context["report"].rows) == 300
+    # Data start on file row 2: the 200 plain rows are rows 2-201, then the bad one (person 280).
+    assert [row.number for row in shown][-2:] == [201, 281]
+    assert len(shown) == 201 and response.context["rows_left_out"] == 99
+    content = response.content.decode()
+    assert content.count("<tr data-row=") == 201
+    assert "Không hiện 99 dòng hợp lệ khác" in content
+
+
 def test_upload_over_quota_is_refused_with_numbers(world, login):
     session = published_session(world, quota=2)
     client = login(world.users["commune_official"])
@@ -351,3 +371,30 @@ def test_page_queries_do_not_grow_with_participants(world, login, session, role,
         total = wanted
         counts.append(_queries(client, urls[page]))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_participant_list_fill_per_hamlet_against_minimum_or_hamlet_quota(world, official, session):
+    from directory.models import Place
+
+    second = Place.objects.create(
+        code="52-550-03-02",
+        kind="thon",
+        level=4,
+        name="Lộc Hạ",
+        parent=world.commune,
+        path=f"{world.commune.path}52-550-03-02/",
+    )
+    session.min_per_hamlet = 40
+    session.save(update_fields=["min_per_hamlet"])
+    Quota.objects.create(session=session, place=second, count=10, position=5)
+    add_participants(session, world.commune, world.hamlet, 30)
+    add_participants(session, world.commune, second, 5, start=30)
+    add_participants(session, world.commune, None, 2, start=35)
+
+    response = official.get(list_url("participants.list", session, world.commune.code))
+
+    rows = [(h.name, h.quota, h.registered, h.percent) for h in response.context["hamlets"]]
+    assert rows == [("Lộc Thượng", 40, 30, 75), ("Lộc Hạ", 10, 5, 50), ("Chưa ghi thôn, ấp", None, 2, None)]
+    content = response.content.decode()
+    assert "mỗi thôn ít nhất 40 người" in content
+    assert 'data-hamlet="52-550-03-02"' in content

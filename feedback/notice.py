@@ -1,0 +1,360 @@
+"""The conclusion notice of a dialogue session (Thông báo kết luận, TB-UBND): every printed line.
+
+`build_notice(session)` reads the session, its conclusion (the chair's words as drafted), its
+attendance and its questions in a fixed number of queries and returns a `NoticeDocument`: the
+figures and the ordered lines of the notice. templates/feedback/document/notice.html only lays
+them out. `conclusion_defaults(session)` gives the wording a new draft starts from.
+
+Assignments list every question of the session still waiting for an answer, with the unit that
+must answer it and by when: the written reply's due date and competent authority when the
+question was sent to a written reply at the session, else the unit and due date it was given.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dialogue_portal.vietnamese import date_line, roman, short_date
+from notifications.models import Attendance
+from plans.models import Plan
+from sessions.models import Participant, Session
+
+from .models import OPEN_STATUSES, Channel, Question, QuestionStatus, SessionConclusion
+from .report import Line
+
+DOC_TYPE = "THÔNG BÁO"
+NO_UNIT = "Chưa giao đơn vị"
+_DIALOGUE_LEADS = ("Tổ chức các hội nghị đối thoại", "Tổ chức hội nghị đối thoại", "Tổ chức đối thoại")
+
+
+@dataclass
+class Assignment:
+    number: int
+    question_id: int
+    text: str
+    asker: str
+    unit: str
+    due: datetime.date | None
+    in_writing: bool
+
+    @property
+    def due_label(self) -> str:
+        return short_date(self.due) if self.due else ""
+
+
+@dataclass
+class NoticeFigures:
+    quota: int
+    invited: int
+    attended: int
+    walk_ins: int
+    questions: int
+    before_session: int
+    spoken: int
+    written: int
+    answered_at_session: int
+    in_writing: int
+    pending: int
+    closed: int
+
+
+@dataclass
+class NoticeDocument:
+    agency_parent: str
+    agency_lines: list[str]
+    number_line: str
+    date_line: str
+    doc_type: str
+    summary_lines: list[str]
+    figures: NoticeFigures
+    assignments: list[Assignment]
+    body: list[Line]
+    recipients: list[str]
+    signature_lines: list[str]
+    signer_name: str
+    session_id: int = 0
+    symbol: str = "TB-UBND"
+    issued: bool = False
+
+    def text_lines(self) -> list[str]:
+        """The notice's words in reading order (tables flattened), for tests and search."""
+        out = [*self.agency_lines, self.number_line, self.date_line, self.doc_type, *self.summary_lines]
+        for line in self.body:
+            if line.style == "table":
+                out += [" ".join(line.header)] + [" ".join(r) for r in line.rows]
+            else:
+                out.append(line.plain_text)
+        out += ["Nơi nhận:", *self.recipients, *self.signature_lines, self.signer_name]
+        return out
+
+
+def notice_symbol(plan: Plan) -> str:
+    _, _, issuer = plan.symbol.partition("-")
+    return f"TB-{issuer or 'UBND'}"
+
+
+def meeting_name(plan: Plan) -> str:
+    """ "Hội nghị đối thoại chính sách về giảm nghèo năm 2024", from the plan's summary."""
+    text = plan.summary_one_line
+    for lead in _DIALOGUE_LEADS:
+        if text.lower().startswith(lead.lower()) and text[len(lead) :].strip():
+            return f"Hội nghị đối thoại {text[len(lead) :].strip()}"
+    kind = plan.get_kind_display()
+    return f"Hội nghị {kind[:1].lower()}{kind[1:]} năm {plan.year}"
+
+
+def _office(title: str) -> str:
+    """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" (the office as written inside a sentence)."""
+    text = title.lower().replace("chủ tịch", "Chủ tịch")
+    return text[:1].upper() + text[1:]
+
+
+def _in_sentence(text: str) -> str:
+    """ "Đồng chí Nguyễn Văn Bình, …" inside a sentence: "đồng chí Nguyễn Văn Bình, …"."""
+    return "đồng chí" + text[len("Đồng chí") :] if text.startswith("Đồng chí") else text
+
+
+def conclusion_defaults(session: Session) -> dict:
+    """The wording a new draft starts from: the session's chair, time and venue, the plan's signer."""
+    plan = session.plan
+    issuer = plan.issuer
+    chair = session.chair.strip() or f"{_office(plan.signer_title)} UBND {issuer.full_name}"
+    venue = session.venue_name + (f", {session.venue_address}" if session.venue_address else "")
+    plan_ref = f"Kế hoạch số {plan.number_label}" if plan.number else "Kế hoạch"
+    if plan.number and plan.issued_on:
+        plan_ref += f" ngày {short_date(plan.issued_on)}"
+    when = f"Ngày {short_date(session.date)}, tại" if session.has_fixed_date else "Tại"
+    meeting = meeting_name(plan)
+    return {
+        "chair": chair,
+        "opening": (
+            f"{when} {venue}, Ủy ban nhân dân {issuer.full_name} tổ chức {meeting} theo {plan_ref} của "
+            f"Ủy ban nhân dân {issuer.full_name}. {chair[:1].upper()}{chair[1:]} chủ trì hội nghị."
+        ),
+        "attendees": "",
+        "summary": "",
+        "closing": (
+            f"Ủy ban nhân dân {issuer.full_name} thông báo để các cơ quan, đơn vị, địa phương "
+            "biết, thực hiện./."
+        ),
+        "recipients": "\n".join(
+            [
+                f"Thường trực UBND {issuer.full_name}",
+                "Các cơ quan, đơn vị được giao trả lời",
+                "UBND các xã, thị trấn có người dân tham dự",
+            ]
+        ),
+        "signer_authority": plan.signer_authority,
+        "signer_delegation": plan.signer_delegation,
+        "signer_title": plan.signer_title,
+        "signer_name": plan.signer_name,
+    }
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text typed in a form: one a line, blank lines dropped."""
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
+def _ends_notice(text: str) -> str:
+    text = text.rstrip()
+    if text.endswith("./."):
+        return text
+    return (text[:-1] if text.endswith(".") else text) + "./."
+
+
+def _figures(session: Session) -> NoticeFigures:
+    attendance = Attendance.objects.filter(session=session).aggregate(
+        n=Count("pk"), walk_ins=Count("pk", filter=Q(walk_in=True))
+    )
+    questions = Question.objects.filter(session=session, duplicate_of__isnull=True).aggregate(
+        n=Count("pk"),
+        before=Count("pk", filter=Q(channel=Channel.BEFORE_SESSION)),
+        spoken=Count("pk", filter=Q(channel=Channel.SPOKEN)),
+        written=Count("pk", filter=Q(channel=Channel.WRITTEN)),
+        answered=Count("pk", filter=Q(status=QuestionStatus.ANSWERED_AT_SESSION)),
+        in_writing=Count("pk", filter=Q(status=QuestionStatus.TO_ANSWER_IN_WRITING)),
+        pending=Count(
+            "pk",
+            filter=Q(status__in=OPEN_STATUSES) & ~Q(status=QuestionStatus.TO_ANSWER_IN_WRITING),
+        ),
+        closed=Count("pk", filter=Q(status=QuestionStatus.CLOSED)),
+    )
+    quota = session.total_participants or sum(q.count for q in session.quotas.all())
+    return NoticeFigures(
+        quota=quota,
+        invited=Participant.objects.filter(session=session).count(),
+        attended=attendance["n"],
+        walk_ins=attendance["walk_ins"],
+        questions=questions["n"],
+        before_session=questions["before"],
+        spoken=questions["spoken"],
+        written=questions["written"],
+        answered_at_session=questions["answered"],
+        in_writing=questions["in_writing"],
+        pending=questions["pending"],
+        closed=questions["closed"],
+    )
+
+
+def _assignments(session: Session) -> list[Assignment]:
+    """Questions still waiting for an answer: sent to a written reply first, then by due date."""
+    rows = []
+    questions = Question.objects.filter(
+        session=session, duplicate_of__isnull=True, status__in=OPEN_STATUSES
+    ).select_related("assigned_unit", "written_reply", "commune")
+    for question in questions:
+        reply = getattr(question, "written_reply", None)
+        if reply is not None and reply.beyond_district and reply.competent_authority:
+            unit = reply.competent_authority
+        elif question.assigned_unit is not None:
+            unit = question.assigned_unit.name
+        else:
+            unit = NO_UNIT
+        asker = question.asker_label + (f", {question.commune.full_name}" if question.commune else "")
+        rows.append(
+            Assignment(
+                number=0,
+                question_id=question.pk,
+                text=" ".join(question.text.split()),
+                asker=asker,
+                unit=unit,
+                due=reply.due_date if reply is not None else question.due_date,
+                in_writing=question.status == QuestionStatus.TO_ANSWER_IN_WRITING,
+            )
+        )
+    rows.sort(key=lambda a: (not a.in_writing, a.due or datetime.date.max, a.question_id))
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+    return rows
+
+
+def _people(figures: NoticeFigures) -> str:
+    text = f"Số người dân tham dự hội nghị là {figures.attended} người"
+    if figures.invited:
+        text += f" trên tổng số {figures.invited} người được mời"
+    elif figures.quota:
+        text += f" trên chỉ tiêu {figures.quota} người"
+    if figures.walk_ins:
+        text += f", trong đó có {figures.walk_ins} người đến dự không có giấy mời"
+    return text + "."
+
+
+def _questions(figures: NoticeFigures) -> str:
+    channels = [
+        (figures.before_session, "câu do các xã gửi trước hội nghị"),
+        (figures.spoken, "câu phát biểu tại hội nghị"),
+        (figures.written, "câu viết tại hội nghị"),
+    ]
+    text = f"Hội nghị đã tiếp nhận {figures.questions} câu hỏi, kiến nghị của người dân"
+    parts = [f"{n} {label}" for n, label in channels if n]
+    if len(parts) > 1:
+        text += f" ({', '.join(parts)})"
+    outcomes = [
+        (figures.answered_at_session, "đã được trả lời trực tiếp tại hội nghị"),
+        (figures.closed, "đã được trả lời bằng văn bản"),
+        (figures.in_writing, "sẽ được trả lời bằng văn bản sau hội nghị"),
+        (figures.pending, "đang được các cơ quan, đơn vị xử lý"),
+    ]
+    said = [f"{n} câu {label}" for n, label in outcomes if n]
+    if said:
+        text += "; trong đó " + ", ".join(said)
+    return text + "."
+
+
+def build_notice(session: Session, *, today: datetime.date | None = None) -> NoticeDocument:
+    """Every line of the notice of `session` from its saved conclusion (raises
+    SessionConclusion.DoesNotExist without one). Reads only, in nine queries."""
+    today = today or timezone.localdate()
+    session = Session.objects.select_related("plan__issuer").prefetch_related("quotas").get(pk=session.pk)
+    plan = session.plan
+    conclusion = SessionConclusion.objects.prefetch_related("items").get(session=session)
+    items = [item.text for item in conclusion.items.all()]
+    figures = _figures(session)
+    assignments = _assignments(session)
+    symbol = notice_symbol(plan)
+    issued = conclusion.is_issued and conclusion.number is not None and conclusion.issued_on is not None
+    if issued:
+        number_line = f"Số: {conclusion.number:02d}/{symbol}"
+        dated = date_line(plan.place_name, conclusion.issued_on)
+    else:
+        number_line = f"Số:{' ' * 6}/{symbol}"
+        dated = date_line(plan.place_name, None, month=today.month, year=today.year)
+    chair = _in_sentence(conclusion.chair.strip())
+    body: list[Line] = [Line("paragraph", text=p) for p in paragraphs(conclusion.opening)]
+    attendees = paragraphs(conclusion.attendees)
+    if attendees:
+        body.append(Line("paragraph", text=f"Tham dự hội nghị có: {' '.join(attendees)}"))
+    body.append(Line("paragraph", text=_people(figures)))
+    body += [
+        Line("section", number=f"{roman(1)}.", lead="Ý KIẾN, KIẾN NGHỊ CỦA NGƯỜI DÂN"),
+        Line("paragraph", text=_questions(figures)),
+        *[Line("paragraph", text=p) for p in paragraphs(conclusion.summary)],
+        Line("section", number=f"{roman(2)}.", lead="KẾT LUẬN CỦA CHỦ TRÌ HỘI NGHỊ"),
+        Line(
+            "paragraph",
+            text=f"Sau khi nghe ý kiến của người dân và giải đáp của các cơ quan, đơn vị, {chair} kết luận:",
+        ),
+        *[
+            Line("paragraph", number=f"{i}.", text=" ".join(text.split()))
+            for i, text in enumerate(items, start=1)
+        ],
+        Line("section", number=f"{roman(3)}.", lead="TỔ CHỨC THỰC HIỆN"),
+    ]
+    if assignments:
+        body += [
+            # "label": a lead-in that stays on the page of the table's first rows.
+            Line(
+                "label",
+                text=f"Giao các cơ quan, đơn vị trả lời bằng văn bản cho người dân {len(assignments)} câu hỏi, "
+                "kiến nghị chưa được trả lời xong tại hội nghị, bảo đảm đúng hạn như sau:",
+            ),
+            Line(
+                "table",
+                table="assignments",
+                centred=(0, 4),
+                header=["STT", "Nội dung câu hỏi, kiến nghị", "Người hỏi", "Đơn vị trả lời", "Hạn trả lời"],
+                rows=[[str(a.number), a.text, a.asker, a.unit, a.due_label] for a in assignments],
+            ),
+        ]
+    else:
+        body.append(
+            Line(
+                "paragraph",
+                text="Các câu hỏi, kiến nghị của người dân đã được trả lời; không có nội dung phải trả lời "
+                "bằng văn bản sau hội nghị.",
+            )
+        )
+    closing = paragraphs(conclusion.closing) or [conclusion_defaults(session)["closing"]]
+    closing[-1] = _ends_notice(closing[-1])
+    body += [Line("paragraph", text=p) for p in closing]
+    # Lines may be typed with or without the leading dash ("- Thường trực Huyện ủy;").
+    recipients = [
+        f"- {line.strip().lstrip('-–+ ').rstrip(';.')};" for line in paragraphs(conclusion.recipients)
+    ]
+    recipients.append(f"- Lưu: {plan.archive.strip().rstrip('.')}.")
+    return NoticeDocument(
+        agency_parent=plan.agency_parent.upper(),
+        agency_lines=plan.agency_lines,
+        number_line=number_line,
+        date_line=dated,
+        doc_type=DOC_TYPE,
+        summary_lines=[f"Kết luận của {chair}", f"tại {meeting_name(plan)}"],
+        figures=figures,
+        assignments=assignments,
+        body=body,
+        recipients=recipients,
+        signature_lines=[
+            line.upper()
+            for line in (conclusion.signer_authority, conclusion.signer_delegation, conclusion.signer_title)
+            if line
+        ],
+        signer_name=conclusion.signer_name,
+        session_id=session.pk,
+        symbol=symbol,
+        issued=issued,
+    )
