@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://dialogue:dialogue@127.0.0.1:5432/dialogue
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# The invitations benchmark runs a real worker on this Redis database and flushes it.
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: run test lint fmt worker beat bench services install migrate demo clean
 
@@ -50,6 +52,7 @@ bench: install services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/plan_pdf.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/import.py
+	DATABASE_URL=$(TEST_DATABASE_URL) BENCH_BROKER_URL=$(BENCH_BROKER_URL) $(BIN)/python bench/invitations.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

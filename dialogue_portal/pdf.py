@@ -13,9 +13,12 @@ first use so that loading the web application does not pay for Pango and cffi.
 
 from __future__ import annotations
 
+import gc
+import io
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -44,6 +47,25 @@ if _progress_logger.level == logging.NOTSET:
 # Pango's font map is not safe to share between threads; WeasyPrint holds the GIL for most of
 # its work anyway, so rendering one document at a time per process costs nothing.
 _render_lock = threading.Lock()
+
+
+# WeasyPrint allocates millions of small objects (boxes, styles, text fragments) for a batch of
+# letters. With Python's default thresholds the collector ran so often, over the whole heap of a
+# warm worker, that it took a fifth of the rendering time; collecting less often while rendering
+# keeps the memory in bounds (a collection every 50,000 new objects) and saves that time.
+RENDER_GC_THRESHOLDS = (50_000, 20, 20)
+
+
+@contextmanager
+def _rendering() -> Iterator[None]:
+    """One render at a time in this process, with the collector tuned for WeasyPrint."""
+    with _render_lock:
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*RENDER_GC_THRESHOLDS)
+        try:
+            yield
+        finally:
+            gc.set_threshold(*thresholds)
 
 
 class Document(NamedTuple):
@@ -102,7 +124,7 @@ def html_to_pdf(html: str) -> bytes:
     """Print HTML produced by ``render_html`` with the base stylesheet."""
     from weasyprint import HTML
 
-    with _render_lock:
+    with _rendering():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
         return document.write_pdf(stylesheets=[base_stylesheet()], font_config=font_config())
 
@@ -130,7 +152,7 @@ def render_pdf_in_chunks(
 
     items = list(context[items_key])
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)] or [[]]
-    with _render_lock:
+    with _rendering():
         documents, done = [], 0
         for chunk in chunks:
             html = render_html(template_name, {**context, items_key: chunk})
@@ -144,3 +166,24 @@ def render_pdf_in_chunks(
                 on_chunk(done)
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()
+
+
+def join_pdfs(contents: Iterable[bytes]) -> bytes:
+    """One PDF of the pages of several, in order: documents rendered in parts, possibly by
+    different worker processes (the letters of a session). Each page keeps the fonts and images
+    it uses. PDFium copies 1,000 pages in a tenth of a second (pypdf took over one)."""
+    import pypdfium2
+
+    joined = pypdfium2.PdfDocument.new()
+    try:
+        for content in contents:
+            part = pypdfium2.PdfDocument(content)
+            try:
+                joined.import_pages(part)
+            finally:
+                part.close()
+        output = io.BytesIO()
+        joined.save(output)
+        return output.getvalue()
+    finally:
+        joined.close()

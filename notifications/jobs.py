@@ -1,8 +1,10 @@
 """Long batches with a progress bar: the printable letters of a session, and the sending of its emails.
 
-A letters job is a ``BatchJob`` row the worker fills in (notifications.tasks.build_letters_task):
-it renders the letters a chunk at a time and writes ``done`` once per chunk, so a batch of 1,000
-letters costs twenty small updates, not a thousand. A sending job stores nothing while it runs:
+A letters job is a ``BatchJob`` row the worker fills in: ``build_letters`` splits the letters into
+parts (``BatchJobPart``) that the worker's processes render side by side, each part adding its
+letters to ``done`` when it is stored, and ``merge_letters`` joins the parts into one PDF when the
+last is in (notifications.tasks). A batch of 1,000 letters costs twenty small updates, not a
+thousand, and takes both cores of the machine. A sending job stores nothing while it runs:
 its progress is the number of the session's invitation rows in the outbox that are sent or
 failed against all of them, read when the page asks.
 """
@@ -12,9 +14,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dialogue_portal import pdf
@@ -22,14 +25,15 @@ from directory.models import Place
 from sessions.models import Participant, Session
 
 from .documents import TEMPLATE, invitation_context
-from .models import BatchJob, JobKind, JobStatus, OutboxMessage, OutboxStatus, Purpose
+from .models import BatchJob, BatchJobPart, JobKind, JobStatus, OutboxMessage, OutboxStatus, Purpose
 from .services import request_invitations
 
 logger = logging.getLogger(__name__)
 
-# Letters rendered (and progress written) per step: a WeasyPrint layout of this many pages takes
-# about a second, so the bar moves at the pace it polls.
-LETTERS_STEP = 50
+# Letters per part: one task renders this many (about a second and a half of WeasyPrint) and then
+# adds them to the job's progress, so the bar moves at the pace it polls, and the worker's
+# processes take the parts of one job in turns.
+LETTERS_STEP = getattr(settings, "NOTIFICATIONS_LETTERS_STEP", 50)
 
 
 @dataclass(frozen=True)
@@ -100,65 +104,142 @@ def letters_filename(job: BatchJob) -> str:
     return f"giay-moi-phien-{job.session_id}{suffix}.pdf"
 
 
-def _set_progress(job_id: int, done: int) -> None:
-    # A plain UPDATE: the page polling the row sees it at once, and nothing else is rewritten.
-    BatchJob.objects.filter(pk=job_id).update(done=done)
-
-
-def _render_letters(job: BatchJob, participants: list[Participant]) -> bytes:
-    """One PDF of the letters, laid out ``LETTERS_STEP`` at a time with ``done`` written after
-    each step."""
-    context = invitation_context(job.session, participants, today=timezone.localdate())
-    return pdf.render_pdf_in_chunks(
-        TEMPLATE,
-        context,
-        items_key="letters",
-        chunk_size=LETTERS_STEP,
-        on_chunk=lambda done: _set_progress(job.pk, done),
+def _fail(job_id: int, exc: BaseException) -> None:
+    logger.error("letters job %s failed", job_id, exc_info=exc)
+    BatchJob.objects.filter(pk=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
+        status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
     )
 
 
 def build_letters(*, job_id: int) -> BatchJob | None:
-    """Render a letters job's PDF and store it on the job.
+    """Start a letters job: fix who gets a letter and split them into parts of ``LETTERS_STEP``.
 
-    Side effects: the job goes running → done with ``result`` saved to the default storage and
-    ``done`` written once per ``LETTERS_STEP`` letters; an error marks it failed with the reason
-    kept for staff. A job that is gone or already over is left alone (returns it unchanged or None).
+    Side effects: in one transaction the job goes pending → running with ``total`` set and one
+    ``BatchJobPart`` per step created; the parts are rendered by ``build_letters_part`` (one task
+    each, in parallel) and joined by ``merge_letters``. A job already running keeps its parts and
+    its progress (a second delivery of the task); a job that is gone or over is left alone.
+    Returns the job, or None when it is gone.
     """
-    claimed = BatchJob.objects.filter(
-        pk=job_id, kind=JobKind.LETTERS, status__in=[JobStatus.PENDING, JobStatus.RUNNING]
-    ).update(status=JobStatus.RUNNING, done=0)
-    job = (
-        BatchJob.objects.select_related("session", "session__plan", "session__plan__issuer", "commune")
-        .filter(pk=job_id)
+    with transaction.atomic():
+        job = (
+            BatchJob.objects.select_for_update()
+            .filter(pk=job_id, kind=JobKind.LETTERS, status=JobStatus.PENDING)
+            .first()
+        )
+        if job is not None:
+            # The list may have changed since the job was started; the bar counts what is printed.
+            ids = list(
+                _letters_participants(job.session_id, job.commune_id)
+                .order_by("commune__name", "row_number", "id")
+                .values_list("id", flat=True)
+            )
+            steps = [ids[i : i + LETTERS_STEP] for i in range(0, len(ids), LETTERS_STEP)] or [[]]
+            BatchJobPart.objects.bulk_create(
+                BatchJobPart(job=job, index=index, participant_ids=step) for index, step in enumerate(steps)
+            )
+            job.status, job.total, job.done = JobStatus.RUNNING, len(ids), 0
+            job.save(update_fields=["status", "total", "done"])
+    return BatchJob.objects.filter(pk=job_id).first()
+
+
+def letters_parts_to_build(job: BatchJob) -> list[int]:
+    """The ids of a running job's parts that are not rendered yet, in order."""
+    if job.status != JobStatus.RUNNING:
+        return []
+    return list(job.parts.filter(done_at__isnull=True).order_by("index").values_list("id", flat=True))
+
+
+def _render_part(job: BatchJob, participant_ids: list[int]) -> bytes:
+    by_id = Participant.objects.select_related("commune", "hamlet").in_bulk(participant_ids)
+    participants = [by_id[pk] for pk in participant_ids if pk in by_id]  # a deleted one is skipped
+    # The day the job was asked for, so that every part prints the same date line.
+    context = invitation_context(job.session, participants, today=timezone.localdate(job.created_at))
+    return pdf.render_pdf(TEMPLATE, context)
+
+
+def build_letters_part(*, part_id: int) -> int | None:
+    """Render one part of a running letters job and store it.
+
+    Side effects: the part's PDF is saved to the default storage and, the first time only, the
+    part gets ``done_at`` and the job's ``done`` grows by its letters (an increment in the
+    database, so parts finishing at once in two processes both count). A rendering error marks the
+    job failed with the reason. Returns the job's id when every part of it is rendered, i.e. it
+    is time for ``merge_letters``, else None.
+    """
+    part = (
+        BatchJobPart.objects.select_related(
+            "job", "job__session", "job__session__plan", "job__session__plan__issuer"
+        )
+        .filter(pk=part_id)
         .first()
     )
-    if job is None or not claimed:
-        return job
-    participants = list(
-        _letters_participants(job.session_id, job.commune_id)
-        .select_related("commune", "hamlet")
-        .order_by("commune__name", "row_number", "id")
-    )
-    # The list may have changed since the job was started; the bar counts what is printed.
-    BatchJob.objects.filter(pk=job.pk).update(total=len(participants))
-    try:
-        content = _render_letters(job, participants)
-    except Exception as exc:  # any rendering error ends the job; staff see why and start again
-        logger.exception("letters job %s failed", job.pk)
-        BatchJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+    if part is None or part.job.status != JobStatus.RUNNING:
+        return None
+    job = part.job
+    if part.done_at is None:
+        try:
+            content = _render_part(job, part.participant_ids)
+        except Exception as exc:  # any rendering error ends the job; staff see why and start again
+            _fail(job.pk, exc)
+            return None
+        part.result.save(f"job-{job.pk}-{part.index:04d}.pdf", ContentFile(content), save=False)
+        with transaction.atomic():
+            first = BatchJobPart.objects.filter(pk=part.pk, done_at__isnull=True).update(
+                done_at=timezone.now(), result=part.result.name
+            )
+            if first:
+                # A plain UPDATE: the page polling the row sees it at once.
+                BatchJob.objects.filter(pk=job.pk).update(done=F("done") + len(part.participant_ids))
+        if not first:  # the same part delivered twice: the other finished first and counted
+            part.result.delete(save=False)
+    if BatchJobPart.objects.filter(job_id=job.pk, done_at__isnull=True).exists():
+        return None
+    return job.pk
+
+
+def merge_letters(*, job_id: int) -> BatchJob | None:
+    """Join a letters job's rendered parts into its one PDF, once.
+
+    Side effects: when every part is rendered, the job goes running → done with ``result`` (the
+    parts' pages in order) saved to the default storage, and the parts' files are deleted. The
+    job's row is locked meanwhile, so a merge queued twice (two parts finishing at once) runs
+    once; a job with parts still to render, or over, is left alone. Returns the job, or None.
+    """
+    with transaction.atomic():
+        job = (
+            BatchJob.objects.select_for_update()
+            .filter(pk=job_id, kind=JobKind.LETTERS, status=JobStatus.RUNNING)
+            .first()
         )
-        job.refresh_from_db()
-        return job
-    job.refresh_from_db()
-    # Stored under the job's id, so a second job for the same session never collides.
-    job.result.save(f"job-{job.pk}.pdf", ContentFile(content), save=False)
-    job.status = JobStatus.DONE
-    job.done = job.total = len(participants)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["result", "status", "done", "total", "finished_at"])
+        if job is None:
+            return BatchJob.objects.filter(pk=job_id).first()
+        parts = list(job.parts.order_by("index"))
+        if any(part.done_at is None for part in parts):
+            return job
+        try:
+            content = pdf.join_pdfs(_read(part.result) for part in parts)
+        except Exception as exc:  # a part's file lost or unreadable: staff start the job again
+            job.status, job.error, job.finished_at = (
+                JobStatus.FAILED,
+                f"{type(exc).__name__}: {exc}",
+                timezone.now(),
+            )
+            job.save(update_fields=["status", "error", "finished_at"])
+            logger.exception("letters job %s failed", job.pk)
+            return job
+        # Stored under the job's id, so a second job for the same session never collides.
+        job.result.save(f"job-{job.pk}.pdf", ContentFile(content), save=False)
+        job.status, job.done, job.finished_at = JobStatus.DONE, job.total, timezone.now()
+        job.save(update_fields=["status", "result", "done", "finished_at"])
+    for part in parts:
+        part.result.delete(save=False)
+    BatchJobPart.objects.filter(job_id=job.pk).update(result="")
     return job
+
+
+def _read(field) -> bytes:
+    with field.open("rb") as file:
+        return file.read()
 
 
 # ---------------------------------------------------------------- progress

@@ -230,3 +230,31 @@ class BatchJob(models.Model):
     @property
     def is_over(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+def job_part_path(part: "BatchJobPart", filename: str) -> str:
+    return f"giay-moi/phien-{part.job.session_id}/phan/{filename}"
+
+
+class BatchJobPart(models.Model):
+    """One slice of a letters job, rendered by its own task so that the worker's processes share
+    the job; the job's PDF is the parts joined in ``index`` order (notifications.jobs).
+
+    The participants are fixed when the job starts, so a part rendered again (a task delivered
+    twice) prints the same letters; ``done_at`` is set once, and only that first finish counts
+    towards the job's progress."""
+
+    job = models.ForeignKey(BatchJob, verbose_name="tác vụ", on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField("thứ tự")
+    participant_ids = models.JSONField("người tham dự", default=list)
+    result = models.FileField("tệp", upload_to=job_part_path, blank=True)
+    done_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phần của tác vụ"
+        verbose_name_plural = "phần của tác vụ"
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="batchjobpart_unique_index")]
+
+    def __str__(self) -> str:
+        return f"{self.job} – phần {self.index + 1}"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -142,13 +143,17 @@ def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
     )
 
 
-def queue_invitations(*, session_id: int) -> int:
+def queue_invitations(
+    *, session_id: int, step: int = 500, on_step: Callable[[list[int]], None] | None = None
+) -> int:
     """Create one queued outbox row per participant of the session who has an email, and one
     per invited unit (the offices named in the composition) that has one.
 
-    Side effects: inserts ``OutboxMessage`` rows; nothing is sent. Recipients already
-    holding a row are skipped (and a concurrent run is absorbed by the unique key), so a
-    second run creates nothing. Returns the number of rows created.
+    Side effects: inserts ``OutboxMessage`` rows, ``step`` at a time; nothing is sent, but after
+    each step ``on_step`` (if given) gets the ids of the rows it queued, so that the sending can
+    start while the next rows are written. Recipients already holding a row are skipped (and a
+    concurrent run is absorbed by the unique key), so a second run creates nothing. Returns the
+    number of rows created.
     """
     session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
     existing = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
@@ -161,12 +166,25 @@ def queue_invitations(*, session_id: int) -> int:
         .order_by("commune_id", "row_number", "id")
     )
     units = session.invited_units.exclude(email="").exclude(pk__in=units_done).order_by("code")
-    rows = [_unit_invitation_message(session, unit) for unit in units]
-    rows += [_invitation_message(session, participant) for participant in participants]
-    before = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
-    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    after = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION).count()
-    return after - before
+    # Each message is worded when its step is written, so the first step goes out at once.
+    recipients = [(_unit_invitation_message, unit) for unit in units]
+    recipients += [(_invitation_message, participant) for participant in participants]
+    before = existing.count()
+    for start in range(0, len(recipients), step):
+        rows = [message(session, recipient) for message, recipient in recipients[start : start + step]]
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        if on_step is not None:
+            # ignore_conflicts leaves the new rows without ids: read them back by their keys.
+            on_step(
+                list(
+                    OutboxMessage.objects.filter(
+                        dedupe_key__in=[row.dedupe_key for row in rows], status=OutboxStatus.QUEUED
+                    )
+                    .order_by("id")
+                    .values_list("id", flat=True)
+                )
+            )
+    return existing.count() - before
 
 
 def pending_message_ids(*, session_id: int | None = None, purpose: str | None = None) -> list[int]:
@@ -211,16 +229,17 @@ class SendResult:
     outcome: str  # "sent", "already_sent", "gone"
 
 
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(status__in=CLAIMABLE) | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_STALE_AFTER)
+
+
 def _claim(message_id: int) -> OutboxMessage | None:
     now = timezone.now()
     with transaction.atomic():
         row = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=message_id)
-            .filter(
-                Q(status__in=CLAIMABLE)
-                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - SENDING_STALE_AFTER)
-            )
+            .filter(_claimable(now))
             .first()
         )
         if row is None:
@@ -232,6 +251,30 @@ def _claim(message_id: int) -> OutboxMessage | None:
             row.message_id = make_msgid(idstring=f"outbox{row.pk}", domain=_mail_domain())
         row.save(update_fields=["status", "attempts", "claimed_at", "message_id"])
         return row
+
+
+def _claim_read(row: OutboxMessage) -> OutboxMessage | None:
+    """``_claim`` for a row read just before (with the others of its batch): one UPDATE and no
+    SELECT. It only succeeds if the row is still claimable and nobody has given it a Message-ID
+    since it was read; None otherwise, and ``_claim`` looks again."""
+    now = timezone.now()
+    message_id = row.message_id or make_msgid(idstring=f"outbox{row.pk}", domain=_mail_domain())
+    claimed = (
+        OutboxMessage.objects.filter(pk=row.pk, message_id=row.message_id)
+        .filter(_claimable(now))
+        .update(
+            status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, message_id=message_id
+        )
+    )
+    if not claimed:
+        return None
+    row.status, row.attempts, row.claimed_at, row.message_id = (
+        OutboxStatus.SENDING,
+        row.attempts + 1,
+        now,
+        message_id,
+    )
+    return row
 
 
 def _mail_domain() -> str:
@@ -253,6 +296,64 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
+def _unclaimed(message_id: int) -> SendResult:
+    """Why a row could not be claimed: gone, already sent, or (``MessageBusy``) another worker's."""
+    current = OutboxMessage.objects.filter(pk=message_id).values("status", "claimed_at").first()
+    if current is None:
+        return SendResult(message_id, "gone")
+    if current["status"] == OutboxStatus.SENT:
+        return SendResult(message_id, "already_sent")
+    claimed_at = current["claimed_at"] or timezone.now()
+    retry_in = (claimed_at + SENDING_STALE_AFTER - timezone.now()).total_seconds()
+    raise MessageBusy(message_id, max(retry_in, 1.0))
+
+
+def _email(row: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_email],
+        headers={"Message-ID": row.message_id},
+    )
+    if row.body_html:
+        email.attach_alternative(row.body_html, "text/html")
+    return email
+
+
+def _send_claimed(row: OutboxMessage, connection) -> bool:
+    """Send a claimed row over the connection inside the transaction that marks it sent
+    (module docstring). False when another worker reclaimed it meanwhile (it sends it then).
+    An SMTP or network error marks the row failed with the server's reason and is re-raised."""
+    email = _email(row)
+    email.connection = connection
+    try:
+        # Connect before opening the transaction (a no-op while the connection is open): only
+        # the data exchange happens inside it.
+        connection.open()
+        with transaction.atomic():
+            updated = OutboxMessage.objects.filter(
+                pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at
+            ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+            if not updated:  # reclaimed as stale by another worker meanwhile: let it send
+                return False
+            email.send()
+            # Leaving the block commits "sent": the server has just said 250.
+    except TEMPORARY_ERRORS as exc:
+        OutboxMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.FAILED, last_error=describe_error(exc)
+        )
+        raise
+    return True
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except TEMPORARY_ERRORS:
+        pass  # the messages are already sent or failed; a broken QUIT changes nothing
+
+
 def send_outbox_message(*, message_id: int) -> SendResult:
     """Send one outbox row by email, at most once unless a worker dies mid-send (module docstring).
 
@@ -263,48 +364,81 @@ def send_outbox_message(*, message_id: int) -> SendResult:
     """
     row = _claim(message_id)
     if row is None:
-        current = OutboxMessage.objects.filter(pk=message_id).values("status", "claimed_at").first()
-        if current is None:
-            return SendResult(message_id, "gone")
-        if current["status"] == OutboxStatus.SENT:
-            return SendResult(message_id, "already_sent")
-        claimed_at = current["claimed_at"] or timezone.now()
-        retry_in = (claimed_at + SENDING_STALE_AFTER - timezone.now()).total_seconds()
-        raise MessageBusy(message_id, max(retry_in, 1.0))
-
-    email = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.to_email],
-        headers={"Message-ID": row.message_id},
-    )
-    if row.body_html:
-        email.attach_alternative(row.body_html, "text/html")
+        return _unclaimed(message_id)
     connection = get_connection(fail_silently=False)
     try:
-        # Connect before opening the transaction: only the data exchange happens inside it.
-        connection.open()
-        email.connection = connection
-        with transaction.atomic():
-            updated = OutboxMessage.objects.filter(
-                pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at
-            ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-            if not updated:  # reclaimed as stale by another worker meanwhile: let it send
-                return SendResult(message_id, "already_sent")
-            email.send()
-            # Leaving the block commits "sent": the server has just said 250.
-    except TEMPORARY_ERRORS as exc:
-        OutboxMessage.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.FAILED, last_error=describe_error(exc)
-        )
-        raise
+        if not _send_claimed(row, connection):
+            return SendResult(message_id, "already_sent")
     finally:
-        try:
-            connection.close()
-        except TEMPORARY_ERRORS:
-            pass  # the message is already sent or failed; a broken QUIT changes nothing
+        _close(connection)
     return SendResult(message_id, "sent")
+
+
+# ---------------------------------------------------------------- sending many rows
+
+
+# The server answered (refused the recipient, the sender or the data): the conversation goes on,
+# so the next row can use the same connection.
+SERVER_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    sent: list[int]
+    failed: list[int]  # refused by the server: the rows are failed with its reason
+    busy: list[int]  # being sent by another worker now: look again after ``retry_in`` seconds
+    retry_in: float = 0.0
+
+    @property
+    def to_retry(self) -> list[int]:
+        return self.failed + self.busy
+
+
+def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
+    """Send several outbox rows over one SMTP connection, each exactly as ``send_outbox_message``
+    sends one: claimed on its own (so a dead worker leaves at most the row it was sending in
+    ``sending``), then marked sent in the transaction around its SMTP exchange.
+
+    Side effects: per row as ``send_outbox_message``. A row the server refuses goes to
+    ``failed`` with the reason, and the others are still sent; an error that loses the
+    connection (network, server gone) fails that row and the queued rows after it with the
+    reason, and is re-raised for the task's retry. Sent and gone rows are skipped, so a batch run twice sends
+    nothing twice.
+    """
+    sent: list[int] = []
+    failed: list[int] = []
+    busy: list[int] = []
+    retry_in = 0.0
+    rows = OutboxMessage.objects.in_bulk(message_ids)  # the batch's content in one query
+    connection = get_connection(fail_silently=False)
+    try:
+        for index, message_id in enumerate(message_ids):
+            read = rows.get(message_id)
+            if read is not None and read.status == OutboxStatus.SENT:
+                continue  # the batch delivered again
+            row = (read is not None and _claim_read(read)) or _claim(message_id)
+            if row is None:
+                try:
+                    _unclaimed(message_id)
+                except MessageBusy as exc:
+                    busy.append(message_id)
+                    retry_in = max(retry_in, exc.retry_in)
+                continue
+            try:
+                if _send_claimed(row, connection):
+                    sent.append(message_id)
+            except SERVER_REFUSALS:
+                failed.append(message_id)
+            except TEMPORARY_ERRORS as exc:
+                # The connection is lost (network, server gone): the rows not tried yet show why
+                # they wait, and the task's retry (or the staff's resend) sends them.
+                OutboxMessage.objects.filter(
+                    pk__in=message_ids[index + 1 :], status=OutboxStatus.QUEUED
+                ).update(status=OutboxStatus.FAILED, last_error=describe_error(exc))
+                raise
+    finally:
+        _close(connection)
+    return BatchResult(sent=sent, failed=failed, busy=busy, retry_in=retry_in)
 
 
 # ---------------------------------------------------------------- deadline reminders

@@ -28,10 +28,22 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 
 pytestmark = [
     pytest.mark.celery_worker,
-    # The flush after a transactional test would drop the topics the data migration wrote.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The worker reads what the test wrote: transactional (the topics come back in migration_data).
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not BROKER_URL, reason="needs TEST_BROKER_URL (a Redis database for the tests)"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def migration_data(db):
+    """An earlier transactional test (browser, worker) may have flushed the rows written by data
+    migrations; put the topics and participant categories back, as tests/browser/conftest.py does."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sessions.migrations.0004_participant_categories").create_categories(apps, None)
+    importlib.import_module("feedback.migrations.0002_topics").add_topics(apps, None)
 
 
 def wait_for(condition, *, timeout: float, what: str, step: float = 0.05):

@@ -78,14 +78,23 @@ class RecordingHandler:
         self.lock = threading.Lock()
         self.messages: list[tuple[list[str], bytes]] = []
         self.refuse: str | None = None
+        # Refuse with `refuse` only these addresses (all when empty).
+        self.refuse_only: set[str] = set()
+        self.connections = 0
         # Once `hold_after` messages have arrived, every RCPT waits for `gate`: the senders stop
         # mid-conversation, before the server has accepted anything from them.
         self.hold_after: int | None = None
         self.gate = threading.Event()
         self.waiting = 0
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.lock:
+            self.connections += 1
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
+        if self.refuse and (not self.refuse_only or address in self.refuse_only):
             return self.refuse
         if self.hold_after is not None and len(self.messages) >= self.hold_after and not self.gate.is_set():
             with self.lock:

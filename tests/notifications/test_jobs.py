@@ -1,12 +1,14 @@
 import re
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import jobs
-from notifications.models import BatchJob, JobKind, JobStatus, OutboxMessage, OutboxStatus
+from notifications import jobs, tasks
+from notifications.models import BatchJob, BatchJobPart, JobKind, JobStatus, OutboxMessage, OutboxStatus
 from notifications.services import queue_invitations
 from plans.models import PlanStatus
 from tests import pdfcheck
@@ -260,3 +262,111 @@ def test_invitations_page_has_letters_button_and_sending_fragment(world, login):
     assert f'hx-post="{_start(session)}"' in html
     assert "Tạo tệp giấy mời để in</button>" in html
     assert f'hx-get="{reverse("notifications:job.sending", args=[session.pk])}" hx-trigger="load"' in html
+
+
+def _invitees(content: bytes) -> list[str]:
+    pdf = pdfcheck.open_pdf(content)
+    return [
+        re.search(r"Trần Thị Hương \d+", pdfcheck.squash(pdfcheck.extract_text(page))).group(0)
+        for page in pdf.pages
+    ]
+
+
+def test_letters_parts_rendered_out_of_order_merge_in_list_order(world, monkeypatch):
+    monkeypatch.setattr(jobs, "LETTERS_STEP", 2)
+    session = make_session(world)
+    add_participants(world, session, 5)
+    job = _letters_job(session, status=JobStatus.PENDING, total=5, done=0)
+
+    job = jobs.build_letters(job_id=job.pk)
+    part_ids = jobs.letters_parts_to_build(job)
+    parts = list(BatchJobPart.objects.filter(job=job).order_by("index"))
+    assert [len(part.participant_ids) for part in parts] == [2, 2, 1]
+    assert part_ids == [part.pk for part in parts]
+    assert (job.status, job.done, job.total) == (JobStatus.RUNNING, 0, 5)
+
+    # Two worker processes finish the parts in any order; each adds its letters to the bar.
+    assert jobs.build_letters_part(part_id=parts[2].pk) is None
+    assert BatchJob.objects.get(pk=job.pk).done == 1
+    assert jobs.build_letters_part(part_id=parts[0].pk) is None
+    assert BatchJob.objects.get(pk=job.pk).done == 3
+    # Merging too early changes nothing.
+    assert jobs.merge_letters(job_id=job.pk).status == JobStatus.RUNNING
+    assert jobs.build_letters_part(part_id=parts[1].pk) == job.pk
+    assert BatchJob.objects.get(pk=job.pk).done == 5
+
+    job = jobs.merge_letters(job_id=job.pk)
+
+    assert (job.status, job.done, job.total, job.error) == (JobStatus.DONE, 5, 5, "")
+    content = job.result.read()
+    assert _invitees(content) == [f"Trần Thị Hương {n}" for n in range(1, 6)]
+    # The joined pages keep their fonts, size and QR code.
+    pdf = pdfcheck.open_pdf(content)
+    assert pdfcheck.foreign_fonts(pdf) == set()
+    assert {tuple(round(side) for side in pdfcheck.page_size_mm(page)) for page in pdf.pages} == {(210, 297)}
+    assert [len(page.images) for page in pdf.pages] == [1] * 5
+    # The parts' files are gone once joined.
+    assert list(BatchJobPart.objects.filter(job=job).values_list("result", flat=True)) == ["", "", ""]
+    part_dir = Path(settings.MEDIA_ROOT) / f"giay-moi/phien-{session.pk}/phan"
+    assert list(part_dir.iterdir()) == []
+
+
+def test_letters_job_delivered_twice_counts_each_letter_once(world, monkeypatch):
+    monkeypatch.setattr(jobs, "LETTERS_STEP", 2)
+    session = make_session(world)
+    add_participants(world, session, 3)
+    job = _letters_job(session, status=JobStatus.PENDING, total=3, done=0)
+
+    jobs.build_letters(job_id=job.pk)
+    first, second = BatchJobPart.objects.filter(job=job).order_by("index")
+    jobs.build_letters_part(part_id=first.pk)
+    # The start and a part delivered again (a worker died before acknowledging them).
+    job = jobs.build_letters(job_id=job.pk)
+    assert BatchJobPart.objects.filter(job=job).count() == 2
+    assert jobs.letters_parts_to_build(job) == [second.pk]
+    assert jobs.build_letters_part(part_id=first.pk) is None
+    assert (job.status, BatchJob.objects.get(pk=job.pk).done) == (JobStatus.RUNNING, 2)
+    assert jobs.build_letters_part(part_id=second.pk) == job.pk
+    assert jobs.build_letters_part(part_id=second.pk) == job.pk
+
+    job = jobs.merge_letters(job_id=job.pk)
+    result = job.result.name
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3)
+    assert _invitees(job.result.read()) == [f"Trần Thị Hương {n}" for n in range(1, 4)]
+
+    # The merge queued by both deliveries of the last part, and the whole job again: no change.
+    assert jobs.merge_letters(job_id=job.pk).result.name == result
+    assert tasks.build_letters_task(job_id=job.pk) == JobStatus.DONE
+    job.refresh_from_db()
+    assert (job.status, job.done, job.result.name) == (JobStatus.DONE, 3, result)
+    assert jobs.letters_parts_to_build(job) == []
+
+
+def test_letters_job_eager_task_runs_parts_and_merge_in_turn(world, monkeypatch):
+    monkeypatch.setattr(jobs, "LETTERS_STEP", 2)
+    session = make_session(world)
+    add_participants(world, session, 4)
+    job = _letters_job(session, status=JobStatus.PENDING, total=4, done=0)
+
+    assert tasks.build_letters_task(job_id=job.pk) == JobStatus.RUNNING  # its parts ran inside
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 4, 4)
+    assert _invitees(job.result.read()) == [f"Trần Thị Hương {n}" for n in range(1, 5)]
+
+
+def test_letters_job_part_error_fails_job_with_reason(world, monkeypatch):
+    monkeypatch.setattr(jobs, "LETTERS_STEP", 2)
+    monkeypatch.setattr(jobs, "TEMPLATE", "notifications/document/khong-co.html")
+    session = make_session(world)
+    add_participants(world, session, 3)
+    job = _letters_job(session, status=JobStatus.PENDING, total=3, done=0)
+
+    tasks.build_letters_task(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.done) == (JobStatus.FAILED, 0)
+    assert job.error == "TemplateDoesNotExist: notifications/document/khong-co.html"
+    assert job.finished_at is not None
+    assert not job.result
+    assert jobs.merge_letters(job_id=job.pk).status == JobStatus.FAILED

@@ -4,10 +4,11 @@ from email import message_from_bytes
 import pytest
 from django.core import mail
 
-from notifications import services
+from dialogue_portal.celery import app
+from notifications import services, tasks
 from notifications.models import OutboxMessage, OutboxStatus
 
-from .conftest import add_participants, make_session
+from .conftest import add_participants, free_port, make_session
 
 # aiosmtpd's event loop thread leaves its loop to the garbage collector.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -139,3 +140,145 @@ def test_send_outbox_message_smtp_refusal_fails_then_retry_succeeds(world, smtp_
 def test_checkin_token_round_trip(world):
     token = services.checkin_token(session_id=12, participant_id=345)
     assert services.read_checkin_token(token) == (12, 345)
+
+
+@pytest.fixture
+def smtp_settings(smtp_server, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.hostname
+    settings.EMAIL_PORT = smtp_server.port
+    return smtp_server.handler
+
+
+def _queued_ids(world, count: int) -> list[int]:
+    session = make_session(world)
+    add_participants(world, session, count)
+    services.queue_invitations(session_id=session.pk)
+    return list(OutboxMessage.objects.order_by("participant__row_number").values_list("id", flat=True))
+
+
+def test_send_outbox_messages_one_connection_each_row_sent_once(world, smtp_settings):
+    ids = _queued_ids(world, 3)
+
+    result = services.send_outbox_messages(message_ids=ids)
+
+    assert result == services.BatchResult(sent=ids, failed=[], busy=[])
+    assert smtp_settings.connections == 1
+    assert smtp_settings.recipients() == [f"nguoidan{n}@example.vn" for n in (1, 2, 3)]
+    rows = OutboxMessage.objects.order_by("participant__row_number")
+    assert [(row.status, row.attempts) for row in rows] == [(OutboxStatus.SENT, 1)] * 3
+    received = [message_from_bytes(content)["Message-ID"] for _, content in smtp_settings.messages]
+    assert received == [row.message_id for row in rows]
+
+    # The batch delivered again: nothing goes out twice.
+    assert services.send_outbox_messages(message_ids=ids) == services.BatchResult(sent=[], failed=[], busy=[])
+    assert len(smtp_settings.messages) == 3
+    assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
+
+
+def test_send_outbox_messages_refusal_fails_that_row_with_reason(world, smtp_settings):
+    first, refused, last = _queued_ids(world, 3)
+    smtp_settings.refuse = "550 5.1.1 Mailbox unavailable"
+    smtp_settings.refuse_only = {"nguoidan2@example.vn"}
+
+    result = services.send_outbox_messages(message_ids=[first, refused, last])
+
+    assert result == services.BatchResult(sent=[first, last], failed=[refused], busy=[])
+    assert result.to_retry == [refused]
+    assert smtp_settings.connections == 1
+    assert smtp_settings.recipients() == ["nguoidan1@example.vn", "nguoidan3@example.vn"]
+    row = OutboxMessage.objects.get(pk=refused)
+    assert (row.status, row.attempts, row.sent_at) == (OutboxStatus.FAILED, 1, None)
+    assert row.last_error == "nguoidan2@example.vn: 550 5.1.1 Mailbox unavailable"
+    assert set(OutboxMessage.objects.exclude(pk=refused).values_list("status", flat=True)) == {
+        OutboxStatus.SENT
+    }
+
+
+def test_send_outbox_messages_row_held_by_another_worker_is_left_to_it(world):
+    first, held = _queued_ids(world, 2)
+    services._claim(held)  # another worker is sending it right now
+
+    result = services.send_outbox_messages(message_ids=[first, held])
+
+    assert (result.sent, result.failed, result.busy) == ([first], [], [held])
+    assert 1 <= result.retry_in <= services.SENDING_STALE_AFTER.total_seconds()
+    assert [message.to for message in mail.outbox] == [["nguoidan1@example.vn"]]
+    assert OutboxMessage.objects.get(pk=held).status == OutboxStatus.SENDING
+
+
+def test_send_outbox_messages_lost_connection_fails_the_rest_with_reason(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    first, second = _queued_ids(world, 2)
+
+    with pytest.raises(ConnectionRefusedError):
+        services.send_outbox_messages(message_ids=[first, second])
+
+    first_row, second_row = OutboxMessage.objects.get(pk=first), OutboxMessage.objects.get(pk=second)
+    assert first_row.last_error.startswith("ConnectionRefusedError: ")
+    assert (first_row.status, first_row.attempts) == (OutboxStatus.FAILED, 1)
+    # Not tried: failed with the same reason, to be claimed by the retry like any failed row.
+    assert (second_row.status, second_row.attempts) == (OutboxStatus.FAILED, 0)
+    assert second_row.last_error == first_row.last_error
+
+
+def test_send_invitations_task_sends_in_batches_each_once(world, smtp_settings, monkeypatch):
+    monkeypatch.setattr(tasks, "SEND_BATCH", 2)
+    session = make_session(world)
+    add_participants(world, session, 5)
+
+    assert tasks.send_invitations(session_id=session.pk) == 5
+
+    assert smtp_settings.connections == 3
+    assert sorted(smtp_settings.recipients()) == sorted(f"nguoidan{n}@example.vn" for n in range(1, 6))
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
+
+
+def test_send_outbox_batch_task_retries_refused_row_then_keeps_it_failed(world, smtp_settings, monkeypatch):
+    ids = _queued_ids(world, 2)
+    smtp_settings.refuse = "550 5.1.1 Mailbox unavailable"
+    smtp_settings.refuse_only = {"nguoidan2@example.vn"}
+    # Eager tasks run their retries at once (without the countdown) unless the Retry propagates.
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+
+    result = tasks.send_outbox_batch_task.delay(message_ids=ids)
+
+    # The last try, with only the refused row, gives up quietly: the row shows why.
+    assert result.get() == 0
+
+    sent, refused = OutboxMessage.objects.order_by("participant__row_number")
+    assert (sent.status, sent.attempts) == (OutboxStatus.SENT, 1)
+    assert (refused.status, refused.attempts) == (OutboxStatus.FAILED, tasks.MAX_RETRIES + 1)
+    assert refused.last_error == "nguoidan2@example.vn: 550 5.1.1 Mailbox unavailable"
+    assert smtp_settings.recipients() == ["nguoidan1@example.vn"]
+    assert smtp_settings.connections == tasks.MAX_RETRIES + 1
+
+
+def test_queue_invitations_hands_each_step_to_the_sender(world):
+    session = make_session(world)
+    add_participants(world, session, 5)
+    steps = []
+
+    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 5
+
+    ids = list(OutboxMessage.objects.order_by("participant__row_number").values_list("id", flat=True))
+    assert steps == [ids[0:2], ids[2:4], ids[4:5]]
+    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 0
+    assert len(steps) == 3
+
+
+def test_send_invitations_task_sends_rows_left_by_an_earlier_run(world, smtp_settings):
+    session = make_session(world)
+    add_participants(world, session, 2)
+    services.queue_invitations(session_id=session.pk)
+    OutboxMessage.objects.filter(to_email="nguoidan1@example.vn").update(
+        status=OutboxStatus.FAILED, attempts=6, last_error="451 4.3.0 Try again later"
+    )
+    add_participants(world, session, 1, start=3)
+
+    assert tasks.send_invitations(session_id=session.pk) == 1
+
+    assert sorted(smtp_settings.recipients()) == [f"nguoidan{n}@example.vn" for n in (1, 2, 3)]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}

@@ -61,6 +61,7 @@ class Worker:
             ),
             "EMAIL_HOST": smtp.hostname,
             "EMAIL_PORT": str(smtp.port),
+            "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "LOG_LEVEL": "WARNING",
         }
         self.log = log.open("ab")

@@ -6,6 +6,7 @@ short timeouts so that a worker killed mid-batch is recovered within seconds, no
 """
 
 import os
+from pathlib import Path
 
 from dialogue_portal.settings_test import *  # noqa: F403
 
@@ -25,3 +26,8 @@ NOTIFICATIONS_SENDING_STALE_SECONDS = 2
 # Named, so the test can wait for exactly these connections to close before it drops the
 # test database (other tests' leftover connections are not the workers').
 DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "dialogue-test-worker"  # noqa: F405
+# Files the worker writes (the letters) go where the test reads them.
+if os.environ.get("TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["TEST_MEDIA_ROOT"])
+# Letters jobs in parts of two, so that a few letters make parts for both worker processes.
+NOTIFICATIONS_LETTERS_STEP = 2

@@ -1,0 +1,65 @@
+"""The letters job through Redis and a real Celery worker with two processes: its parts, taken
+by both processes at once, are counted once each and joined in list order by one merge."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+import pytest
+from django.db import transaction
+
+from notifications import jobs
+from notifications.models import BatchJob, BatchJobPart, JobStatus
+from tests import pdfcheck
+
+from .conftest import add_participants, make_session
+
+# The broker fixture is shared with the crash test.
+from .test_worker_crash import BROKER_URL, Worker, broker, other_connections, wait_for  # noqa: F401
+
+COUNT = 9  # five parts of two letters (worker_settings), for two processes
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not BROKER_URL, reason="needs TEST_BROKER_URL (a Redis database for the tests)"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+    pytest.mark.usefixtures("broker"),
+]
+
+
+def test_letters_job_through_worker_counts_each_part_once_and_joins_in_order(world, smtp_server, tmp_path):
+    session = make_session(world)
+    add_participants(world, session, COUNT)
+    log = tmp_path / "worker.log"
+    worker = Worker(smtp_server, log, "letters")
+    try:
+        with transaction.atomic():
+            job = jobs.start_letters_job(session=session, user=None)
+        wait_for(
+            lambda: BatchJob.objects.filter(
+                pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]
+            ).exists(),
+            timeout=120,
+            what=f"the letters job (log: {log})",
+            step=0.2,
+        )
+    finally:
+        worker.kill(signal.SIGTERM)
+        wait_for(
+            lambda: other_connections() == 0, timeout=30, what="the workers' database connections to close"
+        )
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.error) == (JobStatus.DONE, COUNT, COUNT, "")
+    parts = BatchJobPart.objects.filter(job=job)
+    assert [len(ids) for ids in parts.values_list("participant_ids", flat=True)] == [2, 2, 2, 2, 1]
+    assert not parts.filter(done_at__isnull=True).exists()
+    assert set(parts.values_list("result", flat=True)) == {""}
+    pdf = pdfcheck.open_pdf(job.result.read())
+    invitees = [
+        re.search(r"Trần Thị Hương \d+", pdfcheck.squash(pdfcheck.extract_text(page))).group(0)
+        for page in pdf.pages
+    ]
+    assert invitees == [f"Trần Thị Hương {n}" for n in range(1, COUNT + 1)]
