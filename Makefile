@@ -53,6 +53,7 @@ bench: install services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/plan_pdf.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/import.py
 	DATABASE_URL=$(TEST_DATABASE_URL) BENCH_BROKER_URL=$(BENCH_BROKER_URL) $(BIN)/python bench/invitations.py
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
