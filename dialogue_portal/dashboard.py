@@ -27,11 +27,51 @@ def _plan_panels(user) -> list[dict]:
     ]
 
 
+def _session_panels(user) -> list[dict]:
+    """The next sessions the user may see; a commune official's with the commune's deadline for
+    its list and questions and its fill rate. Two queries."""
+    from django.utils import timezone
+
+    from sessions.selectors import upcoming_sessions
+
+    if not user.has_perm("dialogue_sessions.list_sessions"):
+        return []
+    return [
+        {
+            "title": "Phiên đối thoại sắp tới",
+            "template": "sessions/dashboard_panel.html",
+            "sessions": upcoming_sessions(user, today=timezone.localdate()),
+            "today": timezone.localdate(),
+            "more_url": reverse("sessions:session.list"),
+        }
+    ]
+
+
+def _question_panels(user) -> list[dict]:
+    """A department officer's queue: the open questions given to their unit, earliest due first."""
+    from dialogue_portal.roles import is_department_officer
+    from feedback.selectors import unit_queue
+
+    if not is_department_officer(user):
+        return []
+    from django.utils import timezone
+
+    return [
+        {
+            "title": "Câu hỏi đơn vị cần trả lời",
+            "template": "feedback/dashboard_panel.html",
+            "questions": unit_queue(user),
+            "today": timezone.localdate(),
+            "more_url": reverse("feedback:question.list"),
+        }
+    ]
+
+
 def dashboard_for(user) -> Dashboard:
     place = user.unit if user.unit_id else user.place
     return Dashboard(
         greeting=user.get_full_name() or user.username,
         role_label=user.role_label,
         place_label=str(place) if place else "",
-        panels=_plan_panels(user),
+        panels=[*_question_panels(user), *_session_panels(user), *_plan_panels(user)],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -183,3 +183,16 @@ def public_questions(session) -> list[PublicQuestion]:
 
 
 __all__ = ["QuestionStatus", "question_for_page", "question_list", "questions_for_user", "unit_backlog"]
+
+
+def unit_queue(user, *, limit: int = 8) -> list[Question]:
+    """What a department officer's unit must still answer, earliest due first, each with `due`:
+    the answer's due date before the session, or the written reply's after it. One query."""
+    waiting = (QuestionStatus.ASSIGNED, QuestionStatus.ANSWER_DRAFTED, QuestionStatus.TO_ANSWER_IN_WRITING)
+    return list(
+        questions_for_user(user)
+        .filter(status__in=waiting, duplicate_of=None)
+        .annotate(due=Coalesce("written_reply__due_date", "due_date"))
+        .select_related("session", "topic")
+        .order_by(F("due").asc(nulls_last=True), "pk")[:limit]
+    )

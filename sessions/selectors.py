@@ -258,3 +258,20 @@ def publications(session: Session) -> list[Publication]:
         Publication("Thông báo công khai", session.notice_due, day(session.notice_published_at)),
         Publication("Công khai kết quả", session.results_due, day(session.results_published_at)),
     ]
+
+
+def upcoming_sessions(user, *, today: datetime.date, limit: int = 5) -> list[Session]:
+    """The next sessions the user may see (dated today or later, then those still undated), as
+    `session_list` annotates them, with `lists_due`: the communes' deadline for their lists and
+    questions (None without a fixed date). Two queries."""
+    from notifications.deadlines import question_deadline
+
+    sessions = list(
+        session_list(user)
+        .filter(Q(date__gte=today) | Q(date=None, plan__status__in=PUBLISHED))
+        .order_by(F("date").asc(nulls_last=True), "plan_id", "position", "pk")[:limit]
+    )
+    for session in sessions:
+        session.lists_due = question_deadline(session)
+        session.percent = fill_percent(session.quota, session.registered)
+    return sessions
