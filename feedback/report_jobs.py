@@ -148,7 +148,18 @@ def build_report_job(*, job_id: int) -> ReportJob | None:
     job.stage = "Đã tạo xong báo cáo"
     job.finished_at = timezone.now()
     job.save(update_fields=["result", "filename", "status", "done", "stage", "finished_at"])
+    _drop_older_files(job)
     return job
+
+
+def _drop_older_files(job: ReportJob) -> None:
+    """Keep only the newest report file of a plan: the older ones are superseded by it."""
+    older = ReportJob.objects.filter(plan_id=job.plan_id, status=JobStatus.DONE, pk__lt=job.pk).exclude(
+        result=""
+    )
+    for previous in older:
+        previous.result.delete(save=False)
+    older.update(result="", status=JobStatus.FAILED, error="Đã có báo cáo mới hơn.")
 
 
 def report_progress(job: ReportJob) -> Progress:

@@ -189,3 +189,24 @@ def test_report_pdf_of_a_large_plan_offers_the_worker_instead(world, login, monk
     assert response.context["questions"] == 6
     assert response.context["job"] is None
     assert f'action="{reverse("feedback:report.start", args=[plan.pk])}"' in response.content.decode()
+
+
+def test_a_new_report_replaces_the_older_file_of_the_plan(world):
+    from django.core.files.storage import default_storage
+
+    plan = _issued_plan(world)
+    first = ReportJob.objects.create(plan=plan)
+    build_report_task(job_id=first.pk)
+    first.refresh_from_db()
+    old_name = first.result.name
+    assert default_storage.exists(old_name)
+
+    second = ReportJob.objects.create(plan=plan)
+    assert build_report_task(job_id=second.pk) == JobStatus.DONE
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not default_storage.exists(old_name) and first.result.name == ""
+    assert (first.status, first.error) == (JobStatus.FAILED, "Đã có báo cáo mới hơn.")
+    assert second.status == JobStatus.DONE and default_storage.exists(second.result.name)
+    second.result.delete(save=False)
