@@ -78,6 +78,12 @@ def load_demo_activity(*, stdout=None, today: datetime.date | None = None) -> No
         session.secretary = secretary
         session.chair = "Phó Chủ tịch UBND huyện"
         session.save()
+    # The later sessions keep "in month N" as the seed writes them, in the months that follow.
+    for offset, session in enumerate(sessions[2:], start=1):
+        month = (first_date.month - 1 + offset) % 12 + 1
+        session.time_kind, session.date = "month", None
+        session.month, session.year = month, first_date.year + (first_date.month - 1 + offset) // 12
+        session.save()
     submit_plan(plan=plan, user=staff)
     approve_plan(plan=plan, user=leader)
     plan = issue_plan(plan=plan, user=staff, issued_on=today)

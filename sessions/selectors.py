@@ -31,7 +31,7 @@ from dialogue_portal.roles import is_commune_official, is_department_officer, is
 from directory.models import Place, PlaceLevel
 from plans.models import PlanStatus
 
-from .models import Participant, Quota, Session
+from .models import Participant, Quota, Session, TimeKind
 
 PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
 
@@ -261,14 +261,22 @@ def publications(session: Session) -> list[Publication]:
 
 
 def upcoming_sessions(user, *, today: datetime.date, limit: int = 5) -> list[Session]:
-    """The next sessions the user may see (dated today or later, then those still undated), as
+    """The next sessions the user may see (dated today or later, then this month's or quarter's
+    or later ones, then those announced later), as
     `session_list` annotates them, with `lists_due`: the communes' deadline for their lists and
     questions (None without a fixed date). Two queries."""
     from notifications.deadlines import question_deadline
 
     sessions = list(
         session_list(user)
-        .filter(Q(date__gte=today) | Q(date=None, plan__status__in=PUBLISHED))
+        .filter(
+            Q(date__gte=today)
+            | Q(time_kind=TimeKind.MONTH, year__gt=today.year)
+            | Q(time_kind=TimeKind.MONTH, year=today.year, month__gte=today.month)
+            | Q(time_kind=TimeKind.QUARTER, year__gt=today.year)
+            | Q(time_kind=TimeKind.QUARTER, year=today.year, quarter__gte=(today.month + 2) // 3)
+            | Q(time_kind=TimeKind.LATER, plan__status__in=PUBLISHED)
+        )
         .order_by(F("date").asc(nulls_last=True), "plan_id", "position", "pk")[:limit]
     )
     for session in sessions:

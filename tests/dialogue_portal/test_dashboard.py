@@ -105,3 +105,25 @@ def test_home_queries_constant_for_1_and_10_sessions(world, login):
         response = client.get(reverse("home"))
     assert len(ten) == len(one)
     assert len(_panel(response, "Phiên đối thoại sắp tới")["sessions"]) == 5
+
+
+def test_sessions_of_a_past_month_or_quarter_are_not_upcoming(world, login):
+    plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
+    today = timezone.localdate()
+    past_year = today.year - 1
+
+    def session(name, **fields):
+        made = Session.objects.create(plan=plan, venue_name=name, **fields)
+        Quota.objects.create(session=made, place=world.commune, count=10)
+        return made
+
+    session("Tháng trước", time_kind="month", month=12, year=past_year)
+    session("Quý trước", time_kind="quarter", quarter=4, year=past_year)
+    this_month = session("Tháng này", time_kind="month", month=today.month, year=today.year)
+    this_quarter = session("Quý này", time_kind="quarter", quarter=(today.month + 2) // 3, year=today.year)
+    later = session("Thông báo sau", time_kind="later")
+
+    response = login(world.users["commune_official"]).get(reverse("home"))
+
+    names = {s.venue_name for s in _panel(response, "Phiên đối thoại sắp tới")["sessions"]}
+    assert names == {this_month.venue_name, this_quarter.venue_name, later.venue_name}
