@@ -262,6 +262,11 @@ class SessionConclusion(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when issued: the number is unique per issuing office and year (database constraint).
+    issuer = models.ForeignKey(
+        "directory.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     issued_pdf = models.FileField("bản ban hành (PDF)", upload_to=conclusion_pdf_path, blank=True)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -278,6 +283,11 @@ class SessionConclusion(models.Model):
             models.CheckConstraint(
                 name="conclusion_issued_has_number",
                 condition=Q(status="draft") | Q(number__isnull=False, issued_on__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "number_year", "number"],
+                condition=Q(status="issued"),
+                name="conclusion_number_unique_per_issuer_year",
             ),
         ]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import openpyxl
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dialogue_portal.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
@@ -470,7 +470,14 @@ def issue_conclusion(
             )
         conclusion.status = ConclusionStatus.ISSUED
         conclusion.number, conclusion.issued_on, conclusion.issued_by = number, issued_on, user
-        conclusion.save()
+        conclusion.issuer, conclusion.number_year = session.plan.issuer, issued_on.year
+        try:
+            with transaction.atomic():
+                conclusion.save()
+        except IntegrityError as exc:  # the same number issued at the same moment elsewhere
+            raise FeedbackError(
+                f"Số {number:02d} năm {issued_on.year} đã được dùng cho thông báo kết luận khác."
+            ) from exc
         document = render_notice(session)
         conclusion.issued_pdf.save(document.filename, ContentFile(document.content), save=False)
         conclusion.save(update_fields=["issued_pdf", "updated_at"])

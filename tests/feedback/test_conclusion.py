@@ -591,6 +591,26 @@ def test_issue_conclusion_number_taken_by_another_notice_refused():
     issued.issued_pdf.delete(save=False)
 
 
+def test_issued_conclusion_numbers_are_unique_in_the_database_too():
+    """Two leaders issuing the same number at the same moment: the database refuses the second."""
+    from django.db import IntegrityError, transaction
+
+    session, people = build_session(prefix="U")
+    other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
+    for each in (session, other):
+        save_conclusion(user=people["staff"], session=each, **DRAFT)
+    issued = issue_conclusion(
+        user=people["leader"], session=other, number=8, issued_on=datetime.date(2024, 5, 12)
+    )
+    assert (issued.issuer_id, issued.number_year) == (session.plan.issuer_id, 2024)
+    racing = session.conclusion
+    racing.status, racing.number, racing.issued_on = "issued", 8, datetime.date(2024, 6, 1)
+    racing.issuer_id, racing.number_year = session.plan.issuer_id, 2024
+    with pytest.raises(IntegrityError), transaction.atomic():
+        racing.save()
+    issued.issued_pdf.delete(save=False)
+
+
 # ---------------------------------------------------------------- pages and permissions
 
 
