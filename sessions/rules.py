@@ -105,6 +105,11 @@ def results_can_be_published(user, session) -> bool:
     )
 
 
+@rules.predicate
+def results_are_published(user, session) -> bool:
+    return bool(session and session.results_published_at is not None)
+
+
 can_view_session = (
     (is_office & session_in_territory)
     | (is_commune_official & session_covers_user & session_concerns_user_commune)
@@ -128,4 +133,8 @@ rules.add_perm(
 rules.add_perm(
     "dialogue_sessions.publish_results",
     is_district_staff & session_in_territory & session_has_fixed_date & results_can_be_published,
+)
+rules.add_perm(
+    "dialogue_sessions.withdraw_results",
+    is_district_staff & session_in_territory & results_are_published,
 )

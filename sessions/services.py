@@ -74,6 +74,21 @@ def publish_results(*, user, session: Session) -> Session:
         return session
 
 
+def withdraw_results(*, user, session: Session) -> Session:
+    """District staff take the session's results off its public page (personal data published by
+    mistake, an answer to correct); they can publish them again. The deadline counts from the
+    session as before, so a withdrawal past the 10 days shows as late until republished."""
+    with transaction.atomic():
+        session = _locked(session)
+        _check_publisher(user, session)
+        if session.results_published_at is None:
+            raise PublicationError("Kết quả của phiên này chưa được công khai.")
+        session.results_published_at = None
+        session.results_published_by = None
+        session.save(update_fields=["results_published_at", "results_published_by"])
+        return session
+
+
 def _commune_id(place) -> int:
     return place.parent_id if place.level == PlaceLevel.HAMLET else place.pk
 

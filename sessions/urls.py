@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.SessionDetailView.as_view(), name="session.detail"),
     path("<int:pk>/thong-bao-cong-khai/", views.NoticePublishView.as_view(), name="notice.publish"),
     path("<int:pk>/cong-khai-ket-qua/", views.ResultsPublishView.as_view(), name="results.publish"),
+    path("<int:pk>/go-cong-khai-ket-qua/", views.ResultsWithdrawView.as_view(), name="results.withdraw"),
     path(_list, views.ParticipantListView.as_view(), name="participants.list"),
     path(f"{_list}tep-mau/", views.ParticipantTemplateView.as_view(), name="participants.template"),
     path(f"{_list}tai-len/", views.ParticipantUploadView.as_view(), name="participants.upload"),

@@ -48,7 +48,7 @@ from .participants import (
     template_filename,
     update_participant,
 )
-from .services import PublicationError, publish_notice, publish_results
+from .services import PublicationError, publish_notice, publish_results, withdraw_results
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
@@ -203,6 +203,22 @@ class ResultsPublishView(SessionMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, "Đã công khai kết quả hội nghị đối thoại.")
+        return redirect("sessions:session.detail", self.session.pk)
+
+
+class ResultsWithdrawView(SessionMixin, View):
+    """District staff take the results off the public page (they may publish them again)."""
+
+    permission_required = "dialogue_sessions.withdraw_results"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            withdraw_results(user=request.user, session=self.session)
+        except PublicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã gỡ kết quả khỏi trang công khai; có thể công khai lại sau khi sửa.")
         return redirect("sessions:session.detail", self.session.pk)
 
 

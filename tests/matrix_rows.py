@@ -601,6 +601,11 @@ ROWS.update(
             only({"district_staff"}, ok=302),
             method="post",
         ),
+        "sessions:results.withdraw": Row(
+            lambda o: reverse("sessions:results.withdraw", args=[o["published_session"].pk]),
+            only({"district_staff"}, ok=302),
+            method="post",
+        ),
         # Open to everyone, logged in or not, once published.
         "public:session.detail": Row(
             lambda o: reverse("public:session.detail", args=[o["published_session"].pk]),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import PlanStatus
-from sessions.services import PublicationError, publish_notice, publish_results
+from sessions.services import PublicationError, publish_notice, publish_results, withdraw_results
 
 from ..feedback.feedback_data import make_session
 
@@ -147,3 +147,33 @@ def test_notice_form_publishes_and_results_button_publishes(world, login):
     # Once published, neither can be published again.
     assert client.get(reverse("sessions:notice.publish", args=[session.pk])).status_code == 403
     assert client.post(reverse("sessions:results.publish", args=[session.pk])).status_code == 403
+
+
+def test_withdrawn_results_leave_the_public_page_and_can_be_published_again(world, login):
+    staff = world.users["district_staff"]
+    session = make_session(world, date=timezone.localdate())
+    publish_results(user=staff, session=session)
+    public = reverse("public:session.detail", args=[session.pk])
+    client = login(staff)
+    assert (
+        client.get(reverse("sessions:session.detail", args=[session.pk]))
+        .content.decode()
+        .count("Gỡ công khai")
+    )
+
+    response = client.post(reverse("sessions:results.withdraw", args=[session.pk]), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Đã gỡ kết quả khỏi trang công khai; có thể công khai lại sau khi sửa."
+    ]
+    session.refresh_from_db()
+    assert session.results_published_at is None
+    assert login(None).get(public).status_code == 404
+    assert (
+        login(world.users["leader"]).post(reverse("sessions:results.withdraw", args=[session.pk])).status_code
+        == 403
+    )
+    with pytest.raises(PublicationError, match="chưa được công khai"):
+        withdraw_results(user=staff, session=session)
+    publish_results(user=staff, session=session)
+    assert login(None).get(public).status_code == 200
