@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from notifications.models import JobStatus
+from notifications.models import TrackedJob
 
 
 class Topic(models.Model):
@@ -322,7 +322,7 @@ def report_job_path(job: "ReportJob", filename: str) -> str:
     return f"feedback/bao-cao/ke-hoach-{job.plan_id}/{filename}"
 
 
-class ReportJob(models.Model):
+class ReportJob(TrackedJob):
     """The results report of a plan printed in the worker, for its progress bar and download
     (feedback.report_jobs). Same lifecycle as notifications' BatchJob: pending → running → done
     or failed; ``done`` out of ``total`` is the share of the work, written as the layout goes.
@@ -331,39 +331,18 @@ class ReportJob(models.Model):
     plan = models.ForeignKey(
         "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_jobs"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người yêu cầu",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        "trạng thái", max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
-    total = models.PositiveIntegerField("tổng số", default=100)
-    done = models.PositiveIntegerField("đã xong", default=0)
+    total = models.PositiveIntegerField("tổng số", default=100)  # percent of the layout
     stage = models.CharField("bước", max_length=120, blank=True)
     questions = models.PositiveIntegerField("số câu hỏi", default=0)
-    error = models.TextField("lỗi", blank=True)
     result = models.FileField("tệp kết quả", upload_to=report_job_path, blank=True)
     filename = models.CharField("tên tệp tải về", max_length=120, blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
-    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
 
-    class Meta:
+    class Meta(TrackedJob.Meta):
         verbose_name = "tác vụ in báo cáo"
         verbose_name_plural = "tác vụ in báo cáo"
-        ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="reportjob_done_le_total"),
-            models.CheckConstraint(
-                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
-                | Q(status__in=["pending", "running"], finished_at__isnull=True),
-                name="reportjob_finished_when_over",
-            ),
+            *TrackedJob.Meta.constraints,
             models.UniqueConstraint(
                 fields=["plan"],
                 condition=Q(status__in=["pending", "running"]),
@@ -373,7 +352,3 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Báo cáo kết quả – kế hoạch {self.plan_id} ({self.get_status_display()})"
-
-    @property
-    def is_over(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -167,11 +167,50 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Lỗi"
 
 
+class TrackedJob(models.Model):
+    """What every long job a staff member starts has, for its progress bar: who asked, its
+    status (pending → running → done or failed), ``done`` out of ``total``, the error kept for
+    staff, and when it finished. Subclasses add what the job is about and its result file."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    total = models.PositiveIntegerField("tổng số", default=0)
+    done = models.PositiveIntegerField("đã xong", default=0)
+    error = models.TextField("lỗi", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="%(class)s_done_le_total"),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
+                | Q(status__in=["pending", "running"], finished_at__isnull=True),
+                name="%(class)s_finished_when_over",
+            ),
+        ]
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
 def job_result_path(job: "BatchJob", filename: str) -> str:
     return f"giay-moi/phien-{job.session_id}/{filename}"
 
 
-class BatchJob(models.Model):
+class BatchJob(TrackedJob):
     """A long batch a staff member started (letters to print, emails to send), for its progress bar.
 
     A letters job stores ``done`` as the worker renders, every chunk of letters rather than every
@@ -192,44 +231,15 @@ class BatchJob(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người yêu cầu",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        "trạng thái", max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
-    total = models.PositiveIntegerField("tổng số", default=0)
-    done = models.PositiveIntegerField("đã xong", default=0)
-    error = models.TextField("lỗi", blank=True)
     result = models.FileField("tệp kết quả", upload_to=job_result_path, blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
 
-    class Meta:
+    class Meta(TrackedJob.Meta):
         verbose_name = "tác vụ hàng loạt"
         verbose_name_plural = "tác vụ hàng loạt"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="batchjob_done_le_total"),
-            models.CheckConstraint(
-                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
-                | Q(status__in=["pending", "running"], finished_at__isnull=True),
-                name="batchjob_finished_when_over",
-            ),
-        ]
         indexes = [models.Index(fields=["session", "kind", "status"], name="batchjob_session_kind")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.session} ({self.get_status_display()})"
-
-    @property
-    def is_over(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 def job_part_path(part: "BatchJobPart", filename: str) -> str:
