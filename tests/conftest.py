@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Role
 from directory.models import PlaceKind
 
+from .celery_worker import broker  # noqa: F401  (the fixture of the celery_worker tests)
 from .factories import PlaceFactory, UnitFactory, UserFactory
 
 

@@ -4,7 +4,6 @@ by both processes at once, are counted once each and joined in list order by one
 from __future__ import annotations
 
 import re
-import signal
 
 import pytest
 from django.db import transaction
@@ -13,17 +12,15 @@ from notifications import jobs
 from notifications.models import BatchJob, BatchJobPart, JobStatus
 from tests import pdfcheck
 
+from ..celery_worker import Worker, needs_broker, stop, wait_for
 from .conftest import add_participants, make_session
-
-# The broker fixture is shared with the crash test.
-from .test_worker_crash import BROKER_URL, Worker, broker, other_connections, wait_for  # noqa: F401
 
 COUNT = 9  # five parts of two letters (worker_settings), for two processes
 
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not BROKER_URL, reason="needs TEST_BROKER_URL (a Redis database for the tests)"),
+    needs_broker,
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
     pytest.mark.usefixtures("broker"),
 ]
@@ -46,10 +43,7 @@ def test_letters_job_through_worker_counts_each_part_once_and_joins_in_order(wor
             step=0.2,
         )
     finally:
-        worker.kill(signal.SIGTERM)
-        wait_for(
-            lambda: other_connections() == 0, timeout=30, what="the workers' database connections to close"
-        )
+        stop(worker)
 
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.error) == (JobStatus.DONE, COUNT, COUNT, "")
