@@ -17,7 +17,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, html_to_pdf, render_html, render_pdf
+from dialogue_portal.pdf import (
+    PDF_CONTENT_TYPE,
+    Document,
+    html_to_pdf,
+    render_html,
+    render_pdf,
+    skeleton_context,
+)
 from dialogue_portal.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
 from sessions.models import Session
@@ -110,19 +117,9 @@ def report_context(document: ReportDocument) -> dict[str, Any]:
     """What templates/documents/base.html and feedback/document/report.html expect."""
     charts = report_charts(document)
     return {
-        "doc": document,
+        **skeleton_context(document),
         "items": [(line, charts.get(line.chart)) for line in document.body],
-        "document_title": " ".join([document.doc_type, *document.summary_lines]),
-        "agency_parent": document.agency_parent,
-        "agency_lines": document.agency_lines,
-        "number_line": document.number_line,
-        "date_line": document.date_line,
-        "doc_type": document.doc_type,
-        "summary_lines": document.summary_lines,
         "addressees": document.addressees,
-        "recipients": document.recipients,
-        "signature_lines": document.signature_lines,
-        "signer_name": document.signer_name,
     }
 
 
@@ -240,19 +237,7 @@ def notice_filename(document: NoticeDocument) -> str:
 
 def notice_context(document: NoticeDocument) -> dict[str, Any]:
     """What templates/documents/base.html and feedback/document/notice.html expect."""
-    return {
-        "doc": document,
-        "document_title": " ".join([document.doc_type, *document.summary_lines]),
-        "agency_parent": document.agency_parent,
-        "agency_lines": document.agency_lines,
-        "number_line": document.number_line,
-        "date_line": document.date_line,
-        "doc_type": document.doc_type,
-        "summary_lines": document.summary_lines,
-        "recipients": document.recipients,
-        "signature_lines": document.signature_lines,
-        "signer_name": document.signer_name,
-    }
+    return skeleton_context(document)
 
 
 def render_notice(session: Session, **options) -> Document:

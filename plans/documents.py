@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf
+from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf, skeleton_context
 from dialogue_portal.vietnamese import strip_accents
 
 from .models import Plan
@@ -30,19 +30,9 @@ def plan_filename(plan: Plan) -> str:
 def plan_context(document: PlanDocument) -> dict[str, Any]:
     """What templates/documents/base.html and plans/document/plan.html expect."""
     return {
-        "doc": document,
-        "document_title": " ".join([document.doc_type, *document.summary_lines]),
-        "agency_parent": document.agency_parent,
-        "agency_lines": document.agency_lines,
-        "number_line": document.number_line,
-        "date_line": document.date_line,
-        "doc_type": document.doc_type,
-        "summary_lines": document.summary_lines,
+        **skeleton_context(document),
         "preamble_html": [markup(paragraph) for paragraph in document.preamble],
         "closing_html": markup(document.closing),
-        "recipients": document.recipients,
-        "signature_lines": document.signature_lines,
-        "signer_name": document.signer_name,
     }
 
 
