@@ -103,43 +103,49 @@ def units_without_email(session: Session) -> list[Unit]:
     return [unit for unit in session.invited_units.all() if not unit.email]
 
 
-def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
+def _invitation_row(
+    session: Session, *, salutation: str, invitee: str, printed_letter: str, **row
+) -> OutboxMessage:
+    """An invitation e-mail (HTML and text) for one recipient; ``row`` names it (dedupe key,
+    participant or unit, address)."""
     context = {
         "session": session,
         "plan": session.plan,
-        "salutation": f"Ông/Bà {participant.full_name}",
-        "invitee": "Ông/Bà",
-        "printed_letter": "Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
+        "salutation": salutation,
+        "invitee": invitee,
+        "printed_letter": printed_letter,
     }
     return OutboxMessage(
         purpose=Purpose.INVITATION,
-        dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
         session=session,
-        participant=participant,
-        to_email=participant.email,
         subject=f"Giấy mời dự hội nghị đối thoại: {session}",
         body_text=render_to_string("notifications/email/invitation.txt", context),
         body_html=render_to_string("notifications/email/invitation.html", context),
+        **row,
+    )
+
+
+def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
+    return _invitation_row(
+        session,
+        salutation=f"Ông/Bà {participant.full_name}",
+        invitee="Ông/Bà",
+        printed_letter="Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
+        dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
+        participant=participant,
+        to_email=participant.email,
     )
 
 
 def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
-    context = {
-        "session": session,
-        "plan": session.plan,
-        "salutation": f"Lãnh đạo {unit.name}",
-        "invitee": "Lãnh đạo đơn vị",
-        "printed_letter": "Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
-    }
-    return OutboxMessage(
-        purpose=Purpose.INVITATION,
+    return _invitation_row(
+        session,
+        salutation=f"Lãnh đạo {unit.name}",
+        invitee="Lãnh đạo đơn vị",
+        printed_letter="Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
         dedupe_key=unit_invitation_key(session_id=session.pk, unit_id=unit.pk),
-        session=session,
         unit=unit,
         to_email=unit.email,
-        subject=f"Giấy mời dự hội nghị đối thoại: {session}",
-        body_text=render_to_string("notifications/email/invitation.txt", context),
-        body_html=render_to_string("notifications/email/invitation.html", context),
     )
 
 
