@@ -98,6 +98,12 @@ class Place(models.Model):
     def is_within(self, other: "Place") -> bool:
         return self.path.startswith(other.path)
 
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """'52/52-550/52-550-03/' → ['52/', '52/52-550/', '52/52-550/52-550-03/'] (itself included)."""
+        codes = [code for code in self.path.split("/") if code]
+        return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
+
 
 class UnitKind(models.TextChoices):
     PHONG_BAN = "phong_ban", "Phòng, ban, cơ quan chuyên môn"

@@ -60,6 +60,15 @@ def question_for_page(pk: int) -> Question:
     ).get(pk=pk)
 
 
+def answering_units(plan) -> QuerySet[Unit]:
+    """The units that may answer a plan's questions: those of the issuer's territory and of the
+    places above it (a provincial department for a district plan); see ``services.unit_serves``."""
+    issuer = plan.issuer
+    return Unit.objects.filter(
+        Q(place__path__startswith=issuer.path) | Q(place__path__in=issuer.ancestor_paths)
+    )
+
+
 def effective_due() -> Coalesce:
     """The written reply's due date once the question awaits one, else the unit's due date."""
     return Coalesce("written_reply__due_date", "due_date")
@@ -192,7 +201,7 @@ def unit_queue(user, *, limit: int = 8) -> list[Question]:
     return list(
         questions_for_user(user)
         .filter(status__in=waiting, duplicate_of=None)
-        .annotate(due=Coalesce("written_reply__due_date", "due_date"))
+        .annotate(due=effective_due())
         .select_related("session", "topic")
         .order_by(F("due").asc(nulls_last=True), "pk")[:limit]
     )

@@ -144,6 +144,14 @@ def record_session_question(
         )
 
 
+def _check_unit_serves(unit: Unit, question: Question) -> None:
+    """A question goes to a unit of the plan issuer's territory, or of a place above it (the
+    province's department for a district plan): selectors.answering_units lists the same."""
+    issuer = question.session.plan.issuer
+    if not (unit.place.is_within(issuer) or issuer.is_within(unit.place)):
+        raise FeedbackError(f"«{unit}» không thuộc địa bàn của kế hoạch.")
+
+
 def assign_question(*, user: User, question: Question, unit: Unit, due_date: datetime.date) -> Question:
     """District staff give the question to a unit with a due date (or give it to another unit).
 
@@ -159,10 +167,7 @@ def assign_question(*, user: User, question: Question, unit: Unit, due_date: dat
             raise FeedbackError(
                 f"Câu hỏi đang ở trạng thái «{question.get_status_display()}», không giao lại được."
             )
-        issuer_path, unit_path = question.session.plan.issuer.path, unit.place.path
-        # A unit of the issuer's territory, or of the province above it.
-        if not (unit_path.startswith(issuer_path) or issuer_path.startswith(unit_path)):
-            raise FeedbackError(f"«{unit}» không thuộc địa bàn của kế hoạch.")
+        _check_unit_serves(unit, question)
         session = question.session
         if session.has_fixed_date:
             if due_date >= session.date:
@@ -297,9 +302,7 @@ def mark_to_answer_in_writing(
         if not can_mark_question(user, question):
             raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
         if unit is not None:
-            issuer_path, unit_path = question.session.plan.issuer.path, unit.place.path
-            if not (unit_path.startswith(issuer_path) or issuer_path.startswith(unit_path)):
-                raise FeedbackError(f"«{unit}» không thuộc địa bàn của kế hoạch.")
+            _check_unit_serves(unit, question)
             question.assigned_unit = unit
         reply, _ = WrittenReply.objects.update_or_create(
             question=question,

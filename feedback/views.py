@@ -192,8 +192,7 @@ class AssignView(QuestionActionView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        issuer = self.question.session.plan.issuer
-        form.fields["unit"].queryset = Unit.objects.filter(place__path__startswith=issuer.path)
+        form.fields["unit"].queryset = selectors.answering_units(self.question.session.plan)
         return form
 
 
@@ -242,8 +241,7 @@ class WritingView(QuestionActionView):
         return {"unit": self.question.assigned_unit_id}
 
     def extra_form_kwargs(self):
-        issuer = self.question.session.plan.issuer
-        return {"units": Unit.objects.filter(place__path__startswith=issuer.path)}
+        return {"units": selectors.answering_units(self.question.session.plan)}
 
 
 class WrittenReplyView(QuestionActionView):

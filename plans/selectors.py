@@ -30,12 +30,6 @@ def _last_event(field: str) -> Subquery:
     return Subquery(PlanEvent.objects.filter(plan=OuterRef("pk")).order_by("-at", "-id").values(field)[:1])
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """'52/52-550/52-550-03/' → ['52/', '52/52-550/', '52/52-550/52-550-03/']."""
-    codes = [code for code in path.split("/") if code]
-    return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
-
-
 def plans_for_user(user) -> QuerySet[Plan]:
     """Plans the user may see, as in plans.rules.can_view_plan.
 
@@ -48,7 +42,7 @@ def plans_for_user(user) -> QuerySet[Plan]:
     if is_office(user):
         condition = Q(issuer__path__startswith=territory.path)
     elif is_commune_official(user) or is_department_officer(user):
-        condition = Q(status__in=PUBLISHED, issuer__path__in=_ancestor_paths(territory.path))
+        condition = Q(status__in=PUBLISHED, issuer__path__in=territory.ancestor_paths)
     else:
         return Plan.objects.none()
     return Plan.objects.filter(condition)

@@ -44,12 +44,6 @@ class CommuneList:
     commune: Place
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """'52/52-550/52-550-03/' → ['52/', '52/52-550/', '52/52-550/52-550-03/']."""
-    codes = [code for code in path.split("/") if code]
-    return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
-
-
 def _scalar(queryset: QuerySet, link: str, aggregate) -> Subquery:
     """A correlated aggregate of `queryset` grouped by `link` (one value per outer row)."""
     return Subquery(
@@ -103,7 +97,7 @@ def sessions_for_user(user) -> QuerySet[Session]:
     if is_office(user):
         return Session.objects.filter(plan__issuer__path__startswith=territory.path)
     published = Session.objects.filter(
-        plan__status__in=PUBLISHED, plan__issuer__path__in=_ancestor_paths(territory.path)
+        plan__status__in=PUBLISHED, plan__issuer__path__in=territory.ancestor_paths
     )
     if is_commune_official(user):
         return published.filter(_concerns_commune(territory))
