@@ -553,6 +553,10 @@ def read_question_rows(*, filename: str, content: bytes) -> list[dict]:
             records = _csv_records(content.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise _not_utf8(name, content) from None
+        except csv.Error as exc:
+            raise FeedbackError(
+                f"Tệp «{name}» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
+            ) from exc
     else:
         raise FeedbackError(f"Tệp «{name}» không phải tệp .xlsx hoặc .csv.")
     return _data_rows(name, records)

@@ -203,6 +203,15 @@ def pending_message_ids(*, session_id: int | None = None, purpose: str | None = 
     return list(rows.order_by("id").values_list("id", flat=True))
 
 
+def unsent_notice_ids() -> list[int]:
+    """Reminders and escalations still queued: the new ones of a scan, and any a worker that died
+    between writing them and queueing their sending left behind (the scan, run again, adds no row)."""
+    rows = OutboxMessage.objects.filter(
+        status=OutboxStatus.QUEUED, purpose__in=[Purpose.REMINDER, Purpose.ESCALATION]
+    )
+    return list(rows.order_by("id").values_list("id", flat=True))
+
+
 def request_invitations(*, session_id: int) -> None:
     """What the staff's "send invitations" button calls: after commit, the worker creates the
     outbox rows and sends them (notifications.tasks.send_invitations)."""

@@ -98,8 +98,9 @@ def scan_reminders(today_iso: str | None = None) -> int:
     """The daily scan (django-celery-beat, 06:00): queue and send the reminders due today."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     rows = services.queue_reminders(today=today)
-    for row in rows:
-        send_outbox_message_task.delay(message_id=row.pk)
+    # Not only the new rows: a run redelivered after a crash finds its rows written but unsent.
+    for message_id in services.unsent_notice_ids():
+        send_outbox_message_task.delay(message_id=message_id)
     logger.info("scan_reminders %s: %d messages queued", today, len(rows))
     return len(rows)
 

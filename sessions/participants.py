@@ -286,7 +286,9 @@ def _read_csv(name: str, content: bytes) -> list[dict]:
     try:
         records, header_index, mapping = _csv_table(name, text)
     except csv.Error as exc:
-        raise ParticipantFileError(f"Tệp «{name}» không phải tệp CSV hợp lệ: {exc}.") from exc
+        raise ParticipantFileError(
+            f"Tệp «{name}» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
+        ) from exc
     _require_columns(name, mapping, header_row=header_index + 1)
     return _collect(name, records, mapping, first_row=header_index + 2)
 

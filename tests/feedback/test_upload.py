@@ -215,3 +215,14 @@ def test_upload_page_tcvn3_file_shows_message_and_no_token(world, login):
         f"Dòng 3, cột «Họ tên người hỏi»: «NguyÔn V¨n B×nh» {CELL_TCVN3}"
     ]
     assert Question.objects.count() == 0
+
+
+def test_read_question_rows_malformed_csv_is_refused_in_vietnamese():
+    from feedback.services import read_question_rows
+
+    content = ("Nội dung câu hỏi,Lĩnh vực\n" + "x" * 140_000 + ",Việc làm\n").encode()
+    with pytest.raises(FeedbackError) as error:
+        read_question_rows(filename="cau-hoi.csv", content=content)
+    assert error.value.message == (
+        "Tệp «cau-hoi.csv» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
+    )

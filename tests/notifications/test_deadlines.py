@@ -148,3 +148,20 @@ def test_daily_scan_registered_with_celery_beat(db):
         "0",
         "Asia/Ho_Chi_Minh",
     )
+
+
+def test_scan_run_again_after_a_crash_sends_the_rows_the_first_run_wrote(world):
+    """A worker that died after writing the day's rows and before queueing them: the redelivered
+    scan writes nothing new but still sends them."""
+    from notifications import services
+    from notifications.tasks import scan_reminders
+
+    _official(world)
+    make_session(world, date=D(2024, 5, 6))
+    written = services.queue_reminders(today=D(2024, 4, 22))  # the crashed run: written, not sent
+    assert [row.status for row in written] == [OutboxStatus.QUEUED]
+
+    assert scan_reminders("2024-04-22") == 0  # nothing new
+
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+    assert [m.to for m in mail.outbox] == [["canbo.phuochoa@example.gov.vn"]]

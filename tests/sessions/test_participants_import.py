@@ -753,3 +753,12 @@ def test_participant_categories_come_from_the_data_migration(db):
         ("hoi-vien-lhpn", "Hội viên Hội LHPN"),
         ("khac", "Khác"),
     ]
+
+
+def test_read_rows_malformed_csv_is_refused_in_vietnamese():
+    content = (",".join(HEADER) + "\n" + "x" * 140_000 + "\n").encode()
+    with pytest.raises(ParticipantFileError) as error:
+        read_rows(filename="danh-sach.csv", content=content)
+    assert str(error.value) == (
+        "Tệp «danh-sach.csv» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
+    )

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         today = options["today"] or timezone.localdate()
         with transaction.atomic():
             rows = services.queue_reminders(today=today)
-            services.send_queued_on_commit(message_ids=[row.pk for row in rows])
+            services.send_queued_on_commit(message_ids=services.unsent_notice_ids())
         for row in rows:
             self.stdout.write(f"{row.get_purpose_display()}: {row.to_email} – {row.subject}")
         self.stdout.write(f"Ngày {today:%d/%m/%Y}: đã xếp {len(rows)} thư vào hộp thư đi.")
