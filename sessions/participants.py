@@ -568,7 +568,7 @@ class _Checker:
             "session_id",
             "commune_id",
             "hamlet_id",
-            "full_name",
+            "name_key",
             "birth_year",
             "national_id",
             "session__name",
@@ -577,7 +577,18 @@ class _Checker:
             "commune__name",
         )
         labels: dict[tuple, str] = {}
-        for session_id, commune_id, hamlet_id, name, year, national_id, s_name, venue, kind, c_name in saved:
+        for (
+            session_id,
+            commune_id,
+            hamlet_id,
+            name_key,
+            year,
+            national_id,
+            s_name,
+            venue,
+            kind,
+            c_name,
+        ) in saved:
             if session_id == self.session.pk and commune_id == self.commune.pk:
                 if replace:
                     continue
@@ -590,7 +601,7 @@ class _Checker:
             if national_id:
                 self.existing_ids.setdefault(national_id, where)
             if year and hamlet_id:
-                self.existing_people.setdefault((_name_key(name), year, hamlet_id), where)
+                self.existing_people.setdefault((name_key, year, hamlet_id), where)
 
     def check(self, record: dict) -> tuple[RowReport, list[tuple[str, str, int, int]]]:
         number = record["row_number"]
@@ -854,21 +865,27 @@ def update_participant(
     EDITABLE_FIELDS. Raises ParticipantEditError and saves nothing when a check fails; returns
     the warnings (an old birth year, a category the session does not target…) otherwise."""
     session, commune = participant.session, participant.commune
-    checker = _Checker(session=session, commune=commune, replace=False, editing=participant.pk)
-    record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
-    record["row_number"] = participant.row_number or 0
-    row, legacy = checker.check(record)
-    for name, text, tcvn, vni in legacy:
-        encoding = _encoding_name(tcvn, vni)
-        row.error(
-            name, f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode. {_how_to_convert(encoding)}"
-        )
-    _check_duplicates(row, checker, {}, {})
-    problems = [*row.errors, *row.duplicates]
-    if problems:
-        raise ParticipantEditError([_without_row(message) for message in problems])
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        # The session row lock serialises this edit with imports and other edits of the session,
+        # so the duplicate checks below still hold when the row is saved.
+        list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        checker = _Checker(session=session, commune=commune, replace=False, editing=participant.pk)
+        record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
+        record["row_number"] = participant.row_number or 0
+        row, legacy = checker.check(record)
+        for name, text, tcvn, vni in legacy:
+            encoding = _encoding_name(tcvn, vni)
+            row.error(
+                name,
+                f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode. {_how_to_convert(encoding)}",
+            )
+        _check_duplicates(row, checker, {}, {})
+        problems = [*row.errors, *row.duplicates]
+        if problems:
+            raise ParticipantEditError([_without_row(message) for message in problems])
+        participant = Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if participant is None:
+            raise ParticipantEditError(["Người này vừa bị xóa khỏi danh sách."])
         participant.full_name = row.full_name
         participant.birth_year = row.birth_year
         participant.hamlet = row.hamlet
@@ -887,12 +904,17 @@ def _without_row(message: str) -> str:
 
 
 def delete_participant(*, participant: Participant) -> None:
-    """Take one person off a commune's list; refused once they have been checked in at the door."""
-    if participant.attendances.exists():
-        raise ParticipantEditError(
-            [f"{participant.full_name} đã điểm danh tại hội nghị; không xóa khỏi danh sách được."]
-        )
-    participant.delete()
+    """Take one person off a commune's list; refused once they have been checked in at the door.
+    The row lock makes a check-in at the same moment wait, then fail, rather than vanish."""
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if locked is None:
+            return
+        if locked.attendances.exists():
+            raise ParticipantEditError(
+                [f"{locked.full_name} đã điểm danh tại hội nghị; không xóa khỏi danh sách được."]
+            )
+        locked.delete()
 
 
 def _check_duplicates(row: RowReport, checker: _Checker, seen_ids: dict, seen_people: dict) -> None:
@@ -907,7 +929,7 @@ def _check_duplicates(row: RowReport, checker: _Checker, seen_ids: dict, seen_pe
             row.duplicate("national_id", f"«{national_id}» đã có trong danh sách {where}.")
             return
     if row.full_name and row.birth_year and row.hamlet:
-        key = (_name_key(row.full_name), row.birth_year, row.hamlet.pk)
+        key = (normalize_key(row.full_name), row.birth_year, row.hamlet.pk)
         if key not in seen_people and key not in checker.existing_people:
             seen_people[key] = row.number
             return
@@ -917,12 +939,6 @@ def _check_duplicates(row: RowReport, checker: _Checker, seen_ids: dict, seen_pe
             return
         seen_people[key] = row.number
         row.duplicate("full_name", f"{person} đã có trong danh sách {checker.existing_people[key]}.")
-
-
-def _name_key(name: str) -> str:
-    """Names compared without accents, case or extra spaces: "Nguyễn  văn An" == "nguyen van an"."""
-    ascii_name = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    return " ".join(ascii_name.encode("ascii", "ignore").decode().lower().split())
 
 
 # --- Preview and import ----------------------------------------------------------------------
