@@ -74,7 +74,11 @@ def _hamlet_of(commune: Place | None, hamlet: Place | None) -> Place | None:
 
 def _locked(question: Question) -> Question:
     """Re-read the question under a row lock so that two people cannot change it at once."""
-    return Question.objects.select_for_update().select_related("session__plan__issuer").get(pk=question.pk)
+    return (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("session__plan__issuer")
+        .get(pk=question.pk)
+    )
 
 
 def submit_question(
@@ -193,8 +197,16 @@ def merge_duplicate(*, user: User, question: Question, original: Question) -> Qu
     if question.pk == original.pk:
         raise FeedbackError("Không thể gộp câu hỏi với chính nó.")
     with transaction.atomic():
-        question = _locked(question)
-        original = _locked(original)
+        # Both rows locked in one statement, in id order: two merges of the same pair made at
+        # once in opposite directions wait for each other instead of deadlocking.
+        locked = {
+            q.pk: q
+            for q in Question.objects.select_for_update(of=("self",))
+            .select_related("session__plan__issuer")
+            .filter(pk__in=[question.pk, original.pk])
+            .order_by("pk")
+        }
+        question, original = locked[question.pk], locked[original.pk]
         if not (question_in_territory(user, question) and question_in_territory(user, original)):
             raise FeedbackError("Câu hỏi này không thuộc địa bàn của bạn.")
         if not question_is_open(user, question):
