@@ -794,6 +794,15 @@ class SessionsForm(PlanPartForm):
             rows.append(row)
         services.save_sessions(plan=self.plan, user=user, rows=rows)
 
+    def add_workflow_error(self, error):
+        super().add_workflow_error(error)
+        if isinstance(error, services.SessionInUseError):
+            # Also on the card of each removed row that cannot go.
+            for form in self.formset.forms:
+                ref = getattr(form, "cleaned_data", {}).get("ref")
+                if ref in error.sessions:
+                    form.add_error(None, error.sessions[ref])
+
 
 class QuotaForm(RowFormMixin, forms.Form):
     count = forms.IntegerField(label="Số người", min_value=0)

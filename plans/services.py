@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from .models import BlockKind, Plan, PlanEvent, PlanKind, PlanStatus
@@ -36,6 +36,14 @@ class PlanWorkflowError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = errors or []
+
+
+class SessionInUseError(PlanWorkflowError):
+    """Sessions that cannot be removed from a plan; `sessions` maps each pk to its message."""
+
+    def __init__(self, message: str, sessions: dict[int, str]):
+        super().__init__(message, list(sessions.values()))
+        self.sessions = sessions
 
 
 def record_event(
@@ -266,7 +274,7 @@ from collections import Counter  # noqa: E402
 from dialogue_portal.roles import user_place  # noqa: E402
 from dialogue_portal.vietnamese import format_vnd  # noqa: E402
 from directory.models import Place  # noqa: E402
-from sessions.models import CompositionGroup, Quota, Session, TimeKind  # noqa: E402
+from sessions.models import CompositionGroup, Participant, Quota, Session, TimeKind  # noqa: E402
 
 from .models import (  # noqa: E402
     Appendix,
@@ -632,10 +640,41 @@ _TIME_FIELDS = {
 }
 
 
+def _sessions_in_use(pks: set[int]) -> dict[int, str]:
+    """The sessions among `pks` that already have participants, questions or check-ins
+    (deleting them would cascade to those), each with the message saying why it stays."""
+    from feedback.models import Question
+    from notifications.models import Attendance
+
+    if not pks:
+        return {}
+    rows = Session.objects.filter(pk__in=pks).annotate(
+        has_participants=Exists(Participant.objects.filter(session=OuterRef("pk"))),
+        has_questions=Exists(Question.objects.filter(session=OuterRef("pk"))),
+        has_attendances=Exists(Attendance.objects.filter(session=OuterRef("pk"))),
+    )
+    out = {}
+    for session in rows:
+        kinds = [
+            label
+            for flag, label in (
+                (session.has_participants, "danh sách người tham dự"),
+                (session.has_questions, "câu hỏi"),
+                (session.has_attendances, "người điểm danh"),
+            )
+            if flag
+        ]
+        if kinds:
+            what = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " và " + kinds[-1]
+            out[session.pk] = f"Phiên «{session}» đã có {what}; không xóa được."
+    return out
+
+
 @transaction.atomic
 def save_sessions(*, plan: Plan, user, rows: list[dict]) -> None:
     """Set the plan's sessions: rows with an `id` update that session (its quotas,
-    composition and communes stay), rows without one are added, missing ones are deleted.
+    composition and communes stay), rows without one are added, missing ones are deleted,
+    unless one of those already has participants, questions or check-ins: then nothing is saved.
     """
     rows = [_pick(row, SESSION_ROW_FIELDS) for row in rows]
     errors = [
@@ -655,7 +694,14 @@ def save_sessions(*, plan: Plan, user, rows: list[dict]) -> None:
         [row.get("name") or row["venue_name"] for row in rows],
         "các phiên đối thoại",
     )
-    Session.objects.filter(pk__in=set(existing) - set(ids)).delete()
+    removed = set(existing) - set(ids)
+    in_use = _sessions_in_use(removed)
+    if in_use:
+        raise SessionInUseError(
+            "Không xóa được phiên đã có người tham dự, câu hỏi hoặc điểm danh.",
+            {pk: in_use[pk] for pk in existing if pk in in_use},
+        )
+    Session.objects.filter(pk__in=removed).delete()
     time_fields = {"date", "start_time", "end_time", "month", "quarter", "year"}
     for position, row in enumerate(rows):
         pk = row.pop("id", None)

@@ -452,6 +452,76 @@ def test_save_sessions_missing_month_is_refused(world):
     assert Session.objects.filter(plan=plan).count() == 1
 
 
+def test_save_sessions_refuses_to_delete_session_with_participants_or_questions(world):
+    from feedback.models import Channel, Question, Topic
+    from sessions.models import Participant, ParticipantCategory
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    Participant.objects.create(
+        session=session,
+        commune=world.commune,
+        full_name="Nguyễn Thị Mai",
+        category=ParticipantCategory.objects.get(code="ho-ngheo"),
+    )
+    Question.objects.create(
+        session=session,
+        commune=world.commune,
+        text="Hỏi về đường giao thông",
+        channel=Channel.BEFORE_SESSION,
+        topic=Topic.objects.first(),
+    )
+
+    with pytest.raises(services.SessionInUseError) as excinfo:
+        services.save_sessions(
+            plan=plan,
+            user=world.users["district_staff"],
+            rows=[{"venue_name": "Hội trường mới", "time_kind": TimeKind.LATER}],
+        )
+
+    assert excinfo.value.errors == [
+        "Phiên «Nhà văn hóa xã Phước Hòa» đã có danh sách người tham dự và câu hỏi; không xóa được."
+    ]
+    assert excinfo.value.sessions == {session.pk: excinfo.value.errors[0]}
+    assert list(plan.sessions.values_list("pk", flat=True)) == [session.pk]
+    assert (session.participants.count(), session.questions.count()) == (1, 1)
+    assert "edit_sessions" not in _actions(plan)
+
+
+def test_save_sessions_refuses_to_delete_session_with_check_ins(world):
+    from notifications.models import Attendance
+    from sessions.models import ParticipantCategory
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    Attendance.objects.create(
+        session=session,
+        full_name="Trần Văn Bình",
+        commune=world.commune,
+        category=ParticipantCategory.objects.get(code="ho-ngheo"),
+        walk_in=True,
+        checked_in_at=datetime.datetime(2024, 4, 20, 8, 0, tzinfo=datetime.UTC),
+    )
+
+    with pytest.raises(services.PlanWorkflowError) as excinfo:
+        services.save_sessions(plan=plan, user=world.users["district_staff"], rows=[])
+
+    assert excinfo.value.errors == ["Phiên «Nhà văn hóa xã Phước Hòa» đã có người điểm danh; không xóa được."]
+    assert plan.sessions.count() == 1
+
+
+def test_save_sessions_deletes_session_without_participants_or_questions(world):
+    plan = _plan(world)
+
+    services.save_sessions(
+        plan=plan,
+        user=world.users["district_staff"],
+        rows=[{"venue_name": "Hội trường mới", "time_kind": TimeKind.LATER}],
+    )
+
+    assert [s.venue_name for s in plan.sessions.all()] == ["Hội trường mới"]
+
+
 def test_save_session_details_replaces_quotas_composition_and_communes(world):
     plan = _plan(world)
     session = plan.sessions.get()

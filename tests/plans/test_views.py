@@ -940,6 +940,39 @@ def test_plan_sessions_foreign_session_ref_shows_error_and_saves_nothing(world, 
     assert [s.venue_name for s in plan.sessions.all()] == ["Nhà văn hóa xã Phước Hòa"]
 
 
+def test_plan_sessions_removing_session_with_participants_shows_row_error_and_deletes_nothing(world, login):
+    from sessions.models import Participant, ParticipantCategory
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    Participant.objects.create(
+        session=session,
+        commune=world.commune,
+        full_name="Nguyễn Thị Mai",
+        category=ParticipantCategory.objects.get(code="ho-ngheo"),
+    )
+    message = "Phiên «Nhà văn hóa xã Phước Hòa» đã có danh sách người tham dự; không xóa được."
+    data = _formset(
+        "phien",
+        [_session_row(ref=str(session.pk), venue_name=session.venue_name, DELETE="on"), _session_row()],
+        initial=1,
+    )
+
+    response = _staff(world, login).post(_url("plan.sessions", plan.pk), data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors_list == [
+        "Không xóa được phiên đã có người tham dự, câu hỏi hoặc điểm danh.",
+        message,
+    ]
+    assert form.formset.forms[0].non_field_errors() == [message]
+    assert escape(message) in response.content.decode()
+    assert list(plan.sessions.values_list("pk", flat=True)) == [session.pk]
+    assert session.participants.count() == 1
+    assert plan.events.filter(action="edit_sessions").count() == 0
+
+
 def test_plan_section_post_without_management_form_shows_error(world, login):
     plan = _plan(world)
     section = plan.blocks.get(parent=None, title="Mục đích, yêu cầu")
