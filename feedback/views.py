@@ -5,13 +5,10 @@ decides who may open each page."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_office, user_place
+from dialogue_portal.uploads import PendingUploads
 from dialogue_portal.views import ObjectPageMixin
 from directory.models import Unit
 from notifications.models import JobStatus
@@ -317,8 +315,8 @@ class RecordView(SessionFeedbackMixin, FormView):
         return context
 
 
-def _upload_name(token: str) -> str:
-    return f"{UPLOAD_DIR}/{token}.upload"
+def pending_uploads(request) -> PendingUploads:
+    return PendingUploads(request, key=UPLOADS_KEY, directory=UPLOAD_DIR)
 
 
 class UploadView(SessionFeedbackMixin, TemplateView):
@@ -345,11 +343,9 @@ class UploadView(SessionFeedbackMixin, TemplateView):
         )
         token = ""
         if report.can_commit:
-            token = secrets.token_urlsafe(24)
-            default_storage.save(_upload_name(token), ContentFile(content))
-            uploads = request.session.get(UPLOADS_KEY, {})
-            uploads[token] = {"session": self.session.pk, "commune": self.commune.pk, "filename": filename}
-            request.session[UPLOADS_KEY] = uploads
+            token = pending_uploads(request).store(
+                content, session=self.session.pk, commune=self.commune.pk, filename=filename
+            )
         return self.render_to_response(
             self.get_context_data(form=forms.QuestionUploadForm(), report=report, token=token)
         )
@@ -362,19 +358,12 @@ class ConfirmView(UploadView):
 
     def post(self, request, *args, **kwargs):
         token = request.POST.get("token", "")
-        uploads = request.session.get(UPLOADS_KEY, {})
-        pending = uploads.get(token)
-        path = _upload_name(token)
-        if (
-            not pending
-            or pending["session"] != self.session.pk
-            or pending["commune"] != self.commune.pk
-            or not default_storage.exists(path)
-        ):
+        uploads = pending_uploads(request)
+        found = uploads.load(token, session=self.session.pk, commune=self.commune.pk)
+        if found is None:
             messages.error(request, "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại.")
             return redirect("feedback:question.upload", self.session.pk)
-        with default_storage.open(path, "rb") as handle:
-            content = handle.read()
+        pending, content = found
         try:
             report = services.import_questions(
                 user=request.user,
@@ -390,9 +379,7 @@ class ConfirmView(UploadView):
             return self.render_to_response(
                 self.get_context_data(form=forms.QuestionUploadForm(), report=report, token="")
             )
-        uploads.pop(token, None)
-        request.session[UPLOADS_KEY] = uploads
-        default_storage.delete(path)
+        uploads.forget(token)
         messages.success(request, f"Đã nhận {report.saved} câu hỏi của {self.commune.full_name}.")
         return redirect(f"{reverse('feedback:question.list')}?session={self.session.pk}")
 

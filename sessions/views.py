@@ -9,14 +9,10 @@ so a token only works for the user, session and commune it was made for.
 
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -28,6 +24,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
+from dialogue_portal.uploads import PendingUploads
 from dialogue_portal.views import ObjectPageMixin
 from directory.models import PlaceLevel
 
@@ -52,13 +49,9 @@ from .services import PublicationError, publish_notice, publish_results, withdra
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
-# Checked files wait between preview and confirm in the default storage (MEDIA_ROOT, shared
-# by every web node), not on one machine's /tmp.
 UPLOAD_DIR = "uploads/participants"
 # A long file's preview shows every row with a message but only this many plain new rows.
 PREVIEW_NEW_ROWS = 200
-# A preview left unconfirmed is dropped after a day.
-UPLOAD_MAX_AGE = 24 * 3600
 PARTICIPANTS_PER_PAGE = 200
 BADGES = {
     RowStatus.NEW: "text-bg-success",
@@ -335,28 +328,8 @@ class ParticipantSigninView(CommuneListMixin, View):
 # ---------------------------------------------------------------- upload, preview, confirm
 
 
-def _upload_name(token: str) -> str:
-    return f"{UPLOAD_DIR}/{token}.upload"
-
-
-def _drop_stale_uploads() -> None:
-    try:
-        _, names = default_storage.listdir(UPLOAD_DIR)
-    except FileNotFoundError:
-        return
-    limit = time.time() - UPLOAD_MAX_AGE
-    for name in names:
-        path = f"{UPLOAD_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path).timestamp() < limit:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            pass
-
-
-def _read(path: str) -> bytes:
-    with default_storage.open(path, "rb") as handle:
-        return handle.read()
+def pending_uploads(request) -> PendingUploads:
+    return PendingUploads(request, key=UPLOADS_KEY, directory=UPLOAD_DIR)
 
 
 class ParticipantUploadView(CommuneListMixin, TemplateView):
@@ -389,18 +362,9 @@ class ParticipantUploadView(CommuneListMixin, TemplateView):
         )
 
     def store(self, *, filename: str, content: bytes, replace: bool) -> str:
-        _drop_stale_uploads()
-        token = secrets.token_urlsafe(24)
-        default_storage.save(_upload_name(token), ContentFile(content))
-        uploads = self.request.session.get(UPLOADS_KEY, {})
-        uploads[token] = {
-            "session": self.session.pk,
-            "commune": self.commune.pk,
-            "filename": filename,
-            "replace": replace,
-        }
-        self.request.session[UPLOADS_KEY] = uploads
-        return token
+        return pending_uploads(self.request).store(
+            content, session=self.session.pk, commune=self.commune.pk, filename=filename, replace=replace
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -422,34 +386,23 @@ class ParticipantConfirmView(ParticipantUploadView):
 
     def post(self, request, *args, **kwargs):
         token = request.POST.get("token", "")
-        pending = request.session.get(UPLOADS_KEY, {}).get(token)
-        path = _upload_name(token)
-        if (
-            not pending
-            or pending["session"] != self.session.pk
-            or pending["commune"] != self.commune.pk
-            or not default_storage.exists(path)
-        ):
+        uploads = pending_uploads(request)
+        found = uploads.load(token, session=self.session.pk, commune=self.commune.pk)
+        if found is None:
             messages.error(request, "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại.")
             return redirect("sessions:participants.upload", self.session.pk, self.commune.code)
         report = import_participants(
             session=self.session,
             commune=self.commune,
-            filename=pending["filename"],
-            content=_read(path),
+            filename=found[0]["filename"],
+            content=found[1],
             user=request.user,
-            replace=pending["replace"],
+            replace=found[0]["replace"],
         )
         if not report.committed:
             return self.render_to_response(
                 self.get_context_data(form=ParticipantUploadForm(), report=report, token="")
             )
-        self.forget(token, path)
+        uploads.forget(token)
         messages.success(request, f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}.")
         return redirect(self.list_url())
-
-    def forget(self, token: str, path: str) -> None:
-        uploads = self.request.session.get(UPLOADS_KEY, {})
-        uploads.pop(token, None)
-        self.request.session[UPLOADS_KEY] = uploads
-        default_storage.delete(path)
