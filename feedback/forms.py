@@ -14,6 +14,7 @@ from .models import Channel, Question, Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+REPLY_SUFFIXES = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 
 
 class _Form(forms.Form):
@@ -167,6 +168,11 @@ class WrittenReplyForm(_Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
+        if upload and PurePath(upload.name or "").suffix.lower() not in REPLY_SUFFIXES:
+            raise forms.ValidationError(
+                f"Tệp «{PurePath(upload.name).name}» không phải văn bản PDF, Word hay ảnh chụp "
+                "(.pdf, .doc, .docx, .jpg, .png)."
+            )
         if upload and upload.size > MAX_UPLOAD_BYTES * 2:
             raise forms.ValidationError("Tệp quá lớn (tối đa 10 MB).")
         return upload

@@ -192,6 +192,11 @@ class Answer(models.Model):
         return (self.text or self.session_summary)[:80]
 
 
+def reply_file_path(reply: "WrittenReply", filename: str) -> str:
+    # Never served from MEDIA_URL: downloaded through feedback:reply.file, which checks the reader.
+    return f"feedback/tra-loi/cau-hoi-{reply.question_id}/{filename}"
+
+
 class WrittenReply(models.Model):
     """A question to be answered in writing after the session, until the reply is sent."""
 
@@ -201,7 +206,7 @@ class WrittenReply(models.Model):
     due_date = models.DateField("hạn trả lời")
     document_number = models.CharField("số văn bản", max_length=60, blank=True)
     document_date = models.DateField("ngày văn bản", null=True, blank=True)
-    file = models.FileField("tệp văn bản", upload_to="feedback/replies/", blank=True)
+    file = models.FileField("tệp văn bản", upload_to=reply_file_path, blank=True)
     closed_at = models.DateTimeField("ngày đóng", null=True, blank=True)
 
     class Meta:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/da-tra-loi/", views.AnsweredView.as_view(), name="question.answered"),
     path("<int:pk>/tra-loi-van-ban/", views.WritingView.as_view(), name="question.writing"),
     path("<int:pk>/van-ban-tra-loi/", views.WrittenReplyView.as_view(), name="reply.record"),
+    path("<int:pk>/van-ban-tra-loi/tep/", views.WrittenReplyFileView.as_view(), name="reply.file"),
     path("phien/<int:session_pk>/gui/", views.SubmitView.as_view(), name="question.submit"),
     path("phien/<int:session_pk>/tai-len/", views.UploadView.as_view(), name="question.upload"),
     path("phien/<int:session_pk>/xac-nhan/", views.ConfirmView.as_view(), name="question.confirm"),

@@ -249,6 +249,16 @@ class WrittenReplyView(QuestionActionView):
     success_message = "Đã ghi nhận văn bản trả lời; câu hỏi đã đóng."
 
 
+class WrittenReplyFileView(QuestionMixin, View):
+    """The written reply's document, for whoever may read the question (never a public media URL)."""
+
+    def get(self, request, *args, **kwargs):
+        reply = getattr(self.question, "written_reply", None)
+        if reply is None or not reply.file:
+            raise Http404("Câu hỏi này chưa có tệp văn bản trả lời.")
+        return FileResponse(reply.file.open("rb"), as_attachment=True, filename=Path(reply.file.name).name)
+
+
 class ApproveView(QuestionMixin, View):
     permission_required = "feedback.approve_answer"
     http_method_names = ["post"]

@@ -433,6 +433,9 @@ def build_feedback(world) -> dict:
     in each state a page needs: new, assigned to world.unit, answer drafted, awaiting a written reply."""
     import datetime
 
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
     from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
     from plans.models import PlanStatus
     from sessions.models import Quota, Session
@@ -461,7 +464,13 @@ def build_feedback(world) -> dict:
     Answer.objects.create(question=drafted, unit=world.unit, text="Liên hệ Ngân hàng Chính sách xã hội.")
     writing = question(QuestionStatus.TO_ANSWER_IN_WRITING, **assigned)
     WrittenReply.objects.create(question=writing, due_date=due)
+    closed = question(QuestionStatus.CLOSED, **assigned)
+    reply = WrittenReply(question=closed, due_date=due, document_number="12/UBND", document_date=due)
+    reply.closed_at = timezone.now()
+    reply.file.save("tra-loi.pdf", ContentFile(b"%PDF-1.4 tra loi"), save=False)
+    reply.save()
     return {
+        "closed_question": closed,
         "feedback_session": session,
         "new_question": question(QuestionStatus.NEW),
         "assigned_question": question(QuestionStatus.ASSIGNED, **assigned),
@@ -489,6 +498,10 @@ ROWS.update(
             lambda o: reverse("feedback:dashboard"), only({"district_staff", "leader"})
         ),
         "feedback:question.detail": Row(_question_url("question.detail"), only(OFFICE | COMMUNE)),
+        # The unit it was assigned to may read it too; the other commune may not.
+        "feedback:reply.file": Row(
+            _question_url("reply.file", "closed_question"), only(OFFICE | COMMUNE | {"department_officer"})
+        ),
         "feedback:question.assign": Row(_question_url("question.assign"), only(STAFF)),
         "feedback:question.merge": Row(_question_url("question.merge"), only(STAFF)),
         "feedback:answer.draft": Row(

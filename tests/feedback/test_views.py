@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feedback.models import Answer, Channel, Question, QuestionStatus
+from feedback.models import Answer, Channel, Question, QuestionStatus, WrittenReply
 
 from .feedback_data import in_days, make_question, make_session, topic
 
@@ -125,3 +125,54 @@ def test_secretary_quick_entry_then_written_reply_closed(world, login):
     assert question.status == QuestionStatus.CLOSED
     response = unit.get(reverse("feedback:question.detail", args=[question.pk]))
     assert response.context["written_reply"].document_number == "12/LĐTBXH"
+
+
+def test_written_reply_file_kept_per_question_and_downloaded_through_the_permission_check(
+    world, login, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    session = make_session(world)
+    question = Question.objects.create(
+        session=session,
+        commune=world.commune,
+        text="Hỏi về nhà ở",
+        channel="spoken",
+        topic=topic(),
+        status=QuestionStatus.TO_ANSWER_IN_WRITING,
+        assigned_unit=world.unit,
+    )
+    WrittenReply.objects.create(question=question, due_date=in_days(10))
+    unit = login(world.users["department_officer"])
+    url = reverse("feedback:reply.record", args=[question.pk])
+
+    refused = unit.post(
+        url,
+        {
+            "document_number": "12/LĐTBXH",
+            "document_date": in_days(0).isoformat(),
+            "file": SimpleUploadedFile("tra-loi.exe", b"MZ"),
+        },
+    )
+    assert refused.status_code == 200
+    assert "không phải văn bản PDF, Word hay ảnh chụp" in refused.content.decode()
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.TO_ANSWER_IN_WRITING
+
+    unit.post(
+        url,
+        {
+            "document_number": "12/LĐTBXH",
+            "document_date": in_days(0).isoformat(),
+            "file": SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4"),
+        },
+    )
+    reply = WrittenReply.objects.get(question=question)
+    assert reply.file.name == f"feedback/tra-loi/cau-hoi-{question.pk}/tra-loi.pdf"
+    download = reverse("feedback:reply.file", args=[question.pk])
+    page = unit.get(reverse("feedback:question.detail", args=[question.pk])).content.decode()
+    assert download in page and "/media/" not in page
+    response = unit.get(download)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4"
+    assert login(world.users["other_commune_official"]).get(download).status_code == 403
