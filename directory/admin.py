@@ -4,13 +4,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .forms import DirectoryCsvForm
+from .forms import DirectoryCsvForm, PlaceAdminForm
 from .models import Place, Unit
 from .services import DirectoryImportError, import_places, import_units, save_place
 
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
+    form = PlaceAdminForm
     list_display = ("name", "kind", "level", "code", "parent")
     list_filter = ("level", "kind")
     search_fields = ("name", "code")

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from directory.models import Place, PlaceKind, Unit
-from directory.services import DirectoryImportError, import_places
+from directory.services import DirectoryImportError, import_places, import_units, save_place
 
 from ..factories import PlaceFactory
 
@@ -59,3 +59,108 @@ def test_load_directory_command_without_options_fails():
     with pytest.raises(CommandError) as exc:
         call_command("load_directory")
     assert str(exc.value) == "Cần ít nhất một trong hai tùy chọn --places hoặc --units."
+
+
+TREE = (
+    "code,kind,name,parent_code\n52,tinh,Bình Định,\n52-550,huyen,Tuy Phước,52\n"
+    "52-540,huyen,An Nhơn,52\n52-550-03,xa,Phước Hòa,52-550\n52-550-03-01,thon,Lộc Thượng,52-550-03\n"
+)
+
+
+def _paths() -> dict[str, str]:
+    return dict(Place.objects.values_list("code", "path"))
+
+
+@pytest.mark.django_db
+def test_save_place_new_code_moves_paths_of_places_inside():
+    import_places(text=TREE)
+    district = Place.objects.get(code="52-550")
+    district.code = "52-551"
+
+    save_place(place=district)
+
+    paths = _paths()
+    assert paths["52-551"] == "52/52-551/"
+    assert paths["52-550-03"] == "52/52-551/52-550-03/"
+    assert paths["52-550-03-01"] == "52/52-551/52-550-03/52-550-03-01/"
+    assert paths["52-540"] == "52/52-540/"
+
+
+@pytest.mark.django_db
+def test_save_place_new_parent_moves_paths_of_places_inside():
+    import_places(text=TREE)
+    commune = Place.objects.get(code="52-550-03")
+    commune.parent = Place.objects.get(code="52-540")
+
+    save_place(place=commune)
+
+    hamlet = Place.objects.get(code="52-550-03-01")
+    assert (hamlet.path, hamlet.level) == ("52/52-540/52-550-03/52-550-03-01/", 4)
+    assert hamlet.is_within(Place.objects.get(code="52-540"))
+    assert not hamlet.is_within(Place.objects.get(code="52-550"))
+
+
+@pytest.mark.django_db
+def test_import_places_moving_a_commune_moves_its_hamlets():
+    import_places(text=TREE)
+
+    result = import_places(text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n")
+
+    assert (result.created, result.updated) == (0, 1)
+    paths = _paths()
+    assert paths["52-550-03"] == "52/52-540/52-550-03/"
+    assert paths["52-550-03-01"] == "52/52-540/52-550-03/52-550-03-01/"
+
+
+@pytest.mark.django_db
+def test_import_places_moved_parent_then_new_child_uses_new_path():
+    import_places(text=TREE)
+
+    import_places(
+        text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n52-550-03-02,thon,Lộc Hạ,52-550-03\n"
+    )
+
+    assert _paths()["52-550-03-02"] == "52/52-540/52-550-03/52-550-03-02/"
+
+
+@pytest.mark.django_db
+def test_import_places_place_inside_itself_is_a_row_error():
+    import_places(text=TREE)
+
+    with pytest.raises(DirectoryImportError) as exc:
+        import_places(text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-550-03\n")
+
+    assert exc.value.errors == ["Dòng 2: cấp của địa bàn phải thấp hơn cấp trực thuộc."]
+    assert _paths()["52-550-03"] == "52/52-550/52-550-03/"
+
+
+@pytest.mark.django_db
+def test_import_places_duplicate_name_under_same_parent_is_a_row_error_and_saves_nothing():
+    with pytest.raises(DirectoryImportError) as exc:
+        import_places(text=TREE + "52-550-04,xa,Phước Hòa,52-550\n52-550-05,xa,Phước An,52-550\n")
+
+    assert exc.value.errors == ["Dòng 7: đã có xã «Phước Hòa» thuộc huyện Tuy Phước với mã khác."]
+    assert Place.objects.count() == 0
+
+
+UNITS_HEADER = "code,name,short_name,kind,place_code,email\n"
+
+
+@pytest.mark.django_db
+def test_import_units_missing_code_or_name_and_bad_email_are_row_errors():
+    import_places(text=TREE)
+
+    with pytest.raises(DirectoryImportError) as exc:
+        import_units(
+            text=UNITS_HEADER + "52-550-YT,Trung tâm Y tế,,y_te,52-550,yte@tuyphuoc.gov.vn\n"
+            ",Phòng Nội vụ,,phong_ban,52-550,\n"
+            "52-550-TP,,,phong_ban,52-550,\n"
+            "52-550-TC,Phòng Tài chính,,phong_ban,52-550,taichinh@\n"
+        )
+
+    assert exc.value.errors == [
+        "Dòng 3: thiếu mã hoặc tên.",
+        "Dòng 4: thiếu mã hoặc tên.",
+        "Dòng 5, cột email: «taichinh@» không phải là địa chỉ thư điện tử hợp lệ.",
+    ]
+    assert Unit.objects.count() == 0
