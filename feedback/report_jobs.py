@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.jobs import Progress
-from notifications.models import JobStatus
+from notifications.models import JOB_FAILED, JobStatus
 from plans.models import Plan
 
 from .documents import render_report
@@ -132,10 +132,10 @@ def build_report_job(*, job_id: int) -> ReportJob | None:
         return job
     try:
         document = render_report(job.plan, on_step=_Bar(job))
-    except Exception as exc:  # any printing error ends the job; staff see why and start again
+    except Exception:  # any printing error ends the job; staff see why and start again
         logger.exception("report job %s failed", job.pk)
         ReportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+            status=JobStatus.FAILED, error=JOB_FAILED, finished_at=timezone.now()
         )
         job.refresh_from_db()
         return job
@@ -153,13 +153,12 @@ def build_report_job(*, job_id: int) -> ReportJob | None:
 
 
 def _drop_older_files(job: ReportJob) -> None:
-    """Keep only the newest report file of a plan: the older ones are superseded by it."""
-    older = ReportJob.objects.filter(plan_id=job.plan_id, status=JobStatus.DONE, pk__lt=job.pk).exclude(
-        result=""
-    )
+    """Keep only the newest report of a plan: the older jobs and their files are superseded."""
+    older = ReportJob.objects.filter(plan_id=job.plan_id, status=JobStatus.DONE, pk__lt=job.pk)
     for previous in older:
-        previous.result.delete(save=False)
-    older.update(result="", status=JobStatus.FAILED, error="Đã có báo cáo mới hơn.")
+        if previous.result:
+            previous.result.delete(save=False)
+    older.delete()
 
 
 def report_progress(job: ReportJob) -> Progress:

@@ -25,7 +25,16 @@ from directory.models import Place
 from sessions.models import Participant, Session
 
 from .documents import TEMPLATE, invitation_context
-from .models import BatchJob, BatchJobPart, JobKind, JobStatus, OutboxMessage, OutboxStatus, Purpose
+from .models import (
+    JOB_FAILED,
+    BatchJob,
+    BatchJobPart,
+    JobKind,
+    JobStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Purpose,
+)
 from .services import request_invitations
 
 logger = logging.getLogger(__name__)
@@ -107,7 +116,7 @@ def letters_filename(job: BatchJob) -> str:
 def _fail(job_id: int, exc: BaseException) -> None:
     logger.error("letters job %s failed", job_id, exc_info=exc)
     BatchJob.objects.filter(pk=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
-        status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+        status=JobStatus.FAILED, error=JOB_FAILED, finished_at=timezone.now()
     )
 
 
@@ -218,12 +227,8 @@ def merge_letters(*, job_id: int) -> BatchJob | None:
             return job
         try:
             content = pdf.join_pdfs(_read(part.result) for part in parts)
-        except Exception as exc:  # a part's file lost or unreadable: staff start the job again
-            job.status, job.error, job.finished_at = (
-                JobStatus.FAILED,
-                f"{type(exc).__name__}: {exc}",
-                timezone.now(),
-            )
+        except Exception:  # a part's file lost or unreadable: staff start the job again
+            job.status, job.error, job.finished_at = JobStatus.FAILED, JOB_FAILED, timezone.now()
             job.save(update_fields=["status", "error", "finished_at"])
             logger.exception("letters job %s failed", job.pk)
             return job

@@ -167,6 +167,11 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Lỗi"
 
 
+# What staff read when a job fails on the server (the template adds "Vui lòng … thử lại"); the
+# exception itself goes to the log, where the administrator looks.
+JOB_FAILED = "máy chủ gặp lỗi khi tạo tệp (chi tiết đã ghi vào nhật ký hệ thống để quản trị viên kiểm tra)"
+
+
 class TrackedJob(models.Model):
     """What every long job a staff member starts has, for its progress bar: who asked, its
     status (pending → running → done or failed), ``done`` out of ``total``, the error kept for
