@@ -304,7 +304,8 @@ def describe_error(exc: BaseException) -> str:
         )
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_text(exc.smtp_error)}"
-    return f"{type(exc).__name__}: {exc}"
+    # No answer from a server: say so in Vietnamese, keeping the system's words for the administrator.
+    return f"Không kết nối được máy chủ thư ({type(exc).__name__}: {exc})"
 
 
 def _text(reply: bytes | str) -> str:

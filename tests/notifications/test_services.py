@@ -217,7 +217,7 @@ def test_send_outbox_messages_lost_connection_fails_the_rest_with_reason(world, 
         services.send_outbox_messages(message_ids=[first, second])
 
     first_row, second_row = OutboxMessage.objects.get(pk=first), OutboxMessage.objects.get(pk=second)
-    assert first_row.last_error.startswith("ConnectionRefusedError: ")
+    assert first_row.last_error.startswith("Không kết nối được máy chủ thư (ConnectionRefusedError: ")
     assert (first_row.status, first_row.attempts) == (OutboxStatus.FAILED, 1)
     # Not tried: failed with the same reason, to be claimed by the retry like any failed row.
     assert (second_row.status, second_row.attempts) == (OutboxStatus.FAILED, 0)
