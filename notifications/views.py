@@ -88,8 +88,9 @@ class OutboxResendView(SessionMixin, View):
 
 
 class InvitationsPdfView(SessionMixin, View):
-    """The printable letters: of one commune with ?commune=CODE (a commune official's own only),
-    of the offices named in the composition with ?units=1, or of the whole session for the office."""
+    """The printable letters of one commune with ?commune=CODE (a commune official's own only), or
+    of the offices named in the composition with ?units=1. The whole session's letters are a job
+    (JobStartLettersView) with a progress bar: this view sends the office there."""
 
     permission_required = "notifications.print_invitations"
 
@@ -115,8 +116,12 @@ class InvitationsPdfView(SessionMixin, View):
     def get(self, request, *args, **kwargs):
         if request.GET.get("units"):
             document = render_invitations(session=self.session, units=True)
-        else:
+        elif self.commune is not None:
             document = render_invitations(session=self.session, commune=self.commune)
+        else:
+            # The whole session's letters take the worker: a request would wait for minutes.
+            messages.info(request, "Giấy mời của cả phiên được in trong nền: bấm «Tạo tệp giấy mời để in».")
+            return redirect("notifications:invitations.detail", self.session.pk)
         return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
 
 

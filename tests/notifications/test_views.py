@@ -272,3 +272,16 @@ def test_session_detail_links_for_office(world, login):
     assert reverse("notifications:invitations.detail", args=[session.pk]) in html
     assert reverse("notifications:checkin", args=[session.pk]) in html
     assert reverse("notifications:session.ics", args=[session.pk]) in html
+
+
+def test_invitations_pdf_of_the_whole_session_goes_to_the_letters_job(world, login):
+    session = make_session(world)
+    add_participants(world, session, 2)
+    client = login(world.users["district_staff"])
+
+    response = client.get(_pdf(session), follow=True)
+
+    assert response.redirect_chain == [(reverse("notifications:invitations.detail", args=[session.pk]), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Giấy mời của cả phiên được in trong nền: bấm «Tạo tệp giấy mời để in»."
+    ]
