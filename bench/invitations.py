@@ -61,8 +61,9 @@ from django.db import transaction  # noqa: E402
 
 from dialogue_portal.celery import app  # noqa: E402
 from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
-from notifications.jobs import LETTERS_STEP, start_letters_job, start_sending_job  # noqa: E402
+from notifications.jobs import LETTERS_STEP, start_letters_job  # noqa: E402
 from notifications.models import BatchJob, JobStatus, OutboxMessage, OutboxStatus  # noqa: E402
+from notifications.services import request_invitations  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from sessions.models import Participant, ParticipantCategory, Session  # noqa: E402
 
@@ -333,7 +334,7 @@ def bench_emails(count: int, log: Path) -> bool:
         cpu = worker.cpu_seconds()
         started = time.perf_counter()
         with transaction.atomic():
-            start_sending_job(session=session, user=None)
+            request_invitations(session_id=session.pk)
         rows = OutboxMessage.objects.filter(session=session)
 
         def all_sent() -> bool:

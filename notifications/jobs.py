@@ -35,7 +35,6 @@ from .models import (
     OutboxStatus,
     Purpose,
 )
-from .services import request_invitations
 
 logger = logging.getLogger(__name__)
 
@@ -84,23 +83,6 @@ def start_letters_job(*, session: Session, commune: Place | None = None, user) -
         total=_letters_participants(session.pk, commune.pk if commune else None).count(),
     )
     transaction.on_commit(lambda: build_letters_task.delay(job_id=job.pk))
-    return job
-
-
-def start_sending_job(*, session: Session, user) -> BatchJob:
-    """Record a sending batch and ask the worker to create and send the session's invitations.
-
-    Side effects: inserts a ``BatchJob`` (its total: the participants with an email) and queues
-    ``send_invitations`` after commit (notifications.services.request_invitations).
-    """
-    job = BatchJob.objects.create(
-        kind=JobKind.SENDING,
-        session=session,
-        requested_by=user if user and user.is_authenticated else None,
-        status=JobStatus.RUNNING,
-        total=Participant.objects.filter(session=session).exclude(email="").count(),
-    )
-    request_invitations(session_id=session.pk)
     return job
 
 
@@ -267,8 +249,6 @@ def sending_progress(*, session_id: int, total: int = 0) -> Progress:
 
 
 def job_progress(job: BatchJob) -> Progress:
-    if job.kind == JobKind.SENDING:
-        return sending_progress(session_id=job.session_id, total=job.total)
     return Progress(
         done=job.done, total=job.total, finished=job.is_over, failed=job.status == JobStatus.FAILED
     )

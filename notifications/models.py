@@ -157,7 +157,6 @@ class Attendance(models.Model):
 
 class JobKind(models.TextChoices):
     LETTERS = "letters", "Tạo tệp giấy mời"
-    SENDING = "sending", "Gửi giấy mời"
 
 
 class JobStatus(models.TextChoices):

@@ -25,7 +25,7 @@ from .documents import render_invitations
 from .forms import ScanForm, WalkInForm
 from .jobs import job_progress, sending_progress, start_letters_job
 from .models import BatchJob, JobStatus, OutboxMessage, OutboxStatus, Purpose
-from .services import check_in_participant, resend_messages
+from .services import check_in_participant, request_invitations, resend_messages
 
 
 def _file_response(content, content_type: str, filename: str, *, as_attachment: bool) -> HttpResponse:
@@ -63,7 +63,8 @@ class InvitationsSendView(SessionMixin, View):
     def post(self, request, *args, **kwargs):
         session = self.session
         count = selectors.invitations_to_send(session=session)
-        jobs.start_sending_job(session=session, user=request.user)
+        # The bar under the button follows the session's outbox (SendingProgressView).
+        request_invitations(session_id=session.pk)
         messages.success(request, f"Đã xếp {count} thư vào hàng gửi.")
         return redirect("notifications:invitations.detail", session.pk)
 
