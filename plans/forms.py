@@ -9,7 +9,6 @@ hidden ORDER and DELETE fields that static/js/formset.js sets from the "Lên", "
 
 from __future__ import annotations
 
-import json
 import re
 
 from crispy_forms.helper import FormHelper
@@ -41,7 +40,7 @@ from .models import (
     Recipient,
     SectionRole,
 )
-from .planfile import PlanFileError
+from .planfile import PlanFileError, parse_plan_bytes
 
 AMOUNT_ERROR = "Số tiền phải là số nguyên (đồng), ví dụ 64.500.000."
 YEAR_ERROR = "Năm phải là số từ 2000 đến 2100."
@@ -373,13 +372,9 @@ class PlanImportForm(forms.Form):
         if upload.size > MAX_PLAN_FILE_BYTES:
             raise forms.ValidationError("Tệp quá lớn (tối đa 2 MB).")
         try:
-            self.plan_data = json.loads(upload.read().decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("Tệp không phải văn bản UTF-8, không đọc được.") from exc
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"Tệp không đúng định dạng JSON (dòng {exc.lineno}, cột {exc.colno})."
-            ) from exc
+            self.plan_data = parse_plan_bytes(upload.read())
+        except PlanFileError as exc:
+            raise forms.ValidationError(exc.errors) from exc
         return upload
 
     def save(self) -> Plan | None:

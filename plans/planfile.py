@@ -90,6 +90,41 @@ class PlanFileError(Exception):
         self.errors = errors
 
 
+# ---------------------------------------------------------------- reading the bytes
+
+# json's messages, in the words a person fixing the file by hand understands.
+JSON_REASONS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting property name enclosed in double quotes": "tên trường phải đặt trong dấu ngoặc kép",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Unterminated string starting at": "chuỗi chưa có dấu ngoặc kép đóng",
+    "Invalid control character at": "có ký tự điều khiển (xuống dòng, tab) trong chuỗi",
+    "Invalid \\escape": "dấu \\ không hợp lệ trong chuỗi",
+    "Extra data": "có dữ liệu thừa sau đối tượng JSON",
+}
+
+
+def parse_plan_bytes(data: bytes, *, name: str = "") -> Any:
+    """The JSON value in the bytes of a plan file (UTF-8, with or without the BOM Notepad
+    writes). PlanFileError with one Vietnamese message (line and column for bad JSON) when
+    it cannot be read; `name` names the file in that message. `import_plan` checks the rest,
+    that it is an object included.
+    """
+    subject = f"Tệp «{name}»" if name else "Tệp"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError([f"{subject} không phải văn bản UTF-8, không đọc được."]) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = JSON_REASONS.get(exc.msg)
+        where = f"dòng {exc.lineno}, cột {exc.colno}"
+        detail = f"{reason} ({where})" if reason else where
+        raise PlanFileError([f"{subject} không phải JSON hợp lệ: {detail}."]) from exc
+
+
 # ---------------------------------------------------------------- export
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from directory.services import import_places, import_units
 from plans.models import Plan, PlanBlock
-from plans.planfile import PlanFileError, export_plan, import_plan
+from plans.planfile import PlanFileError, export_plan, import_plan, parse_plan_bytes
 from sessions.models import Session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,6 +253,33 @@ def test_import_plan_command_invalid_json_names_line_and_column(db, tmp_path):
 
     assert str(excinfo.value) == f"Tệp «{path}» không phải JSON hợp lệ: thiếu dấu phẩy (dòng 4, cột 3)."
     assert Plan.objects.count() == 0
+
+
+def test_import_plan_command_reads_a_file_with_bom(directory, tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(
+        (PLAN_FILES / "000_tuy_phuoc_2024.json").read_text(encoding="utf-8"), encoding="utf-8-sig"
+    )
+    out = StringIO()
+
+    call_command("import_plan", str(path), stdout=out)
+
+    assert out.getvalue() == f"{Plan.objects.get().pk}\n"
+
+
+def test_parse_plan_bytes_bom_and_vietnamese_reasons():
+    assert parse_plan_bytes(b"\xef\xbb\xbf" + '{"tên": "Phước Hòa"}'.encode()) == {"tên": "Phước Hòa"}
+    with pytest.raises(PlanFileError) as excinfo:
+        parse_plan_bytes(b'{"a": 1 "b": 2}', name="ke-hoach.json")
+    assert excinfo.value.errors == [
+        "Tệp «ke-hoach.json» không phải JSON hợp lệ: thiếu dấu phẩy (dòng 1, cột 9)."
+    ]
+    with pytest.raises(PlanFileError) as excinfo:
+        parse_plan_bytes(b"")
+    assert excinfo.value.errors == ["Tệp không phải JSON hợp lệ: thiếu giá trị (dòng 1, cột 1)."]
+    with pytest.raises(PlanFileError) as excinfo:
+        parse_plan_bytes("{}".encode("utf-16"))
+    assert excinfo.value.errors == ["Tệp không phải văn bản UTF-8, không đọc được."]
 
 
 def test_import_plan_command_missing_file_is_an_error(db, tmp_path):

@@ -158,7 +158,28 @@ def test_plan_import_invalid_json_shows_vietnamese_message(world, login):
     response = _staff(world, login).post(_url("plan.import"), {"file": _upload(b'{"file": "dialogue-plan",')})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"file": ["Tệp không đúng định dạng JSON (dòng 1, cột 26)."]}
+    assert response.context["form"].errors == {
+        "file": ["Tệp không phải JSON hợp lệ: tên trường phải đặt trong dấu ngoặc kép (dòng 1, cột 26)."]
+    }
+    assert Plan.objects.count() == 0
+
+
+def test_plan_import_file_saved_by_notepad_with_bom_creates_draft(world, login):
+    content = "\ufeff".encode() + json.dumps(plan_file(world), ensure_ascii=False).encode()
+
+    response = _staff(world, login).post(_url("plan.import"), {"file": _upload(content)})
+
+    plan = Plan.objects.get()
+    assert response["Location"] == _url("plan.detail", plan.pk)
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_plan_import_file_not_utf8_shows_vietnamese_message(world, login):
+    content = json.dumps(plan_file(world), ensure_ascii=False).encode("utf-16")
+
+    response = _staff(world, login).post(_url("plan.import"), {"file": _upload(content)})
+
+    assert response.context["form"].errors == {"file": ["Tệp không phải văn bản UTF-8, không đọc được."]}
     assert Plan.objects.count() == 0
 
 
