@@ -26,8 +26,17 @@ def _count(queryset: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _last_event(field: str) -> Subquery:
-    return Subquery(PlanEvent.objects.filter(plan=OuterRef("pk")).order_by("-at", "-id").values(field)[:1])
+# The events that move a plan through its life; edits of a draft are not among them, so a
+# returned draft stays "returned" (its last workflow action) however often it is edited.
+WORKFLOW_ACTIONS = ["create", "copy", "import", "submit", "approve", "return", "issue"]
+
+
+def _last_event(field: str, actions: list[str] | None = None) -> Subquery:
+    """`field` of the plan's latest event, or of its latest event among `actions`."""
+    events = PlanEvent.objects.filter(plan=OuterRef("pk"))
+    if actions is not None:
+        events = events.filter(action__in=actions)
+    return Subquery(events.order_by("-at", "-id").values(field)[:1])
 
 
 def plans_for_user(user) -> QuerySet[Plan]:
@@ -60,7 +69,7 @@ def plan_list(user, *, status: str = "", year: int | None = None) -> QuerySet[Pl
         .annotate(
             section_count=_count(PlanBlock.objects.filter(parent__isnull=True), "plan"),
             session_count=_count(Session.objects.all(), "plan"),
-            last_action=_last_event("action"),
+            workflow_action=_last_event("action", WORKFLOW_ACTIONS),
             last_event_at=_last_event("at"),
         )
         .order_by("-year", "-updated_at", "-pk")
@@ -100,13 +109,15 @@ def dashboard_plans(user, *, limit: int = 10) -> list[tuple[str, list[Plan]]]:
     """(panel title, plans) pairs for the home page, one query per panel."""
     visible = plans_for_user(user).select_related("issuer").order_by("-updated_at", "-pk")
     if user.role == Role.DISTRICT_STAFF:
-        returned = visible.filter(status=PlanStatus.DRAFT).annotate(last_action=_last_event("action"))
+        returned = visible.filter(status=PlanStatus.DRAFT).annotate(
+            workflow_action=_last_event("action", WORKFLOW_ACTIONS)
+        )
         return [
             (
                 "Dự thảo của tôi",
                 list(visible.filter(status=PlanStatus.DRAFT, created_by=user)[:limit]),
             ),
-            ("Kế hoạch bị trả lại để sửa", list(returned.filter(last_action="return")[:limit])),
+            ("Kế hoạch bị trả lại để sửa", list(returned.filter(workflow_action="return")[:limit])),
         ]
     if user.role == Role.LEADER:
         return [

@@ -918,6 +918,44 @@ def test_dashboard_panels_per_role(world, login):
     assert panels("commune_official") == [("Kế hoạch đã ban hành liên quan đến bạn", [issued.pk])]
 
 
+def test_returned_plan_stays_returned_after_an_edit_until_submitted_again(world, login):
+    staff, leader = world.users["district_staff"], world.users["leader"]
+    returned = _plan(world, status="submitted")
+    services.return_plan(plan=returned, user=leader, reason="Sửa lại kinh phí.")
+    services.save_budget_lines(
+        plan=returned, user=staff, rows=[{"source": "Ngân sách huyện", "amount": 1000}]
+    )
+    other = services.import_plan_file(data=plan_file(world), user=staff)
+    client = _staff(world, login)
+
+    def returned_panel():
+        panels = client.get(reverse("home")).context["dashboard"].panels
+        return next(
+            [plan.pk for plan in p["plans"]] for p in panels if p["title"] == "Kế hoạch bị trả lại để sửa"
+        )
+
+    def badges():
+        response = client.get(_url("plan.list"))
+        return {
+            plan.pk: plan.workflow_action for plan in response.context["plans"]
+        }, response.content.decode()
+
+    assert returned.events.order_by("-at", "-id").first().action == "edit_budget"
+    assert returned_panel() == [returned.pk]
+    actions, html = badges()
+    assert (actions[returned.pk], actions[other.pk]) == ("return", "import")
+    assert html.count("Bị trả lại") == 1
+
+    services.submit_plan(plan=returned, user=staff)
+    services.return_plan(plan=returned, user=leader, reason="Vẫn chưa đủ.")
+    services.update_plan_details(plan=returned, user=staff, data={"summary": "Tóm tắt mới"})
+    assert returned_panel() == [returned.pk]
+
+    services.submit_plan(plan=returned, user=staff)
+    assert returned_panel() == []
+    assert "Bị trả lại" not in badges()[1]
+
+
 def test_dashboard_query_count_same_for_1_and_10_plans(world, login, django_assert_num_queries):
     client = _staff(world, login)
     _plan(world)
