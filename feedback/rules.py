@@ -18,6 +18,7 @@ from dialogue_portal.roles import (
     is_secretary,
     user_place,
 )
+from plans.models import PlanStatus
 from plans.rules import plan_in_territory
 from sessions.rules import session_concerns_user_commune, session_covers_user, session_in_territory
 
@@ -108,8 +109,14 @@ rules.add_perm("feedback.mark_question", can_mark_question)
 rules.add_perm("feedback.record_written_reply", can_record_written_reply)
 rules.add_perm("feedback.view_dashboard", is_leader | is_district_staff)
 
-# The results report of a plan: the office that issued it (staff, leaders, secretaries).
-rules.add_perm("feedback.view_report", is_office & plan_in_territory)
+
+@rules.predicate
+def plan_is_issued(user, plan) -> bool:
+    return bool(plan and plan.status == PlanStatus.ISSUED)
+
+
+# The results report of an issued plan: the office that issued it (staff, leaders, secretaries).
+rules.add_perm("feedback.view_report", is_office & plan_in_territory & plan_is_issued)
 
 
 # ---------------------------------------------------------------- conclusion notice of a session

@@ -55,6 +55,15 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TOPIC_CODES = ["giam-ngheo", "viec-lam", "tin-dung-chinh-sach", "bao-hiem-y-te", "nha-o"]
 
 
+def issued_by(plan: Plan, issuer) -> Plan:
+    """The report is for an issued plan: give it to the world's district, numbered and issued."""
+    Plan.objects.filter(pk=plan.pk).update(
+        issuer=issuer, status="issued", number=plan.pk + 100, issued_on=datetime.date(2024, 3, 1)
+    )
+    plan.refresh_from_db()
+    return plan
+
+
 def build_plan(questions: int = 12, *, prefix: str = "R") -> Plan:
     """A district plan with two sessions over three communes: one held (check-ins), one to come."""
     province = PlaceFactory(code=f"{prefix}52", kind=PlaceKind.TINH, name="Bình Định")

@@ -15,11 +15,12 @@ from feedback import report_jobs
 from feedback.models import ReportJob
 from feedback.tasks import build_report_task
 from notifications.models import JOB_FAILED, JobStatus
+from plans.models import Plan
 from plans.planfile import import_plan
 
 from ..matrix_rows import plan_file
 from ..pdfcheck import body_lines, find_line, open_pdf
-from .test_report import build_plan
+from .test_report import build_plan, issued_by
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,7 @@ def _job(plan, **fields):
 
 def test_report_job_lifecycle_start_progress_download(world, login, django_capture_on_commit_callbacks):
     plan = build_plan(questions=40)
-    plan.issuer = world.district
-    plan.save(update_fields=["issuer"])
+    plan = issued_by(plan, world.district)
     client = login(world.users["district_staff"])
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -181,8 +181,7 @@ def test_report_job_pages_refused_to_commune_and_units(world, login):
 def test_report_pdf_of_a_large_plan_offers_the_worker_instead(world, login, monkeypatch):
     monkeypatch.setattr(report_jobs, "SYNC_QUESTION_LIMIT", 5)
     plan = build_plan(questions=6)
-    plan.issuer = world.district
-    plan.save(update_fields=["issuer"])
+    plan = issued_by(plan, world.district)
     response = login(world.users["leader"]).get(reverse("feedback:report.pdf", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
@@ -209,3 +208,11 @@ def test_a_new_report_replaces_the_older_file_of_the_plan(world):
     assert not ReportJob.objects.filter(pk=first.pk).exists()
     assert second.status == JobStatus.DONE and default_storage.exists(second.result.name)
     second.result.delete(save=False)
+
+
+def test_report_of_a_plan_not_issued_is_refused(world, login):
+    plan = build_plan(questions=2)
+    Plan.objects.filter(pk=plan.pk).update(issuer=world.district)
+    client = login(world.users["leader"])
+    assert client.get(reverse("feedback:report.pdf", args=[plan.pk])).status_code == 403
+    assert client.post(reverse("feedback:report.start", args=[plan.pk])).status_code == 403

@@ -11,7 +11,7 @@ from notifications.models import JobStatus
 
 from ..celery_worker import Worker, needs_broker, stop, wait_for
 from ..pdfcheck import body_lines, find_line, open_pdf
-from .test_report import build_plan
+from .test_report import build_plan, issued_by
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -35,8 +35,7 @@ def migration_data(db):
 
 def test_report_printed_by_a_worker_with_a_moving_bar(world, login, broker, tmp_path):
     plan = build_plan(questions=400)
-    plan.issuer = world.district
-    plan.save(update_fields=["issuer"])
+    plan = issued_by(plan, world.district)
     client = login(world.users["leader"])
     log = tmp_path / "worker.log"
     worker = Worker(None, log, "report", concurrency=1)
