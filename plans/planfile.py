@@ -17,6 +17,7 @@ from django.db import models, transaction
 from directory.models import Place, Unit
 from sessions.models import CompositionGroup, ParticipantCategory, Quota, Session
 
+from .loading import plans_with_parts
 from .models import (
     Appendix,
     AppendixRow,
@@ -148,28 +149,7 @@ def _fields(obj: models.Model, names: list[str]) -> dict[str, Any]:
 
 def export_plan(plan: Plan) -> dict[str, Any]:
     """The plan as a plan-file dict. Reads with a fixed number of queries."""
-    plan = (
-        Plan.objects.select_related("issuer")
-        .prefetch_related(
-            "legal_bases",
-            "budget_lines",
-            "recipients",
-            "appendices__rows",
-            models.Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
-            models.Prefetch(
-                "sessions",
-                queryset=Session.objects.select_related("host_commune").prefetch_related(
-                    "communes",
-                    "bridge_places",
-                    "target_categories",
-                    "invited_units",
-                    "composition",
-                    models.Prefetch("quotas", queryset=Quota.objects.select_related("place")),
-                ),
-            ),
-        )
-        .get(pk=plan.pk)
-    )
+    plan = plans_with_parts().get(pk=plan.pk)
     children: dict[int | None, list[PlanBlock]] = {}
     for block in plan.blocks.all():
         children.setdefault(block.parent_id, []).append(block)

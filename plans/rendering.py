@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dialogue_portal.vietnamese import amount_in_words, date_line, format_vnd, roman, short_date
-from sessions.models import Quota, Session
 
+from .loading import plans_with_parts
 from .models import BlockKind, LegalBasisKind, NumberStyle, Plan, PlanBlock
 
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -110,25 +109,7 @@ class PlanDocument:
 
 def load_plan_for_document(pk: int) -> Plan:
     """The plan with everything the document prints, in a fixed number of queries."""
-    return (
-        Plan.objects.select_related("issuer")
-        .prefetch_related(
-            "legal_bases",
-            "budget_lines",
-            "recipients",
-            "appendices__rows",
-            Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
-            Prefetch(
-                "sessions",
-                queryset=Session.objects.select_related("host_commune").prefetch_related(
-                    "communes",
-                    "composition",
-                    Prefetch("quotas", queryset=Quota.objects.select_related("place")),
-                ),
-            ),
-        )
-        .get(pk=pk)
-    )
+    return plans_with_parts().get(pk=pk)
 
 
 def build_document(plan: Plan) -> PlanDocument:

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
-from sessions.models import Quota, Session
+from sessions.models import Session
 
+from .loading import plans_with_parts
 from .models import Plan, PlanBlock, PlanEvent, PlanStatus
 
 PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
@@ -81,26 +82,11 @@ def plan_years(user) -> list[int]:
 
 
 def plan_for_page(pk: int) -> Plan:
-    """One plan with every part the plan page summarises, in a fixed number of queries."""
+    """One plan with every part the plan page and the editor show, in a fixed number of queries."""
     return (
-        Plan.objects.select_related("issuer", "created_by", "copied_from")
-        .prefetch_related(
-            "legal_bases",
-            "budget_lines",
-            "recipients",
-            "appendices__rows",
-            Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
-            Prefetch(
-                "sessions",
-                queryset=Session.objects.select_related("host_commune").prefetch_related(
-                    "communes",
-                    "bridge_places",
-                    "composition",
-                    Prefetch("quotas", queryset=Quota.objects.select_related("place")),
-                ),
-            ),
-            Prefetch("events", queryset=PlanEvent.objects.select_related("user")),
-        )
+        plans_with_parts()
+        .select_related("created_by", "copied_from")
+        .prefetch_related(Prefetch("events", queryset=PlanEvent.objects.select_related("user")))
         .get(pk=pk)
     )
 

@@ -1100,6 +1100,43 @@ def test_plan_session_sets_chair_secretary_and_target_categories(world, login):
     assert [c.name for c in session.target_categories.all()] == ["Hộ nghèo"]
 
 
+def test_plan_session_editor_reads_invited_units_and_target_categories_once(world, login):
+    from sessions.models import ParticipantCategory, Session
+
+    plan = _plan(world)
+    session = plan.sessions.get()
+    session.invited_units.set([world.unit, world.other_unit])
+    session.target_categories.set(ParticipantCategory.objects.all()[:2])
+    client = _staff(world, login)
+    client.get(_url("plan.session", plan.pk, session.pk))  # warm the session
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url("plan.session", plan.pk, session.pk))
+
+    assert response.status_code == 200
+    for field in (Session.invited_units, Session.target_categories):
+        table = field.through._meta.db_table
+        assert len([q for q in queries if f'"{table}"' in q["sql"]]) == 1, table
+
+
+@pytest.mark.parametrize("load", ["page", "document"])
+def test_plan_loaders_prefetch_every_part_of_the_sessions(world, load, django_assert_num_queries):
+    from plans.selectors import plan_for_page
+
+    plan = _plan(world)
+    loaded = (plan_for_page if load == "page" else load_plan_for_document)(plan.pk)
+
+    with django_assert_num_queries(0):
+        for session in loaded.sessions.all():
+            parts = [session.host_commune, *session.communes.all(), *session.bridge_places.all()]
+            parts += [*session.target_categories.all(), *session.invited_units.all()]
+            parts += [*session.composition.all(), *[quota.place for quota in session.quotas.all()]]
+        parts += [*loaded.legal_bases.all(), *loaded.budget_lines.all(), *loaded.recipients.all()]
+        parts += [row for appendix in loaded.appendices.all() for row in appendix.rows.all()]
+        parts += [block.unit for block in loaded.blocks.all()]
+        parts.append(loaded.issuer)
+
+
 def test_plan_session_invites_units_of_the_territory_only(world, login):
     from directory.models import Unit
 
