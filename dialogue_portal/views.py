@@ -1,10 +1,20 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
+
+
+def file_response(
+    content: bytes, content_type: str, filename: str, *, as_attachment: bool = True
+) -> HttpResponse:
+    """A generated file (PDF, xlsx, .ics) under the name the user sees when saving it."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
 
 
 class ObjectPageMixin(LoginRequiredMixin, PermissionRequiredMixin):

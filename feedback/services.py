@@ -134,6 +134,8 @@ def record_session_question(
     text = (text or "").strip()
     if not text:
         raise FeedbackError("Hãy nhập nội dung câu hỏi.")
+    if commune is not None and not session_communes(session).filter(pk=commune.pk).exists():
+        raise FeedbackError(f"{commune.title_name} không thuộc các xã của phiên đối thoại này.")
     with transaction.atomic():
         return Question.objects.create(
             session=session,

@@ -3,7 +3,6 @@ the number of outbox rows, participants or attendances."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -94,7 +93,7 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
 def territory_communes(session: Session) -> QuerySet[Place]:
     """Communes of the plan issuer's territory: where a walk-in may come from."""
     return Place.objects.filter(level=PlaceLevel.COMMUNE, path__startswith=session.plan.issuer.path).order_by(
-        "name", "code"
+        vi_order("name"), "code"
     )
 
 
@@ -142,14 +141,6 @@ def attendance_by_commune(session: Session) -> list[AttendanceRow]:
             by_kind = counts[commune.pk]
             rows.append(AttendanceRow(commune, None, 0, sum(by_kind.values()), by_kind.get(True, 0)))
     return rows
-
-
-def attendance_time(session: Session, participant: Participant) -> datetime.datetime | None:
-    return (
-        Attendance.objects.filter(session=session, participant=participant)
-        .values_list("checked_in_at", flat=True)
-        .first()
-    )
 
 
 def fixed_date_sessions(plan) -> list[Session]:

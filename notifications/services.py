@@ -98,11 +98,6 @@ def participants_without_email(session_id: int) -> list[Participant]:
     )
 
 
-def units_without_email(session: Session) -> list[Unit]:
-    """Invited units with no address: the office prints their letters and sends them by hand."""
-    return [unit for unit in session.invited_units.all() if not unit.email]
-
-
 def _invitation_row(
     session: Session, *, salutation: str, invitee: str, printed_letter: str, **row
 ) -> OutboxMessage:

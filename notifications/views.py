@@ -11,10 +11,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
+from dialogue_portal.views import file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.models import Participant
@@ -26,12 +27,6 @@ from .forms import ScanForm, WalkInForm
 from .jobs import job_progress, sending_progress, start_letters_job
 from .models import BatchJob, JobStatus, OutboxMessage, OutboxStatus, Purpose
 from .services import check_in_participant, request_invitations, resend_messages
-
-
-def _file_response(content, content_type: str, filename: str, *, as_attachment: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    return response
 
 
 def _local_time(value) -> str:
@@ -123,14 +118,14 @@ class InvitationsPdfView(SessionMixin, View):
             # The whole session's letters take the worker: a request would wait for minutes.
             messages.info(request, "Giấy mời của cả phiên được in trong nền: bấm «Tạo tệp giấy mời để in».")
             return redirect("notifications:invitations.detail", self.session.pk)
-        return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
+        return file_response(document.content, document.content_type, document.filename, as_attachment=False)
 
 
 # ---------------------------------------------------------------- calendar files
 
 
 def _calendar_response(content: str, filename: str) -> HttpResponse:
-    return _file_response(content.encode("utf-8"), calendar.CONTENT_TYPE, filename, as_attachment=True)
+    return file_response(content.encode("utf-8"), calendar.CONTENT_TYPE, filename, as_attachment=True)
 
 
 class SessionCalendarView(SessionMixin, View):

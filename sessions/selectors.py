@@ -236,8 +236,10 @@ class Publication:
         """True/False once done; None while pending."""
         return None if self.done_on is None else self.done_on <= self.due
 
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.done_on is None and today > self.due
+    @property
+    def overdue(self) -> bool:
+        """Still not done after its due day."""
+        return self.done_on is None and timezone.localdate() > self.due
 
 
 def publications(session: Session) -> list[Publication]:

@@ -14,18 +14,17 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from dialogue_portal.roles import is_commune_official, is_office, user_place
 from dialogue_portal.uploads import PendingUploads
-from dialogue_portal.views import ObjectPageMixin
+from dialogue_portal.views import ObjectPageMixin, file_response
 from directory.models import PlaceLevel
 
 from . import selectors
@@ -114,12 +113,6 @@ class CommuneListMixin(SessionMixin):
             "dialogue_sessions.change_participants", self.commune_list
         )
         return context
-
-
-def _file_response(content: bytes, content_type: str, filename: str, *, as_attachment: bool = True):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    return response
 
 
 # ---------------------------------------------------------------- sessions
@@ -306,7 +299,7 @@ class ParticipantTemplateView(CommuneListMixin, View):
 
     def get(self, request, *args, **kwargs):
         content = build_template(session=self.session, commune=self.commune)
-        return _file_response(
+        return file_response(
             content, XLSX_CONTENT_TYPE, template_filename(session=self.session, commune=self.commune)
         )
 
@@ -314,7 +307,7 @@ class ParticipantTemplateView(CommuneListMixin, View):
 class ParticipantExportView(CommuneListMixin, View):
     def get(self, request, *args, **kwargs):
         content = export_participants_xlsx(session=self.session, commune=self.commune)
-        return _file_response(
+        return file_response(
             content, XLSX_CONTENT_TYPE, export_filename(session=self.session, commune=self.commune)
         )
 
@@ -322,7 +315,7 @@ class ParticipantExportView(CommuneListMixin, View):
 class ParticipantSigninView(CommuneListMixin, View):
     def get(self, request, *args, **kwargs):
         document = render_signin_sheet(session=self.session, commune=self.commune)
-        return _file_response(document.content, document.content_type, document.filename, as_attachment=False)
+        return file_response(document.content, document.content_type, document.filename, as_attachment=False)
 
 
 # ---------------------------------------------------------------- upload, preview, confirm

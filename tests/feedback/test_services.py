@@ -85,6 +85,21 @@ def test_record_session_question_only_by_secretary(world):
         )
 
 
+def test_record_session_question_of_a_commune_outside_the_session_refused(world):
+    session = make_session(world)  # concerns only world.commune
+    with pytest.raises(FeedbackError) as error:
+        record_session_question(
+            user=world.users["secretary"],
+            session=session,
+            channel=Channel.SPOKEN,
+            text="Hỏi về BHYT",
+            topic=topic(),
+            commune=world.other_commune,
+        )
+    assert error.value.message == "Xã Phước An không thuộc các xã của phiên đối thoại này."
+    assert not Question.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["leader", "secretary", "commune_official", "department_officer"])
 def test_assign_question_by_anyone_but_district_staff_refused(world, role):
     question = make_question(world, make_session(world))
