@@ -165,6 +165,17 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+def office_in_sentence(title: str) -> str:
+    """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch": an office as written inside a sentence."""
+    text = title.lower().replace("chủ tịch", "Chủ tịch")
+    return text[:1].upper() + text[1:]
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of a text typed in a form, spaces squeezed, blank lines dropped."""
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
 def normalize_key(text: str) -> str:
     """Return a lenient matching key: no accents, lowercase, single spaces."""
     return " ".join(strip_accents(text).lower().split())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dialogue_portal.vietnamese import date_line, roman, short_date
+from dialogue_portal.vietnamese import date_line, lines_of, office_in_sentence, roman, short_date
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import Participant, Session
@@ -93,8 +93,7 @@ class NoticeDocument:
 
 
 def notice_symbol(plan: Plan) -> str:
-    _, _, issuer = plan.symbol.partition("-")
-    return f"TB-{issuer or 'UBND'}"
+    return plan.symbol_for("TB")
 
 
 def meeting_name(plan: Plan) -> str:
@@ -107,12 +106,6 @@ def meeting_name(plan: Plan) -> str:
     return f"Hội nghị {kind[:1].lower()}{kind[1:]} năm {plan.year}"
 
 
-def _office(title: str) -> str:
-    """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" (the office as written inside a sentence)."""
-    text = title.lower().replace("chủ tịch", "Chủ tịch")
-    return text[:1].upper() + text[1:]
-
-
 def _in_sentence(text: str) -> str:
     """ "Đồng chí Nguyễn Văn Bình, …" inside a sentence: "đồng chí Nguyễn Văn Bình, …"."""
     return "đồng chí" + text[len("Đồng chí") :] if text.startswith("Đồng chí") else text
@@ -122,7 +115,7 @@ def conclusion_defaults(session: Session) -> dict:
     """The wording a new draft starts from: the session's chair, time and venue, the plan's signer."""
     plan = session.plan
     issuer = plan.issuer
-    chair = session.chair.strip() or f"{_office(plan.signer_title)} UBND {issuer.full_name}"
+    chair = session.chair.strip() or f"{office_in_sentence(plan.signer_title)} UBND {issuer.full_name}"
     venue = session.venue_name + (f", {session.venue_address}" if session.venue_address else "")
     plan_ref = f"Kế hoạch số {plan.number_label}" if plan.number else "Kế hoạch"
     if plan.number and plan.issued_on:
@@ -153,11 +146,6 @@ def conclusion_defaults(session: Session) -> dict:
         "signer_title": plan.signer_title,
         "signer_name": plan.signer_name,
     }
-
-
-def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a text typed in a form: one a line, blank lines dropped."""
-    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
 
 
 def _ends_notice(text: str) -> str:
@@ -285,15 +273,15 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
         number_line = f"Số:{' ' * 6}/{symbol}"
         dated = date_line(plan.place_name, None, month=today.month, year=today.year)
     chair = _in_sentence(conclusion.chair.strip())
-    body: list[Line] = [Line("paragraph", text=p) for p in paragraphs(conclusion.opening)]
-    attendees = paragraphs(conclusion.attendees)
+    body: list[Line] = [Line("paragraph", text=p) for p in lines_of(conclusion.opening)]
+    attendees = lines_of(conclusion.attendees)
     if attendees:
         body.append(Line("paragraph", text=f"Tham dự hội nghị có: {' '.join(attendees)}"))
     body.append(Line("paragraph", text=_people(figures)))
     body += [
         Line("section", number=f"{roman(1)}.", lead="Ý KIẾN, KIẾN NGHỊ CỦA NGƯỜI DÂN"),
         Line("paragraph", text=_questions(figures)),
-        *[Line("paragraph", text=p) for p in paragraphs(conclusion.summary)],
+        *[Line("paragraph", text=p) for p in lines_of(conclusion.summary)],
         Line("section", number=f"{roman(2)}.", lead="KẾT LUẬN CỦA CHỦ TRÌ HỘI NGHỊ"),
         Line(
             "paragraph",
@@ -329,12 +317,12 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
                 "bằng văn bản sau hội nghị.",
             )
         )
-    closing = paragraphs(conclusion.closing) or [conclusion_defaults(session)["closing"]]
+    closing = lines_of(conclusion.closing) or [conclusion_defaults(session)["closing"]]
     closing[-1] = _ends_notice(closing[-1])
     body += [Line("paragraph", text=p) for p in closing]
     # Lines may be typed with or without the leading dash ("- Thường trực Huyện ủy;").
     recipients = [
-        f"- {line.strip().lstrip('-–+ ').rstrip(';.')};" for line in paragraphs(conclusion.recipients)
+        f"- {line.strip().lstrip('-–+ ').rstrip(';.')};" for line in lines_of(conclusion.recipients)
     ]
     recipients.append(f"- Lưu: {plan.archive.strip().rstrip('.')}.")
     return NoticeDocument(

@@ -285,7 +285,7 @@ def build_report(
     document = ReportDocument(
         agency_parent=plan.agency_parent.upper(),
         agency_lines=plan.agency_lines,
-        number_line=f"Số:{' ' * 6}/{_symbol(plan)}",
+        number_line=f"Số:{' ' * 6}/{plan.symbol_for('BC')}",
         date_line=date_line(plan.place_name, None, month=today.month, year=today.year),
         doc_type=DOC_TYPE,
         summary_lines=[_summary(plan)],
@@ -305,7 +305,7 @@ def build_report(
         ],
         signer_name=plan.signer_name,
         plan_id=plan.pk,
-        symbol=_symbol(plan),
+        symbol=plan.symbol_for("BC"),
     )
     document.body = _body(plan, document)
     return document
@@ -314,11 +314,6 @@ def build_report(
 def _subquery_count(queryset) -> Coalesce:
     counted = queryset.order_by().values("session").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _symbol(plan: Plan) -> str:
-    _, _, issuer = plan.symbol.partition("-")
-    return f"BC-{issuer or 'UBND'}"
 
 
 def _communes(plan: Plan) -> list[CommuneRow]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from dialogue_portal.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
 from dialogue_portal.roles import is_district_staff, is_leader, is_secretary
-from dialogue_portal.vietnamese import normalize_key
+from dialogue_portal.vietnamese import lines_of, normalize_key
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory, Session
 from sessions.rules import session_in_territory
@@ -370,10 +370,6 @@ def record_written_reply(
 MAX_CONCLUSION_ITEMS = 30
 
 
-def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
-
-
 def save_conclusion(
     *,
     user: User,
@@ -393,14 +389,14 @@ def save_conclusion(
     """District staff or the session's secretary write (or rewrite) the draft conclusion notice;
     `conclusions` has one conclusion a line, saved as ordered items. Creates or updates the
     SessionConclusion and replaces its items; an issued notice is refused."""
-    items = _lines(conclusions)
+    items = lines_of(conclusions)
     values = {
         "chair": " ".join((chair or "").split()),
         "opening": (opening or "").strip(),
         "summary": (summary or "").strip(),
         "attendees": (attendees or "").strip(),
         "closing": (closing or "").strip(),
-        "recipients": "\n".join(_lines(recipients)),
+        "recipients": "\n".join(lines_of(recipients)),
         "signer_authority": (signer_authority or "").strip(),
         "signer_delegation": (signer_delegation or "").strip(),
         "signer_title": (signer_title or "").strip(),

@@ -15,14 +15,13 @@ import segno
 from django.utils import timezone
 
 from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
-from dialogue_portal.vietnamese import date_line
+from dialogue_portal.vietnamese import date_line, office_in_sentence
 from directory.models import Place, Unit
 from sessions.models import Participant, Session
 
 from .services import checkin_token
 
 TEMPLATE = "notifications/document/invitation.html"
-GM_SYMBOL = "GM-UBND"
 QR_MASK = 4
 
 
@@ -41,12 +40,6 @@ def unit_letter(unit: Unit) -> Letter:
         qr_data_uri="",
         closing="Rất mong Lãnh đạo đơn vị đến dự đúng thời gian./.",
     )
-
-
-def _title_case_office(title: str) -> str:
-    """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" (the office as written inside a sentence)."""
-    text = title.lower().replace("chủ tịch", "Chủ tịch")
-    return text[:1].upper() + text[1:]
 
 
 def qr_data_uri(token: str) -> str:
@@ -86,13 +79,13 @@ def invitation_context(
         "document_title": f"GIẤY MỜI – {meeting}",
         "agency_parent": plan.agency_parent.upper(),
         "agency_lines": plan.agency_lines,
-        "number_line": f"Số:{' ' * 6}/{GM_SYMBOL}",
+        "number_line": f"Số:{' ' * 6}/{plan.symbol_for('GM')}",
         "date_line": date_line(plan.place_name, None, month=today.month, year=today.year),
         "doc_type": "GIẤY MỜI",
         "subject_line": f"Dự {meeting[:1].lower()}{meeting[1:]}",
         "inviter": f"{agency} {issuer.full_name}",
         "meeting": meeting,
-        "chair": f"Đồng chí {plan.signer_name}, {_title_case_office(plan.signer_title)} {agency} {issuer.full_name}"
+        "chair": f"Đồng chí {plan.signer_name}, {office_in_sentence(plan.signer_title)} {agency} {issuer.full_name}"
         if plan.signer_title
         else f"Lãnh đạo {agency} {issuer.full_name}",
         "time_label": session.time_label,

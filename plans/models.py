@@ -130,6 +130,11 @@ class Plan(models.Model):
             return f"{self.number:02d}/{self.symbol}"
         return f"Dự thảo /{self.symbol}"
 
+    def symbol_for(self, kind: str) -> str:
+        """The symbol of another document of the same office: "KH-UBND" → "BC-UBND" for kind "BC"."""
+        _, _, office = self.symbol.partition("-")
+        return f"{kind}-{office or 'UBND'}"
+
     @property
     def is_editable(self) -> bool:
         return self.status in {PlanStatus.DRAFT}
