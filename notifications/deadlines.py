@@ -225,9 +225,9 @@ def _dated_sessions():
 
 def _published_sessions():
     """Dated sessions of approved or issued plans: only these can be announced and reported."""
-    from plans.models import PlanStatus
+    from plans.models import PUBLISHED_STATUSES
 
-    return _dated_sessions().filter(plan__status__in=[PlanStatus.APPROVED, PlanStatus.ISSUED])
+    return _dated_sessions().filter(plan__status__in=PUBLISHED_STATUSES)
 
 
 class CommuneListsKind(DeadlineKind):

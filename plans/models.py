@@ -29,6 +29,10 @@ class PlanStatus(models.TextChoices):
     ISSUED = "issued", "Đã ban hành"
 
 
+# Approved or issued: the plan is in force; communes and units see it and its sessions.
+PUBLISHED_STATUSES = (PlanStatus.APPROVED, PlanStatus.ISSUED)
+
+
 class PlanFormat(models.TextChoices):
     IN_PERSON = "in_person", "Trực tiếp"
     ONLINE = "online", "Trực tuyến"

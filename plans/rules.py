@@ -11,7 +11,7 @@ from dialogue_portal.roles import (
     user_place,
 )
 
-from .models import PlanStatus
+from .models import PUBLISHED_STATUSES, PlanStatus
 
 
 @rules.predicate
@@ -45,7 +45,7 @@ def plan_is_approved(user, plan) -> bool:
 
 @rules.predicate
 def plan_is_published(user, plan) -> bool:
-    return bool(plan and plan.status in {PlanStatus.APPROVED, PlanStatus.ISSUED})
+    return bool(plan and plan.status in PUBLISHED_STATUSES)
 
 
 can_view_plan = (is_office & plan_in_territory) | (

@@ -14,9 +14,7 @@ from dialogue_portal.roles import is_commune_official, is_department_officer, is
 from sessions.models import Session
 
 from .loading import plans_with_parts
-from .models import Plan, PlanBlock, PlanEvent, PlanStatus
-
-PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
+from .models import PUBLISHED_STATUSES, Plan, PlanBlock, PlanEvent, PlanStatus
 
 
 def _count(queryset: QuerySet, link: str) -> Coalesce:
@@ -52,7 +50,7 @@ def plans_for_user(user) -> QuerySet[Plan]:
     if is_office(user):
         condition = Q(issuer__path__startswith=territory.path)
     elif is_commune_official(user) or is_department_officer(user):
-        condition = Q(status__in=PUBLISHED, issuer__path__in=territory.ancestor_paths)
+        condition = Q(status__in=PUBLISHED_STATUSES, issuer__path__in=territory.ancestor_paths)
     else:
         return Plan.objects.none()
     return Plan.objects.filter(condition)

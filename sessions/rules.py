@@ -23,11 +23,9 @@ from dialogue_portal.roles import (
     is_office,
     user_place,
 )
-from plans.models import PlanStatus
+from plans.models import PUBLISHED_STATUSES
 
 from .models import Quota
-
-PUBLISHED = {PlanStatus.APPROVED, PlanStatus.ISSUED}
 
 
 @rules.predicate
@@ -44,7 +42,7 @@ def session_covers_user(user, session) -> bool:
     return bool(
         territory
         and session
-        and session.plan.status in PUBLISHED
+        and session.plan.status in PUBLISHED_STATUSES
         and territory.path.startswith(session.plan.issuer.path)
     )
 
@@ -80,7 +78,7 @@ def list_of_own_commune(user, commune_list) -> bool:
     return bool(
         commune_list
         and user.place_id == commune_list.commune.pk
-        and commune_list.session.plan.status in PUBLISHED
+        and commune_list.session.plan.status in PUBLISHED_STATUSES
     )
 
 
@@ -91,7 +89,7 @@ def session_has_fixed_date(user, session) -> bool:
 
 @rules.predicate
 def notice_can_be_published(user, session) -> bool:
-    return bool(session and session.notice_published_at is None and session.plan.status in PUBLISHED)
+    return bool(session and session.notice_published_at is None and session.plan.status in PUBLISHED_STATUSES)
 
 
 @rules.predicate
@@ -99,7 +97,7 @@ def results_can_be_published(user, session) -> bool:
     return bool(
         session
         and session.results_published_at is None
-        and session.plan.status in PUBLISHED
+        and session.plan.status in PUBLISHED_STATUSES
         and session.has_fixed_date
         and session.date <= timezone.localdate()
     )

@@ -29,11 +29,9 @@ from django.utils import timezone
 
 from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, PlaceLevel
-from plans.models import PlanStatus
+from plans.models import PUBLISHED_STATUSES
 
 from .models import Participant, Quota, Session, TimeKind
-
-PUBLISHED = [PlanStatus.APPROVED, PlanStatus.ISSUED]
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ def sessions_for_user(user) -> QuerySet[Session]:
     if is_office(user):
         return Session.objects.filter(plan__issuer__path__startswith=territory.path)
     published = Session.objects.filter(
-        plan__status__in=PUBLISHED, plan__issuer__path__in=territory.ancestor_paths
+        plan__status__in=PUBLISHED_STATUSES, plan__issuer__path__in=territory.ancestor_paths
     )
     if is_commune_official(user):
         return published.filter(_concerns_commune(territory))
@@ -271,7 +269,7 @@ def upcoming_sessions(user, *, today: datetime.date, limit: int = 5) -> list[Ses
             | Q(time_kind=TimeKind.MONTH, year=today.year, month__gte=today.month)
             | Q(time_kind=TimeKind.QUARTER, year__gt=today.year)
             | Q(time_kind=TimeKind.QUARTER, year=today.year, quarter__gte=(today.month + 2) // 3)
-            | Q(time_kind=TimeKind.LATER, plan__status__in=PUBLISHED)
+            | Q(time_kind=TimeKind.LATER, plan__status__in=PUBLISHED_STATUSES)
         )
         .order_by(F("date").asc(nulls_last=True), "plan_id", "position", "pk")[:limit]
     )

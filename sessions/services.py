@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dialogue_portal.roles import is_district_staff
 from directory.models import PlaceLevel
-from plans.models import PlanStatus
+from plans.models import PUBLISHED_STATUSES
 
 from .models import Session
 
@@ -25,7 +25,7 @@ def _check_publisher(user, session: Session) -> None:
         raise PublicationError("Chỉ chuyên viên của cơ quan ban hành kế hoạch mới công khai được.")
     if not session.has_fixed_date:
         raise PublicationError("Phiên chưa có ngày cụ thể: chưa thể thông báo hay công khai.")
-    if session.plan.status not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
+    if session.plan.status not in PUBLISHED_STATUSES:
         raise PublicationError("Kế hoạch chưa được duyệt: chưa thể thông báo hay công khai.")
 
 
