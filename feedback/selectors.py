@@ -60,6 +60,15 @@ def question_for_page(pk: int) -> Question:
     ).get(pk=pk)
 
 
+def merge_candidates(question: Question) -> QuerySet[Question]:
+    """The questions of the same plan that `question` may be merged into (not duplicates themselves)."""
+    return (
+        Question.objects.filter(session__plan_id=question.session.plan_id, duplicate_of__isnull=True)
+        .exclude(pk=question.pk)
+        .order_by("pk")
+    )
+
+
 def answering_units(plan) -> QuerySet[Unit]:
     """The units that may answer a plan's questions: those of the issuer's territory and of the
     places above it (a provincial department for a district plan); see ``services.unit_serves``."""

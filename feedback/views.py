@@ -201,12 +201,7 @@ class MergeView(QuestionActionView):
     success_message = "Đã gộp câu hỏi trùng."
 
     def extra_form_kwargs(self):
-        candidates = (
-            Question.objects.filter(session__plan_id=self.question.session.plan_id, duplicate_of__isnull=True)
-            .exclude(pk=self.question.pk)
-            .order_by("pk")
-        )
-        return {"candidates": candidates}
+        return {"candidates": selectors.merge_candidates(self.question)}
 
 
 class AnswerView(QuestionActionView):

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
@@ -90,14 +91,9 @@ class InvitationsPdfView(SessionMixin, View):
 
     permission_required = "notifications.print_invitations"
 
-    @property
+    @cached_property
     def commune(self):
-        if not hasattr(self, "_commune"):
-            code = self.request.GET.get("commune", "")
-            self._commune = session_selectors.session_commune(self.session, code) if code else None
-            if code and self._commune is None:
-                raise Http404("Phiên đối thoại này không có xã, phường này.")
-        return self._commune
+        return session_selectors.session_commune_or_404(self.session, self.request.GET.get("commune", ""))
 
     def get_permission_object(self):
         if self.commune is None:
@@ -289,14 +285,9 @@ class JobStartLettersView(InvitationsPdfView):
 
     http_method_names = ["post"]
 
-    @property
+    @cached_property
     def commune(self):
-        if not hasattr(self, "_commune"):
-            code = self.request.POST.get("commune", "")
-            self._commune = session_selectors.session_commune(self.session, code) if code else None
-            if code and self._commune is None:
-                raise Http404("Phiên đối thoại này không có xã, phường này.")
-        return self._commune
+        return session_selectors.session_commune_or_404(self.session, self.request.POST.get("commune", ""))
 
     def post(self, request, *args, **kwargs):
 

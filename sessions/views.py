@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -86,13 +87,9 @@ class CommuneListMixin(SessionMixin):
 
     permission_required = "dialogue_sessions.view_participants"
 
-    @property
+    @cached_property
     def commune(self):
-        if not hasattr(self, "_commune"):
-            self._commune = selectors.session_commune(self.session, self.kwargs["code"])
-            if self._commune is None:
-                raise Http404("Phiên đối thoại này không có xã, phường này.")
-        return self._commune
+        return selectors.session_commune_or_404(self.session, self.kwargs["code"])
 
     @property
     def commune_list(self) -> selectors.CommuneList:
