@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "plans" / "seeds" / "000_tuy_phuoc_2024.json"
 TARGET_RATIO = 1.2
 BIG_SECTIONS = 50
-# dialogue_portal.vietnamese.roman() numbers sections 1..39 only; used when 50 cannot be printed.
+# core.vietnamese.roman() numbers sections 1..39 only; used when 50 cannot be printed.
 FALLBACK_SECTIONS = 35
 
 
@@ -164,7 +164,7 @@ def main() -> int:
     from django.db.migrations.executor import MigrationExecutor
     from django.test.utils import CaptureQueriesContext
 
-    from dialogue_portal import pdf  # noqa: F401  (first: it quiets WeasyPrint's progress log)
+    from core import pdf  # noqa: F401  (first: it quiets WeasyPrint's progress log)
     from dialogue_portal.demo import DATA_DIR
     from directory.services import import_places, import_units
     from plans.documents import render_plan, render_plan_html

@@ -49,7 +49,7 @@ def _session_panels(user) -> list[dict]:
 
 def _question_panels(user) -> list[dict]:
     """A department officer's queue: the open questions given to their unit, earliest due first."""
-    from dialogue_portal.roles import is_department_officer
+    from accounts.roles import is_department_officer
     from feedback.selectors import unit_queue
 
     if not is_department_officer(user):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from dialogue_portal.collation import vi_order
+from core.collation import vi_order
 
 
 class PlaceLevel(models.IntegerChoices):

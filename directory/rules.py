@@ -1,6 +1,6 @@
 import rules
 
-from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 
 
 @rules.predicate

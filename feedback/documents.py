@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
-from dialogue_portal.pdf import (
+from core.pdf import (
     PDF_CONTENT_TYPE,
     Document,
     html_to_pdf,
@@ -25,7 +25,7 @@ from dialogue_portal.pdf import (
     render_pdf,
     skeleton_context,
 )
-from dialogue_portal.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
+from core.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
 from sessions.models import Session
 

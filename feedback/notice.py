@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dialogue_portal.vietnamese import date_line, lines_of, office_in_sentence, roman, short_date
+from core.vietnamese import date_line, lines_of, office_in_sentence, roman, short_date
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import Participant, Session

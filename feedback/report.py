@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dialogue_portal.vietnamese import date_line, roman, short_date
+from core.vietnamese import date_line, roman, short_date
 from directory.models import Place, PlaceKind
 from notifications.models import Attendance
 from plans.models import Plan

@@ -9,7 +9,7 @@
 
 import rules
 
-from dialogue_portal.roles import (
+from accounts.roles import (
     is_commune_official,
     is_department_officer,
     is_district_staff,

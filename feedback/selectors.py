@@ -9,7 +9,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Unit
 
 from .models import OPEN_STATUSES, Question, QuestionStatus

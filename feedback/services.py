@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dialogue_portal.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
-from dialogue_portal.roles import is_district_staff, is_leader, is_secretary
-from dialogue_portal.vietnamese import lines_of, normalize_key
+from accounts.roles import is_district_staff, is_leader, is_secretary
+from core.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
+from core.vietnamese import lines_of, normalize_key
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory, Session
 from sessions.rules import session_in_territory

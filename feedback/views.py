@@ -18,9 +18,9 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from dialogue_portal.roles import is_office, user_place
-from dialogue_portal.uploads import PendingUploads
-from dialogue_portal.views import ObjectPageMixin
+from accounts.roles import is_office, user_place
+from core.uploads import PendingUploads
+from core.views import ObjectPageMixin
 from directory.models import Unit
 from notifications.models import JobStatus
 from plans.models import Plan

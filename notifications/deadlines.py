@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from dialogue_portal.workdays import add_working_days, deadline_before
+from core.workdays import add_working_days, deadline_before
 from directory.models import PlaceLevel
 from sessions.models import Participant, Quota, Session, TimeKind
 

@@ -1,4 +1,4 @@
-"""The invitation letter (Giấy mời, GM-UBND) through the shared PDF pipeline (dialogue_portal.pdf).
+"""The invitation letter (Giấy mời, GM-UBND) through the shared PDF pipeline (core.pdf).
 
 A batch is one PDF for a session (or one commune of it) with one letter a page, ready to print
 and hand out, each with a QR code carrying the participant's signed check-in token. This module
@@ -14,8 +14,8 @@ from typing import Any
 import segno
 from django.utils import timezone
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
-from dialogue_portal.vietnamese import date_line, office_in_sentence
+from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
+from core.vietnamese import date_line, office_in_sentence
 from directory.models import Place, Unit
 from sessions.models import Participant, Session
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from dialogue_portal import pdf
+from core import pdf
 from directory.models import Place
 from sessions.models import Participant, Session
 

@@ -9,7 +9,7 @@
 
 import rules
 
-from dialogue_portal.roles import is_commune_official, is_district_staff, is_leader, is_office, is_secretary
+from accounts.roles import is_commune_official, is_district_staff, is_leader, is_office, is_secretary
 from sessions.rules import list_in_territory, list_of_own_commune, session_in_territory
 
 

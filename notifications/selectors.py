@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
-from dialogue_portal.collation import vi_order
+from core.collation import vi_order
 from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
-from dialogue_portal.views import file_response
+from core.views import file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.models import Participant

@@ -1,4 +1,4 @@
-"""The printed plan (Kế hoạch, KH-UBND) through the shared PDF pipeline (dialogue_portal.pdf).
+"""The printed plan (Kế hoạch, KH-UBND) through the shared PDF pipeline (core.pdf).
 
 plans.rendering words every line; this module only names the file and hands the lines to
 templates/plans/document/plan.html.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf, skeleton_context
-from dialogue_portal.vietnamese import strip_accents
+from core.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf, skeleton_context
+from core.vietnamese import strip_accents
 
 from .models import Plan
 from .rendering import PlanDocument, build_document, load_plan_for_document, markup

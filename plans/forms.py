@@ -20,7 +20,7 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils import timezone
 
 from accounts.models import Role, User
-from dialogue_portal.vietnamese import format_vnd
+from core.vietnamese import format_vnd
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import CompositionGroup, ParticipantCategory, SessionFormat, TimeKind
 from sessions.services import session_warnings

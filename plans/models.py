@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dialogue_portal.vietnamese import short_date
+from core.vietnamese import short_date
 
 
 class PlanKind(models.TextChoices):

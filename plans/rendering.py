@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dialogue_portal.vietnamese import amount_in_words, date_line, format_vnd, roman, short_date
+from core.vietnamese import amount_in_words, date_line, format_vnd, roman, short_date
 
 from .loading import plans_with_parts
 from .models import BlockKind, LegalBasisKind, NumberStyle, Plan, PlanBlock

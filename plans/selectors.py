@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
-from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 from sessions.models import Session
 
 from .loading import plans_with_parts

@@ -271,8 +271,8 @@ def issue_plan(
 
 from collections import Counter  # noqa: E402
 
-from dialogue_portal.roles import user_place  # noqa: E402
-from dialogue_portal.vietnamese import format_vnd  # noqa: E402
+from accounts.roles import user_place  # noqa: E402
+from core.vietnamese import format_vnd  # noqa: E402
 from directory.models import Place  # noqa: E402
 from sessions.models import CompositionGroup, Participant, Quota, Session, TimeKind  # noqa: E402
 

@@ -18,8 +18,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from dialogue_portal.vietnamese import format_vnd, roman
-from dialogue_portal.views import ObjectPageMixin
+from core.vietnamese import format_vnd, roman
+from core.views import ObjectPageMixin
 
 from . import forms, selectors, services
 from .documents import plan_filename, render_plan

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from dialogue_portal.workdays import add_working_days
+from core.workdays import add_working_days
 from directory.models import Place, Unit
 
 from .models import Participant, ParticipantCategory, Session

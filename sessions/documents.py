@@ -1,11 +1,11 @@
 """The sign-in / allowance sheet of one commune's participants in a session, through the shared
-PDF pipeline (dialogue_portal.pdf) in the official format (ND30)."""
+PDF pipeline (core.pdf) in the official format (ND30)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dialogue_portal.pdf import PDF_CONTENT_TYPE, Document, render_pdf
+from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf
 from directory.models import Place
 
 from . import selectors

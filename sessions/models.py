@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dialogue_portal.vietnamese import normalize_key, roman, short_date
+from core.vietnamese import normalize_key, roman, short_date
 from plans.models import PlanFormat
 
 # 2025 Law on Local Government, Art. 43: the public notice at least 7 days before a dialogue and

@@ -35,11 +35,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dialogue_portal.legacy_encoding import VIET_LETTERS as _VIET_LETTERS
-from dialogue_portal.legacy_encoding import encoding_name as _encoding_name
-from dialogue_portal.legacy_encoding import how_to_convert as _how_to_convert
-from dialogue_portal.legacy_encoding import legacy_cell_message, legacy_scores
-from dialogue_portal.vietnamese import format_vnd, normalize_key
+from core.legacy_encoding import VIET_LETTERS as _VIET_LETTERS
+from core.legacy_encoding import encoding_name as _encoding_name
+from core.legacy_encoding import how_to_convert as _how_to_convert
+from core.legacy_encoding import legacy_cell_message, legacy_scores
+from core.vietnamese import format_vnd, normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
 from .models import Participant, ParticipantCategory, Quota, Session

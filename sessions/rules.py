@@ -16,7 +16,7 @@ import rules
 from django.db.models import Q
 from django.utils import timezone
 
-from dialogue_portal.roles import (
+from accounts.roles import (
     is_commune_official,
     is_department_officer,
     is_district_staff,

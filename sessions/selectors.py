@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from dialogue_portal.roles import is_commune_official, is_department_officer, is_office, user_place
+from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 

@@ -4,7 +4,7 @@ the session's public notice and published results."""
 from django.db import transaction
 from django.utils import timezone
 
-from dialogue_portal.roles import is_district_staff
+from accounts.roles import is_district_staff
 from directory.models import PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 

@@ -23,9 +23,9 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from dialogue_portal.roles import is_commune_official, is_office, user_place
-from dialogue_portal.uploads import PendingUploads
-from dialogue_portal.views import ObjectPageMixin, file_response
+from accounts.roles import is_commune_official, is_office, user_place
+from core.uploads import PendingUploads
+from core.views import ObjectPageMixin, file_response
 from directory.models import PlaceLevel
 
 from . import selectors

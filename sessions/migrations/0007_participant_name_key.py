@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from dialogue_portal.vietnamese import normalize_key
+from core.vietnamese import normalize_key
 
 
 def fill_name_keys(apps, schema_editor):

@@ -7,8 +7,8 @@ import re
 import pdfplumber
 import pytest
 
+from core.vietnamese import date_line
 from dialogue_portal.demo import DEMO_PASSWORD, load_demo
-from dialogue_portal.vietnamese import date_line
 from directory.models import Place
 from plans.models import Plan, PlanStatus
 

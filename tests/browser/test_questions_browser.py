@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 from django.utils import timezone
 
-from dialogue_portal.vietnamese import short_date
+from core.vietnamese import short_date
 from feedback.models import Question, QuestionStatus
 from plans.models import Plan, PlanStatus
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dialogue_portal.workdays import add_working_days
+from core.workdays import add_working_days
 from feedback.models import Question, QuestionStatus, Topic, WrittenReply
 from plans.models import PlanStatus
 from sessions.models import Participant, ParticipantCategory, Quota, Session

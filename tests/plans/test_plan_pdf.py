@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from dialogue_portal import pdf as pipeline
+from core import pdf as pipeline
 from directory.models import PlaceKind
 from directory.services import import_places, import_units
 from plans.documents import render_plan, render_plan_html

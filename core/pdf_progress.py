@@ -1,7 +1,7 @@
 """Follow WeasyPrint's own progress while one long document is printed (the results report).
 
 WeasyPrint reports each step on the ``weasyprint.progress`` logger ("Step 3 - Applying CSS",
-"Step 5 - Creating layout - Page 12", "Step 6 - Creating PDF"); dialogue_portal.pdf keeps that
+"Step 5 - Creating layout - Page 12", "Step 6 - Creating PDF"); core.pdf keeps that
 logger at WARNING. ``layout_progress`` lowers it to INFO for the duration of one render and
 passes each step to a callback, so a worker can move a progress bar page by page without
 laying the document out in pieces (a report's tables and page numbers run across pages).

@@ -6,7 +6,7 @@ import time
 from django.core.files.storage import default_storage
 from django.test import RequestFactory
 
-from dialogue_portal.uploads import MAX_AGE, PendingUploads
+from core.uploads import MAX_AGE, PendingUploads
 
 
 def _request():

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from dialogue_portal.workdays import add_working_days, deadline_before, is_working_day
+from core.workdays import add_working_days, deadline_before, is_working_day
 
 D = datetime.date
 

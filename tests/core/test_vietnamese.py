@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from dialogue_portal.vietnamese import (
+from core.vietnamese import (
     amount_in_words,
     date_line,
     format_vnd,
