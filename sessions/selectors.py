@@ -32,6 +32,7 @@ from accounts.roles import is_commune_official, is_department_officer, is_office
 from directory.models import Place, PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 
+from .deadlines import question_deadline
 from .models import Participant, Quota, Session, TimeKind
 
 
@@ -271,8 +272,6 @@ def upcoming_sessions(user, *, today: datetime.date, limit: int = 5) -> list[Ses
     or later ones, then those announced later), as
     `session_list` annotates them, with `lists_due`: the communes' deadline for their lists and
     questions (None without a fixed date). Two queries."""
-    from notifications.deadlines import question_deadline
-
     sessions = list(
         session_list(user)
         .filter(
