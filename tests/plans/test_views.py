@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from plans import services
 from plans.models import BlockKind, Plan, PlanBlock, PlanStatus
 from plans.planfile import PlanFileError, export_plan, import_plan
 from plans.rendering import build_document, load_plan_for_document
+from plans.services import creation, editing, workflow
 
 from ..factories import PlaceFactory
 from ..matrix_rows import plan_file
@@ -314,7 +314,7 @@ def test_plan_edit_get_shows_current_values(world, login):
 
 
 def _details(plan, **changes) -> dict:
-    data = {name: getattr(plan, name) for name in services.PLAN_DETAIL_FIELDS}
+    data = {name: getattr(plan, name) for name in editing.PLAN_DETAIL_FIELDS}
     data.update(changes)
     return {k: ("" if v is None else v) for k, v in data.items() if v is not False}
 
@@ -869,7 +869,7 @@ def test_plan_issue_date_in_the_year_before_prints_that_date(world, login):
 
 def test_plan_pdf_of_issued_plan_serves_stored_bytes(world, login):
     plan = _plan(world, status="approved")
-    services.issue_plan(
+    workflow.issue_plan(
         plan=plan, user=world.users["leader"], number=15, issued_on=datetime.date(2024, 4, 10)
     )
     plan.refresh_from_db()
@@ -901,7 +901,7 @@ def test_plan_preview_is_inline_and_frameable_by_same_origin(world, login):
 def test_dashboard_panels_per_role(world, login):
     mine = _plan(world)
     returned = _plan(world, status="submitted")
-    services.return_plan(plan=returned, user=world.users["leader"], reason="Sửa lại.")
+    workflow.return_plan(plan=returned, user=world.users["leader"], reason="Sửa lại.")
     waiting = _plan(world, status="submitted")
     issued = _plan(world, status="issued", number=2, issued_on="2024-02-02")
 
@@ -921,11 +921,9 @@ def test_dashboard_panels_per_role(world, login):
 def test_returned_plan_stays_returned_after_an_edit_until_submitted_again(world, login):
     staff, leader = world.users["district_staff"], world.users["leader"]
     returned = _plan(world, status="submitted")
-    services.return_plan(plan=returned, user=leader, reason="Sửa lại kinh phí.")
-    services.save_budget_lines(
-        plan=returned, user=staff, rows=[{"source": "Ngân sách huyện", "amount": 1000}]
-    )
-    other = services.import_plan_file(data=plan_file(world), user=staff)
+    workflow.return_plan(plan=returned, user=leader, reason="Sửa lại kinh phí.")
+    editing.save_budget_lines(plan=returned, user=staff, rows=[{"source": "Ngân sách huyện", "amount": 1000}])
+    other = creation.import_plan_file(data=plan_file(world), user=staff)
     client = _staff(world, login)
 
     def returned_panel():
@@ -946,12 +944,12 @@ def test_returned_plan_stays_returned_after_an_edit_until_submitted_again(world,
     assert (actions[returned.pk], actions[other.pk]) == ("return", "import")
     assert html.count("Bị trả lại") == 1
 
-    services.submit_plan(plan=returned, user=staff)
-    services.return_plan(plan=returned, user=leader, reason="Vẫn chưa đủ.")
-    services.update_plan_details(plan=returned, user=staff, data={"summary": "Tóm tắt mới"})
+    workflow.submit_plan(plan=returned, user=staff)
+    workflow.return_plan(plan=returned, user=leader, reason="Vẫn chưa đủ.")
+    editing.update_plan_details(plan=returned, user=staff, data={"summary": "Tóm tắt mới"})
     assert returned_panel() == [returned.pk]
 
-    services.submit_plan(plan=returned, user=staff)
+    workflow.submit_plan(plan=returned, user=staff)
     assert returned_panel() == []
     assert "Bị trả lại" not in badges()[1]
 
