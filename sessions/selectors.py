@@ -25,7 +25,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
@@ -204,17 +203,6 @@ def fill_percent(quota: int | None, registered: int) -> int | None:
     if not quota:
         return None
     return round(100 * registered / quota)
-
-
-def session_commune_or_404(session: Session, code: str) -> Place | None:
-    """The commune of a page's URL or form (None when no code is given); a code the session does
-    not concern, forged or mistyped, is a 404."""
-    if not code:
-        return None
-    commune = session_commune(session, code)
-    if commune is None:
-        raise Http404("Phiên đối thoại này không có xã, phường này.")
-    return commune
 
 
 def session_commune(session: Session, code: str) -> Place | None:
