@@ -13,7 +13,7 @@ from .forms import SessionDetailsForm, SessionsForm
 
 
 class PlanSessionsView(PlanPartView):
-    template_name = "plans/plan_sessions.html"
+    template_name = "sessions/editor/plan_sessions.html"
     form_class = SessionsForm
 
     def get_context_data(self, **kwargs):
@@ -27,7 +27,7 @@ class PlanSessionsView(PlanPartView):
 
 
 class PlanSessionView(PlanPartView):
-    template_name = "plans/plan_session.html"
+    template_name = "sessions/editor/plan_session.html"
     form_class = SessionDetailsForm
 
     def get_session(self):
