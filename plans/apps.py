@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .editor import EditorPage, register_editor_page
+
 
 class PlansConfig(AppConfig):
     name = "plans"
@@ -7,7 +9,6 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from . import views  # noqa: PLC0415 (views need the models, loaded after apps)
-        from .editor import EditorPage, register_editor_page  # noqa: PLC0415 (as above)
 
         # The plan's own pages of the editor; sessions adds its tab between budget and recipients.
         for page in [

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from plans.editor import EditorPage, register_editor_page
+from plans.parts import register_plan_part
+
 
 class DialogueSessionsConfig(AppConfig):
     # django.contrib.sessions already owns the label "sessions".
@@ -8,9 +11,6 @@ class DialogueSessionsConfig(AppConfig):
     verbose_name = "Phiên đối thoại"
 
     def ready(self):
-        from plans.editor import EditorPage, register_editor_page  # noqa: PLC0415 (models load after apps)
-        from plans.parts import register_plan_part  # noqa: PLC0415 (models load after apps)
-
         from .editor import views  # noqa: PLC0415 (models load after apps)
         from .plan_part import SESSIONS_PART  # noqa: PLC0415 (models load after apps)
 
