@@ -1,8 +1,14 @@
-"""What the home page shows each role. Apps contribute their own panels here."""
+"""What the home page shows each role: the project package assembles the apps' panels."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import is_department_officer
+from feedback.selectors import unit_queue
+from plans.selectors import dashboard_plans
+from sessions.selectors import upcoming_sessions
 
 
 @dataclass
@@ -16,8 +22,6 @@ class Dashboard:
 def _plan_panels(user) -> list[dict]:
     """Staff: my drafts and plans returned; leader: plans waiting for approval or issue;
     others: issued plans that concern them. One query per panel."""
-    from plans.selectors import dashboard_plans
-
     if not user.has_perm("plans.list_plans"):
         return []
     more_url = reverse("plans:plan.list")
@@ -30,10 +34,6 @@ def _plan_panels(user) -> list[dict]:
 def _session_panels(user) -> list[dict]:
     """The next sessions the user may see; a commune official's with the commune's deadline for
     its list and questions and its fill rate. Two queries."""
-    from django.utils import timezone
-
-    from sessions.selectors import upcoming_sessions
-
     if not user.has_perm("dialogue_sessions.list_sessions"):
         return []
     return [
@@ -49,13 +49,8 @@ def _session_panels(user) -> list[dict]:
 
 def _question_panels(user) -> list[dict]:
     """A department officer's queue: the open questions given to their unit, earliest due first."""
-    from accounts.roles import is_department_officer
-    from feedback.selectors import unit_queue
-
     if not is_department_officer(user):
         return []
-    from django.utils import timezone
-
     return [
         {
             "title": "Câu hỏi đơn vị cần trả lời",

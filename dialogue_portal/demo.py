@@ -7,6 +7,9 @@ from django.db import transaction
 from accounts.models import Role, User
 from directory.models import Place, Unit
 from directory.services import import_places, import_units
+from plans.demo import load_seed_plans
+
+from .demo_activity import load_demo_activity
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "directory" / "data"
 DEMO_PASSWORD = "doithoai2024"
@@ -114,18 +117,5 @@ def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
 
 
 def _extra_loaders():
-    """Loaders contributed by apps (seed plans, sessions), run after the directory."""
-    loaders = []
-    try:
-        from plans.demo import load_seed_plans
-    except ImportError:
-        pass
-    else:
-        loaders.append(load_seed_plans)
-    try:
-        from sessions.demo import load_demo_activity
-    except ImportError:
-        pass
-    else:
-        loaders.append(load_demo_activity)
-    return loaders
+    """Loaders run after the directory: the seed plans, then a plan in progress built on them."""
+    return [load_seed_plans, load_demo_activity]

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from core.workdays import add_working_days, deadline_before
+from core.workdays import add_working_days
 from directory.models import PlaceLevel
+from sessions.deadlines import question_deadline
 from sessions.models import Participant, Quota, Session, TimeKind
 
-DEFAULT_QUESTION_LEAD_DAYS = 5
 # Reminders before a deadline, in working days; settings.DEADLINE_REMINDER_WORKING_DAYS overrides.
 REMINDER_WORKING_DAYS = (3, 1)
 # After-session deadlines are escalated for the first time at most this many days after the due day.
@@ -69,18 +69,6 @@ def reminder_working_days() -> tuple[int, ...]:
     """The reminder stages, largest first: (3, 1) unless the settings say otherwise."""
     days = getattr(settings, "DEADLINE_REMINDER_WORKING_DAYS", REMINDER_WORKING_DAYS)
     return tuple(sorted({int(day) for day in days if int(day) > 0}, reverse=True))
-
-
-def question_deadline(session: Session) -> datetime.date | None:
-    """The last day for the communes' participant lists and questions; None without a fixed date."""
-    if not session.has_fixed_date:
-        return None
-    plan = session.plan
-    if plan.question_lead_days is None:
-        return deadline_before(session.date, DEFAULT_QUESTION_LEAD_DAYS, working_days=True)
-    return deadline_before(
-        session.date, plan.question_lead_days, working_days=plan.question_lead_working_days
-    )
 
 
 def reminder_days(deadline: datetime.date) -> dict[int, datetime.date]:

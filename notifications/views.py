@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from core.views import file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
+from sessions.lookups import session_commune_or_404
 from sessions.models import Participant
 from sessions.views import SessionMixin
 
@@ -93,7 +94,7 @@ class InvitationsPdfView(SessionMixin, View):
 
     @cached_property
     def commune(self):
-        return session_selectors.session_commune_or_404(self.session, self.request.GET.get("commune", ""))
+        return session_commune_or_404(self.session, self.request.GET.get("commune", ""))
 
     def get_permission_object(self):
         if self.commune is None:
@@ -287,7 +288,7 @@ class JobStartLettersView(InvitationsPdfView):
 
     @cached_property
     def commune(self):
-        return session_selectors.session_commune_or_404(self.session, self.request.POST.get("commune", ""))
+        return session_commune_or_404(self.session, self.request.POST.get("commune", ""))
 
     def post(self, request, *args, **kwargs):
 

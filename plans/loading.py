@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from sessions.models import Quota, Session
-
 from .models import Plan, PlanBlock
+from .parts import plan_parts
 
 
 def plans_with_parts() -> QuerySet[Plan]:
     """Plans with the issuer joined and every part prefetched: legal bases, blocks (with their
-    unit), budget lines, recipients, appendices with their rows, and the sessions with host
-    commune, cluster communes, bridge points, target categories, invited units, composition
-    and quotas (with their place).
+    unit), budget lines, recipients, appendices with their rows, and what the parts other apps
+    keep prefetch (plans.parts: the sessions with host commune, cluster communes, bridge points,
+    target categories, invited units, composition and quotas with their place).
 
     Used by the plan page and editor (`selectors.plan_for_page`), the printed document
     (`rendering.load_plan_for_document`) and the plan file (`planfile.export_plan`), so a
@@ -25,15 +24,5 @@ def plans_with_parts() -> QuerySet[Plan]:
         "recipients",
         "appendices__rows",
         Prefetch("blocks", queryset=PlanBlock.objects.select_related("unit")),
-        Prefetch(
-            "sessions",
-            queryset=Session.objects.select_related("host_commune").prefetch_related(
-                "communes",
-                "bridge_places",
-                "target_categories",
-                "invited_units",
-                "composition",
-                Prefetch("quotas", queryset=Quota.objects.select_related("place")),
-            ),
-        ),
+        *(lookup for part in plan_parts() for lookup in part.prefetch()),
     )

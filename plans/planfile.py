@@ -15,7 +15,6 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from directory.models import Place, Unit
-from sessions.models import CompositionGroup, ParticipantCategory, Quota, Session
 
 from .loading import plans_with_parts
 from .models import (
@@ -28,6 +27,7 @@ from .models import (
     PlanStatus,
     Recipient,
 )
+from .parts import plan_parts
 
 FORMAT_NAME = "dialogue-plan"
 FORMAT_VERSION = 1
@@ -65,24 +65,6 @@ BUDGET_FIELDS = ["source", "amount", "decision_type", "decision_number", "decisi
 RECIPIENT_FIELDS = ["name", "suffix"]
 APPENDIX_FIELDS = ["title", "subtitle", "time_text", "venue_text"]
 ROW_FIELDS = ["time", "content", "performer"]
-SESSION_FIELDS = [
-    "name",
-    "venue_name",
-    "venue_address",
-    "time_kind",
-    "date",
-    "start_time",
-    "end_time",
-    "month",
-    "quarter",
-    "year",
-    "format",
-    "total_participants",
-    "min_per_hamlet",
-    "chair",
-]
-QUOTA_FIELDS = ["count"]
-GROUP_FIELDS = ["label", "count", "multiplier", "multiplier_label", "style"]
 
 
 class PlanFileError(Exception):
@@ -137,13 +119,13 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _codes(places) -> list[str]:
+def sorted_codes(places) -> list[str]:
     # A many-to-many keeps no order; list places in administrative-code order so that
     # an export is stable and reads like the plan ("Phú Thuận A, Phú Thuận B và Long Thuận").
     return sorted(p.code for p in places)
 
 
-def _fields(obj: models.Model, names: list[str]) -> dict[str, Any]:
+def field_values(obj: models.Model, names: list[str]) -> dict[str, Any]:
     return {name: _value(getattr(obj, name)) for name in names}
 
 
@@ -155,33 +137,22 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         children.setdefault(block.parent_id, []).append(block)
 
     def block_dict(block: PlanBlock) -> dict[str, Any]:
-        data = _fields(block, BLOCK_FIELDS)
+        data = field_values(block, BLOCK_FIELDS)
         data["unit"] = block.unit.code if block.unit else None
         data["children"] = [block_dict(child) for child in children.get(block.id, [])]
         return data
 
     data: dict[str, Any] = {"file": FORMAT_NAME, "version": FORMAT_VERSION, "issuer": plan.issuer.code}
-    data.update(_fields(plan, PLAN_FIELDS))
+    data.update(field_values(plan, PLAN_FIELDS))
     data["status"] = plan.status
-    data["legal_bases"] = [_fields(b, LEGAL_FIELDS) for b in plan.legal_bases.all()]
+    data["legal_bases"] = [field_values(b, LEGAL_FIELDS) for b in plan.legal_bases.all()]
     data["blocks"] = [block_dict(b) for b in children.get(None, [])]
-    data["budget_lines"] = [_fields(b, BUDGET_FIELDS) for b in plan.budget_lines.all()]
-    data["sessions"] = [
-        {
-            **_fields(s, SESSION_FIELDS),
-            "host_commune": s.host_commune.code if s.host_commune else None,
-            "communes": _codes(s.communes.all()),
-            "bridge_places": _codes(s.bridge_places.all()),
-            "target_categories": sorted(c.code for c in s.target_categories.all()),
-            "invited_units": sorted(u.code for u in s.invited_units.all()),
-            "quotas": [{"place": q.place.code, "count": q.count} for q in s.quotas.all()],
-            "composition": [_fields(g, GROUP_FIELDS) for g in s.composition.all()],
-        }
-        for s in plan.sessions.all()
-    ]
-    data["recipients"] = [_fields(r, RECIPIENT_FIELDS) for r in plan.recipients.all()]
+    data["budget_lines"] = [field_values(b, BUDGET_FIELDS) for b in plan.budget_lines.all()]
+    for part in plan_parts():  # the sessions, between the budget and the recipients
+        data[part.key] = part.export(plan)
+    data["recipients"] = [field_values(r, RECIPIENT_FIELDS) for r in plan.recipients.all()]
     data["appendices"] = [
-        {**_fields(a, APPENDIX_FIELDS), "rows": [_fields(r, ROW_FIELDS) for r in a.rows.all()]}
+        {**field_values(a, APPENDIX_FIELDS), "rows": [field_values(r, ROW_FIELDS) for r in a.rows.all()]}
         for a in plan.appendices.all()
     ]
     return data
@@ -216,15 +187,18 @@ def _show(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-class _Reader:
-    """Builds unsaved model instances from the file and collects every error with its path."""
+class PlanFileReader:
+    """Builds unsaved model instances from the file and collects every error with its path.
+
+    The parts other apps register (plans.parts) read their sections with it too.
+    """
 
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.error_paths: set[str] = set()
         self._places: dict[str, Place] | None = None
         self._units: dict[str, Unit] | None = None
-        self._categories: dict[str, ParticipantCategory] | None = None
+        self._coded: dict[type, dict[str, models.Model]] = {}
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
@@ -335,15 +309,17 @@ class _Reader:
             self.error(path, f"không có đơn vị mã «{code}» trong danh mục.")
         return unit
 
-    def category(self, code: Any, path: str) -> ParticipantCategory | None:
+    def coded(self, model: type[models.Model], code: Any, path: str, missing: str) -> Any:
+        """The `model` row with `code` (one query per model for the whole file), or None with
+        the error `missing` ("… mã «{code}» …")."""
         if code in (None, ""):
             return None
-        if self._categories is None:
-            self._categories = {c.code: c for c in ParticipantCategory.objects.all()}
-        category = self._categories.get(str(code))
-        if category is None:
-            self.error(path, f"không có đối tượng mời mã «{code}» trong danh mục.")
-        return category
+        if model not in self._coded:
+            self._coded[model] = {obj.code: obj for obj in model.objects.all()}
+        obj = self._coded[model].get(str(code))
+        if obj is None:
+            self.error(path, missing.format(code=code))
+        return obj
 
 
 def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
@@ -353,7 +329,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
     office gives those at issue); load_demo keeps the issued state of the seed plans.
     Raises PlanFileError listing every problem; nothing is saved then.
     """
-    r = _Reader()
+    r = PlanFileReader()
     data = r.obj(_nfc(data), "(tệp)")
     if data and data.get("file") != FORMAT_NAME:
         r.error("file", f"phải là «{FORMAT_NAME}» (tệp không phải tệp kế hoạch).")
@@ -379,9 +355,9 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             "legal_bases",
             "blocks",
             "budget_lines",
-            "sessions",
             "recipients",
             "appendices",
+            *(part.key for part in plan_parts()),
         },
     )
     if plan.draft_month is not None:
@@ -433,59 +409,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             for j, (rpath, row) in enumerate(r.items(item, "rows", path))
         ]
         appendices.append((appendix, rows))
-    sessions = []
-    for i, (path, item) in enumerate(r.items(data, "sessions", "")):
-        host = r.place(item.get("host_commune"), f"{path}.host_commune")
-        session = r.build(
-            Session,
-            item,
-            SESSION_FIELDS,
-            path,
-            exclude=["plan", "host_commune"],
-            position=i,
-            host_commune=host,
-            _allowed={
-                "host_commune",
-                "communes",
-                "bridge_places",
-                "target_categories",
-                "invited_units",
-                "quotas",
-                "composition",
-            },
-        )
-        _check_session_time(r, session, path)
-        communes = [r.place(code, where) for where, code in r.codes(item, "communes", path)]
-        bridges = [r.place(code, where) for where, code in r.codes(item, "bridge_places", path)]
-        targets = [r.category(code, where) for where, code in r.codes(item, "target_categories", path)]
-        units = [r.unit(code, where) for where, code in r.codes(item, "invited_units", path)]
-        quotas = []
-        quota_places: set[str] = set()
-        for j, (qpath, q) in enumerate(r.items(item, "quotas", path)):
-            place = r.place(q.get("place"), f"{qpath}.place")
-            if "place" not in q:
-                r.error(f"{qpath}.place", "thiếu mã xã / thôn.")
-            elif place is not None:
-                if place.code in quota_places:
-                    r.error(f"{qpath}.place", f"«{place.code}» đã có số lượng ở dòng trước của phiên này.")
-                quota_places.add(place.code)
-            quotas.append(
-                r.build(
-                    Quota,
-                    q,
-                    QUOTA_FIELDS,
-                    qpath,
-                    exclude=["session", "place"],
-                    position=j,
-                    place=place,
-                    _allowed={"place"},
-                )
-            )
-        groups = [
-            r.build(CompositionGroup, g, GROUP_FIELDS, gpath, exclude=["session"], position=j)
-            for j, (gpath, g) in enumerate(r.items(item, "composition", path))
-        ]
-        sessions.append((session, communes, bridges, targets, units, quotas, groups))
+    pending = [(part, part.read(r, r.items(data, part.key, ""))) for part in plan_parts()]
     if r.errors:
         raise PlanFileError(r.errors)
 
@@ -516,36 +440,12 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
             for row in rows:
                 row.appendix = appendix
             AppendixRow.objects.bulk_create(rows)
-        for session, communes, bridges, targets, units, quotas, groups in sessions:
-            session.plan = plan
-            session.save()
-            session.communes.set([c for c in communes if c])
-            session.bridge_places.set([b for b in bridges if b])
-            session.target_categories.set([t for t in targets if t])
-            session.invited_units.set([u for u in units if u])
-            for q in quotas:
-                q.session = session
-            Quota.objects.bulk_create(quotas)
-            for g in groups:
-                g.session = session
-            CompositionGroup.objects.bulk_create(groups)
+        for part, rows in pending:
+            part.save(plan, rows)
     return plan
 
 
-def _check_session_time(r: _Reader, session: Session, path: str) -> None:
-    """The fields each time_kind needs (the session_time_fields constraint), with a path."""
-    kind = session.time_kind
-    if kind == "exact" and session.date is None and f"{path}.date" not in r.error_paths:
-        r.error(f"{path}.date", "cần ngày (YYYY-MM-DD) khi time_kind là «exact».")
-    if kind == "month":
-        r.check_range(session, "month", 1, 12, path, "cần tháng (1–12) khi time_kind là «month».")
-    if kind == "quarter":
-        r.check_range(session, "quarter", 1, 4, path, "cần quý (1–4) khi time_kind là «quarter».")
-    if kind in ("month", "quarter"):
-        r.check_range(session, "year", 1, 9999, path, f"cần năm khi time_kind là «{kind}».")
-
-
-def _check_issued_number(r: _Reader, plan: Plan, issuer: Place | None) -> None:
+def _check_issued_number(r: PlanFileReader, plan: Plan, issuer: Place | None) -> None:
     """An issued plan keeps its number: it must have one, and no other plan may hold it."""
     if plan.number is None or plan.issued_on is None:
         if "number" not in r.error_paths and "issued_on" not in r.error_paths:

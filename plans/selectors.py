@@ -11,13 +11,13 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
-from sessions.models import Session
 
 from .loading import plans_with_parts
 from .models import PUBLISHED_STATUSES, Plan, PlanBlock, PlanEvent, PlanStatus
+from .parts import plan_parts
 
 
-def _count(queryset: QuerySet, link: str) -> Coalesce:
+def count_subquery(queryset: QuerySet, link: str) -> Coalesce:
     """A correlated COUNT(*) of `queryset` rows whose `link` is the outer plan."""
     counted = (
         queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
@@ -57,7 +57,8 @@ def plans_for_user(user) -> QuerySet[Plan]:
 
 
 def plan_list(user, *, status: str = "", year: int | None = None) -> QuerySet[Plan]:
-    """The list page's rows: issuer and author joined, part counts and last change annotated."""
+    """The list page's rows: issuer and author joined, part counts (the sections, and those the
+    registered parts add: `session_count`) and last change annotated."""
     plans = plans_for_user(user)
     if status:
         plans = plans.filter(status=status)
@@ -66,8 +67,8 @@ def plan_list(user, *, status: str = "", year: int | None = None) -> QuerySet[Pl
     return (
         plans.select_related("issuer", "created_by")
         .annotate(
-            section_count=_count(PlanBlock.objects.filter(parent__isnull=True), "plan"),
-            session_count=_count(Session.objects.all(), "plan"),
+            section_count=count_subquery(PlanBlock.objects.filter(parent__isnull=True), "plan"),
+            **{name: value for part in plan_parts() for name, value in part.list_annotations().items()},
             workflow_action=_last_event("action", WORKFLOW_ACTIONS),
             last_event_at=_last_event("at"),
         )

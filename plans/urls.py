@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .editor import editor_pages
 
 app_name = "plans"
 
@@ -10,15 +11,8 @@ urlpatterns = [
     path("nhap-tep/", views.PlanImportView.as_view(), name="plan.import"),
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan.detail"),
     path("<int:pk>/sao-chep/", views.PlanCopyView.as_view(), name="plan.copy"),
-    path("<int:pk>/thong-tin-chung/", views.PlanEditView.as_view(), name="plan.edit"),
-    path("<int:pk>/can-cu/", views.PlanLegalBasesView.as_view(), name="plan.legal_bases"),
-    path("<int:pk>/cac-muc/", views.PlanSectionsView.as_view(), name="plan.sections"),
-    path("<int:pk>/cac-muc/<int:section_pk>/", views.PlanSectionView.as_view(), name="plan.section"),
-    path("<int:pk>/kinh-phi/", views.PlanBudgetView.as_view(), name="plan.budget"),
-    path("<int:pk>/phien/", views.PlanSessionsView.as_view(), name="plan.sessions"),
-    path("<int:pk>/phien/<int:session_pk>/", views.PlanSessionView.as_view(), name="plan.session"),
-    path("<int:pk>/noi-nhan/", views.PlanRecipientsView.as_view(), name="plan.recipients"),
-    path("<int:pk>/phu-luc/", views.PlanAppendicesView.as_view(), name="plan.appendices"),
+    # The editor's pages, the plan's own and those of the apps keeping a part of it (plans.editor).
+    *(path(f"<int:pk>/{page.route}", page.view.as_view(), name=page.name) for page in editor_pages()),
     path("<int:pk>/trinh-duyet/", views.PlanSubmitView.as_view(), name="plan.submit"),
     path("<int:pk>/duyet/", views.PlanApproveView.as_view(), name="plan.approve"),
     path("<int:pk>/tra-lai/", views.PlanReturnView.as_view(), name="plan.return"),

@@ -21,10 +21,24 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.vietnamese import format_vnd, roman
 from core.views import ObjectPageMixin
 
-from . import forms, selectors, services
+from . import selectors
 from .documents import plan_filename, render_plan
+from .editor import editor_tabs
+from .forms.parts import (
+    AppendicesForm,
+    BudgetForm,
+    LegalBasesForm,
+    RecipientsForm,
+    SectionBlocksForm,
+    SectionsForm,
+)
+from .forms.plan import PlanCopyForm, PlanCreateForm, PlanDetailsForm, PlanFilterForm, PlanImportForm
+from .forms.rows import PlanPartForm, int_or_none
+from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
+from .services.errors import PlanWorkflowError
+from .services.workflow import approve_plan, check_plan_complete, submit_plan
 
 
 class PlanMixin(ObjectPageMixin):
@@ -52,6 +66,7 @@ class PlanMixin(ObjectPageMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["plan"] = self.plan
+        context["editor_tabs"] = editor_tabs()
         return context
 
 
@@ -64,9 +79,9 @@ class PlanListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     context_object_name = "plans"
     paginate_by = 25
 
-    def get_filter_form(self) -> forms.PlanFilterForm:
+    def get_filter_form(self) -> PlanFilterForm:
         if not hasattr(self, "_filter_form"):
-            self._filter_form = forms.PlanFilterForm(
+            self._filter_form = PlanFilterForm(
                 self.request.GET or None, years=selectors.plan_years(self.request.user)
             )
         return self._filter_form
@@ -83,7 +98,7 @@ class PlanListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     permission_required = "plans.add_plan"
     template_name = "plans/plan_create.html"
-    form_class = forms.PlanCreateForm
+    form_class = PlanCreateForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -97,7 +112,7 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 class PlanImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     permission_required = "plans.add_plan"
     template_name = "plans/plan_import.html"
-    form_class = forms.PlanImportForm
+    form_class = PlanImportForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -137,9 +152,7 @@ class PlanDetailView(PlanMixin, DetailView):
             for i, s in enumerate(sections, start=1)
         ]
         context["problems"] = (
-            services.check_plan_complete(plan)
-            if plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
-            else []
+            check_plan_complete(plan) if plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED) else []
         )
         lines = list(plan.budget_lines.all())
         context["budget_lines"] = [
@@ -147,8 +160,8 @@ class PlanDetailView(PlanMixin, DetailView):
         ]
         total = sum(line.amount or 0 for line in lines)
         context["budget_total"] = format_vnd(total) if total else ""
-        context["copy_form"] = forms.PlanCopyForm(plan=plan, user=self.request.user)
-        context["return_form"] = forms.ReturnForm(plan=plan, user=self.request.user)
+        context["copy_form"] = PlanCopyForm(plan=plan, user=self.request.user)
+        context["return_form"] = ReturnForm(plan=plan, user=self.request.user)
         return context
 
 
@@ -160,13 +173,13 @@ class PlanPartView(PlanMixin, TemplateView):
 
     permission_required = "plans.change_plan"
     full_plan = True
-    form_class: type[forms.PlanPartForm]
+    form_class: type[PlanPartForm]
     success_message = "Đã lưu."
 
     def get_form_kwargs(self) -> dict:
         return {}
 
-    def get_form(self, data=None) -> forms.PlanPartForm:
+    def get_form(self, data=None) -> PlanPartForm:
         return self.form_class(plan=self.plan, data=data, **self.get_form_kwargs())
 
     def get(self, request, *args, **kwargs):
@@ -177,7 +190,7 @@ class PlanPartView(PlanMixin, TemplateView):
         if form.is_valid():
             try:
                 form.save(user=request.user)
-            except services.PlanWorkflowError as exc:
+            except PlanWorkflowError as exc:
                 form.add_workflow_error(exc)
             else:
                 messages.success(request, self.success_message)
@@ -188,7 +201,7 @@ class PlanPartView(PlanMixin, TemplateView):
 class PlanEditView(PlanMixin, FormView):
     permission_required = "plans.change_plan"
     template_name = "plans/plan_edit.html"
-    form_class = forms.PlanDetailsForm
+    form_class = PlanDetailsForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.plan, "user": self.request.user}
@@ -196,7 +209,7 @@ class PlanEditView(PlanMixin, FormView):
     def form_valid(self, form):
         try:
             form.save()
-        except services.PlanWorkflowError as exc:
+        except PlanWorkflowError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, "Đã lưu thông tin chung.")
@@ -205,17 +218,17 @@ class PlanEditView(PlanMixin, FormView):
 
 class PlanLegalBasesView(PlanPartView):
     template_name = "plans/plan_legal_bases.html"
-    form_class = forms.LegalBasesForm
+    form_class = LegalBasesForm
 
 
 class PlanSectionsView(PlanPartView):
     template_name = "plans/plan_sections.html"
-    form_class = forms.SectionsForm
+    form_class = SectionsForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for form in context["form"].formset.forms:
-            ref = forms.int_or_none(form["ref"].value())
+            ref = int_or_none(form["ref"].value())
             if ref:
                 form.detail_url = reverse("plans:plan.section", args=[self.plan.pk, ref])
         return context
@@ -223,7 +236,7 @@ class PlanSectionsView(PlanPartView):
 
 class PlanSectionView(PlanPartView):
     template_name = "plans/plan_section.html"
-    form_class = forms.SectionBlocksForm
+    form_class = SectionBlocksForm
 
     def get_section(self):
         for block in self.plan.blocks.all():
@@ -245,45 +258,17 @@ class PlanSectionView(PlanPartView):
 
 class PlanBudgetView(PlanPartView):
     template_name = "plans/plan_budget.html"
-    form_class = forms.BudgetForm
-
-
-class PlanSessionsView(PlanPartView):
-    template_name = "plans/plan_sessions.html"
-    form_class = forms.SessionsForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for form in context["form"].formset.forms:
-            ref = forms.int_or_none(form["ref"].value())
-            if ref:
-                form.detail_url = reverse("plans:plan.session", args=[self.plan.pk, ref])
-                form.detail_label = "Suất mời, thành phần"
-        return context
-
-
-class PlanSessionView(PlanPartView):
-    template_name = "plans/plan_session.html"
-    form_class = forms.SessionDetailsForm
-
-    def get_session(self):
-        for session in self.plan.sessions.all():
-            if session.pk == self.kwargs["session_pk"]:
-                return session
-        raise Http404("Không tìm thấy phiên đối thoại này trong kế hoạch.")
-
-    def get_form_kwargs(self):
-        return {"session": self.get_session()}
+    form_class = BudgetForm
 
 
 class PlanRecipientsView(PlanPartView):
     template_name = "plans/plan_recipients.html"
-    form_class = forms.RecipientsForm
+    form_class = RecipientsForm
 
 
 class PlanAppendicesView(PlanPartView):
     template_name = "plans/plan_appendices.html"
-    form_class = forms.AppendicesForm
+    form_class = AppendicesForm
 
 
 # ---------------------------------------------------------------- workflow
@@ -301,7 +286,7 @@ class PlanActionView(PlanMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             self.act()
-        except services.PlanWorkflowError as exc:
+        except PlanWorkflowError as exc:
             messages.error(request, exc.message)
             for error in exc.errors:
                 messages.error(request, error)
@@ -315,7 +300,7 @@ class PlanSubmitView(PlanActionView):
     success_message = "Đã trình lãnh đạo duyệt kế hoạch."
 
     def act(self):
-        return services.submit_plan(plan=self.plan, user=self.request.user)
+        return submit_plan(plan=self.plan, user=self.request.user)
 
 
 class PlanApproveView(PlanActionView):
@@ -323,14 +308,14 @@ class PlanApproveView(PlanActionView):
     success_message = "Đã duyệt kế hoạch. Kế hoạch sẵn sàng để ban hành."
 
     def act(self):
-        return services.approve_plan(plan=self.plan, user=self.request.user)
+        return approve_plan(plan=self.plan, user=self.request.user)
 
 
 class PlanCopyView(PlanActionView):
     permission_required = "plans.copy_plan"
 
     def post(self, request, *args, **kwargs):
-        form = forms.PlanCopyForm(request.POST, plan=self.plan, user=request.user)
+        form = PlanCopyForm(request.POST, plan=self.plan, user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
@@ -351,12 +336,12 @@ class PlanFormActionView(PlanMixin, FormView):
 class PlanReturnView(PlanFormActionView):
     permission_required = "plans.return_plan"
     template_name = "plans/plan_return.html"
-    form_class = forms.ReturnForm
+    form_class = ReturnForm
 
     def form_valid(self, form):
         try:
             form.save()
-        except services.PlanWorkflowError as exc:
+        except PlanWorkflowError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, "Đã trả lại kế hoạch để sửa.")
@@ -366,7 +351,7 @@ class PlanReturnView(PlanFormActionView):
 class PlanIssueView(PlanFormActionView):
     permission_required = "plans.issue_plan"
     template_name = "plans/plan_issue.html"
-    form_class = forms.IssueForm
+    form_class = IssueForm
 
     def form_valid(self, form):
         plan = form.save()

@@ -25,13 +25,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 
+from .deadlines import question_deadline
 from .models import Participant, Quota, Session, TimeKind
 
 
@@ -205,17 +205,6 @@ def fill_percent(quota: int | None, registered: int) -> int | None:
     return round(100 * registered / quota)
 
 
-def session_commune_or_404(session: Session, code: str) -> Place | None:
-    """The commune of a page's URL or form (None when no code is given); a code the session does
-    not concern, forged or mistyped, is a 404."""
-    if not code:
-        return None
-    commune = session_commune(session, code)
-    if commune is None:
-        raise Http404("Phiên đối thoại này không có xã, phường này.")
-    return commune
-
-
 def session_commune(session: Session, code: str) -> Place | None:
     """The commune with `code` when `session` concerns it; None for any other code. One query."""
     return session_communes(session).filter(code=code).first()
@@ -271,8 +260,6 @@ def upcoming_sessions(user, *, today: datetime.date, limit: int = 5) -> list[Ses
     or later ones, then those announced later), as
     `session_list` annotates them, with `lists_due`: the communes' deadline for their lists and
     questions (None without a fixed date). Two queries."""
-    from notifications.deadlines import question_deadline
-
     sessions = list(
         session_list(user)
         .filter(

@@ -31,6 +31,7 @@ from directory.models import PlaceLevel
 from . import selectors
 from .documents import render_signin_sheet
 from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
+from .lookups import session_commune_or_404
 from .models import Participant, ParticipantCategory, Session
 from .participants import (
     ParticipantEditError,
@@ -89,7 +90,7 @@ class CommuneListMixin(SessionMixin):
 
     @cached_property
     def commune(self):
-        return selectors.session_commune_or_404(self.session, self.kwargs["code"])
+        return session_commune_or_404(self.session, self.kwargs["code"])
 
     @property
     def commune_list(self) -> selectors.CommuneList:

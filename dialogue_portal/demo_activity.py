@@ -3,7 +3,8 @@
 Seed 000 (Tuy Phước) copied to the coming year's plan, submitted, approved and issued; its first
 two sessions get dates a few weeks ahead (the communes' deadline still to come), a secretary and
 invited units; Phước Hòa has sent part of its list and a few questions, two of them already
-given to the Agriculture office (the ``donvi`` account). Loaded by ``load_demo``; idempotent.
+given to the Agriculture office (the ``donvi`` account). Loaded by ``dialogue_portal.demo.load_demo``
+after the seed plans; idempotent. It lives in the project package because it drives every app.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from django.utils import timezone
 from accounts.models import User
 from core.workdays import add_working_days
 from directory.models import Place, Unit
-
-from .models import Participant, ParticipantCategory, Session
+from feedback.models import Topic
+from feedback.services import assign_question, submit_question
+from plans.models import Plan, PlanEvent
+from plans.services.creation import copy_plan
+from plans.services.workflow import approve_plan, issue_plan, submit_plan
+from sessions.models import Participant, ParticipantCategory, Session
 
 SEED_SUMMARY_YEAR = 2024
 DEMO_EVENT = "demo"
@@ -51,11 +56,6 @@ def _user(username: str) -> User | None:
 
 @transaction.atomic
 def load_demo_activity(*, stdout=None, today: datetime.date | None = None) -> None:
-    from feedback.models import Topic
-    from feedback.services import assign_question, submit_question
-    from plans.models import Plan, PlanEvent
-    from plans.services import approve_plan, copy_plan, issue_plan, submit_plan
-
     today = today or timezone.localdate()
     staff, leader, secretary, commune_official = (
         _user(name) for name in ("chuyenvien", "lanhdao", "thuky", "canboxa")
@@ -86,7 +86,7 @@ def load_demo_activity(*, stdout=None, today: datetime.date | None = None) -> No
         session.save()
     submit_plan(plan=plan, user=staff)
     approve_plan(plan=plan, user=leader)
-    plan = issue_plan(plan=plan, user=staff, issued_on=today)
+    plan = issue_plan(plan=plan, user=leader, issued_on=today)
     PlanEvent.objects.create(plan=plan, user=staff, action=DEMO_EVENT, description="Dữ liệu dùng thử.")
 
     session = Session.objects.select_related("plan__issuer").get(pk=sessions[0].pk)

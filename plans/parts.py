@@ -1,0 +1,44 @@
+"""Parts of a plan that higher apps keep: the sessions of a plan live in the sessions app.
+
+plans reads, prints, copies and files a plan whole without importing those apps: each app
+registers a PlanPart in its AppConfig.ready() saying how its rows are prefetched with the plan,
+counted on the plan list, written to the plan file's section `key` and read back from it, and
+moved to another year when a plan is copied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    # The plan file's section (a list of objects) this part reads and writes.
+    key: str
+    # Lookups (names or Prefetch objects) that plans_with_parts adds to its prefetch.
+    prefetch: Callable[[], list] = list
+    # Annotations for the plan list, e.g. {"session_count": <subquery>}.
+    list_annotations: Callable[[], dict[str, Any]] = dict
+    # export(plan) -> the section's items; the plan comes from plans_with_parts.
+    export: Callable[[Any], list] = field(default=lambda plan: [])
+    # read(reader, items) -> whatever save() needs; reports problems with reader.error().
+    # `items` are (path, dict) pairs from PlanFileReader.items().
+    read: Callable[[Any, list], Any] = field(default=lambda reader, items: None)
+    # save(plan, read_result): write the rows, inside the import's transaction.
+    save: Callable[[Any, Any], None] = field(default=lambda plan, pending: None)
+    # retarget(item, year): move one exported item to `year` for a copy of the plan.
+    retarget: Callable[[dict, int], None] = field(default=lambda item, year: None)
+
+
+_parts: dict[str, PlanPart] = {}
+
+
+def register_plan_part(part: PlanPart) -> None:
+    """Called from AppConfig.ready(); registering the same key again replaces it."""
+    _parts[part.key] = part
+
+
+def plan_parts() -> list[PlanPart]:
+    return list(_parts.values())

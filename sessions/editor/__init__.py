@@ -1,0 +1,1 @@
+"""The sessions' pages of the plan editor (registered with plans.editor in DialogueSessionsConfig.ready())."""
