@@ -608,7 +608,7 @@ def territory_units(plan: Plan) -> list[Unit]:
     may name one from elsewhere: it must stay selectable, not vanish on save)."""
     return list(
         Unit.objects.filter(
-            Q(place__path__startswith=plan.issuer.path) | Q(plan_blocks__plan=plan)
+            Q(place__in=Place.objects.within(plan.issuer)) | Q(plan_blocks__plan=plan)
         ).distinct()
     )
 
@@ -708,8 +708,9 @@ def territory_places(plan: Plan, keep: set[int] = frozenset()) -> list[Place]:
     """Districts, communes and hamlets of the issuer's territory (the issuer itself included),
     and the places in `keep` that the plan already names."""
     return list(
-        Place.objects.filter(
-            Q(path__startswith=plan.issuer.path, level__gte=PlaceLevel.DISTRICT) | Q(pk__in=keep)
+        (
+            Place.objects.within(plan.issuer).filter(level__gte=PlaceLevel.DISTRICT)
+            | Place.objects.filter(pk__in=keep)
         ).select_related("parent")
     )
 
@@ -886,7 +887,7 @@ class SessionDetailsForm(PlanPartForm):
             bridges=bridges,
             categories=list(ParticipantCategory.objects.all()),
             secretaries=list(
-                User.objects.filter(role=Role.SECRETARY, place__path__startswith=plan.issuer.path)
+                User.objects.filter(role=Role.SECRETARY, place__in=Place.objects.within(plan.issuer))
             ),
             units=sorted({*territory_units(plan), *session.invited_units.all()}, key=lambda unit: unit.name),
             initial={
