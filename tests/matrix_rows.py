@@ -15,7 +15,7 @@ from notifications.models import OutboxStatus
 from plans.models import Plan, PlanStatus
 from sessions.views import pending_uploads as participant_uploads
 
-from .factories import PlanFactory
+from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
 from .feedback.feedback_data import row as question_row
 from .feedback.feedback_data import xlsx_bytes as question_xlsx
 from .sessions.participant_data import people as participant_rows
@@ -311,23 +311,12 @@ def build_sessions(world) -> dict:
     from django.utils import timezone
 
     from notifications.models import Attendance
-    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
-        plan=plan,
-        venue_name="Hội trường UBND xã Phước Hòa",
-        host_commune=world.commune,
-        time_kind="month",
-        month=4,
-        year=2024,
-    )
-    Quota.objects.create(session=session, place=world.commune, count=150)
-    Quota.objects.create(session=session, place=world.other_commune, count=50, position=1)
-    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
-    person = Participant.objects.create(
-        session=session, commune=world.commune, full_name="Ngô Thị Lựu", category=category, row_number=1
-    )
+    session = SessionFactory(plan=plan, host_commune=world.commune, time_kind="month", month=4, year=2024)
+    QuotaFactory(session=session, count=150)
+    QuotaFactory(session=session, place=world.other_commune, count=50, position=1)
+    person = ParticipantFactory(session=session, full_name="Ngô Thị Lựu", row_number=1)
     Attendance.objects.create(
         session=session,
         participant=person,
@@ -335,9 +324,7 @@ def build_sessions(world) -> dict:
         commune=world.commune,
         checked_in_at=timezone.now(),
     )
-    absent = Participant.objects.create(
-        session=session, commune=world.commune, full_name="Đỗ Văn Hải", category=category, row_number=2
-    )
+    absent = ParticipantFactory(session=session, full_name="Đỗ Văn Hải", row_number=2)
     return {"quota_session": session, "listed_person": person, "absent_person": absent}
 
 
@@ -407,30 +394,23 @@ def build_notifications(world) -> dict:
 
     from notifications.models import OutboxMessage, OutboxStatus, Purpose
     from notifications.services import checkin_token
-    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
+    session = SessionFactory(
         plan=plan,
-        venue_name="Hội trường UBND xã Phước Hòa",
         host_commune=world.commune,
-        time_kind="exact",
         date=datetime.date(2024, 5, 6),
         start_time=datetime.time(7, 30),
         end_time=datetime.time(11, 0),
         secretary=world.users["secretary"],
     )
-    Quota.objects.create(session=session, place=world.commune, count=20)
-    Quota.objects.create(session=session, place=world.other_commune, count=10, position=1)
-    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
-    guest = Participant.objects.create(
-        session=session, commune=world.commune, full_name="Lê Thị Mai", category=category, row_number=1
-    )
-    emailed = Participant.objects.create(
+    QuotaFactory(session=session, count=20)
+    QuotaFactory(session=session, place=world.other_commune, count=10, position=1)
+    guest = ParticipantFactory(session=session, full_name="Lê Thị Mai", row_number=1)
+    emailed = ParticipantFactory(
         session=session,
         commune=world.other_commune,
         full_name="Phạm Văn Tâm",
-        category=category,
         email="tam@example.vn",
         row_number=1,
     )
@@ -530,27 +510,15 @@ def build_feedback(world) -> dict:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
-    from sessions.models import Quota, Session
+    from feedback.models import Answer, QuestionStatus, WrittenReply
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
-        plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune, time_kind="later"
-    )
-    Quota.objects.create(session=session, place=world.commune, count=100)
-    topic = Topic.objects.get(code="giam-ngheo")
+    session = SessionFactory(plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune)
+    QuotaFactory(session=session)
     due = datetime.date.today() + datetime.timedelta(days=10)
 
     def question(status, **fields):
-        return Question.objects.create(
-            session=session,
-            commune=world.commune,
-            text="Hộ cận nghèo được vay vốn làm ăn ở đâu?",
-            channel=Channel.BEFORE_SESSION,
-            topic=topic,
-            status=status,
-            **fields,
-        )
+        return QuestionFactory(session=session, status=status, **fields)
 
     assigned = {"assigned_unit": world.unit, "due_date": due}
     drafted = question(QuestionStatus.ANSWER_DRAFTED, **assigned)
