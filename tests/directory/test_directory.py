@@ -164,3 +164,18 @@ def test_import_units_missing_code_or_name_and_bad_email_are_row_errors():
         "Dòng 5, cột email: «taichinh@» không phải là địa chỉ thư điện tử hợp lệ.",
     ]
     assert Unit.objects.count() == 0
+
+
+def test_within_is_the_territory_itself_included_as_is_within_says(world):
+    # A sibling whose code starts with the commune's code is not inside the commune.
+    PlaceFactory(code="52-550-030", kind=PlaceKind.XA, name="Phước Thuận", parent=world.district)
+
+    assert set(Place.objects.within(world.commune).values_list("code", flat=True)) == {
+        "52-550-03",
+        "52-550-03-01",
+    }
+    for territory in (world.province, world.district, world.commune, world.hamlet):
+        assert set(Place.objects.within(territory)) == {
+            p for p in Place.objects.all() if p.is_within(territory)
+        }
+    assert Place.objects.within(world.district).count() == 6
