@@ -554,6 +554,8 @@ def test_save_conclusion_stores_ordered_items_and_replaces_them():
     assert SessionConclusion.objects.filter(session=session).count() == 1
 
 
+# The stored PDF is named after the session's id, free only where ids are never reused (PostgreSQL).
+@pytest.mark.postgresql
 def test_issued_conclusion_is_frozen():
     session, people = build_session(prefix="H")
     save_conclusion(user=people["staff"], session=session, **DRAFT)
