@@ -47,6 +47,12 @@ KIND_LEVEL = {
 }
 
 
+class PlaceQuerySet(models.QuerySet):
+    def within(self, place: "Place") -> "PlaceQuerySet":
+        """The places inside `place`'s territory, itself included (see `Place.is_within`)."""
+        return self.filter(path__startswith=place.path)
+
+
 class Place(models.Model):
     """A unit of the administrative map: province, district, commune or hamlet.
 
@@ -67,6 +73,8 @@ class Place(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "địa bàn"
@@ -96,6 +104,8 @@ class Place(models.Model):
         return f"{label[:1].upper()}{label[1:]} {self.name}"
 
     def is_within(self, other: "Place") -> bool:
+        """Whether this place lies in `other`'s territory (or is `other`): the path is the chain
+        of codes from the province down, so the territory is a prefix."""
         return self.path.startswith(other.path)
 
     @property

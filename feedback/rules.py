@@ -28,7 +28,7 @@ from .models import OPEN_STATUSES, QuestionStatus
 @rules.predicate
 def question_in_territory(user, question) -> bool:
     territory = user_place(user)
-    return bool(territory and question and question.session.plan.issuer.path.startswith(territory.path))
+    return bool(territory and question and question.session.plan.issuer.is_within(territory))
 
 
 @rules.predicate

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
-from directory.models import Unit
+from directory.models import Place, Unit
 
 from .models import OPEN_STATUSES, Question, QuestionStatus
 
@@ -21,7 +21,7 @@ def questions_for_user(user) -> QuerySet[Question]:
     if territory is None:
         return Question.objects.none()
     if is_office(user):
-        return Question.objects.filter(session__plan__issuer__path__startswith=territory.path)
+        return Question.objects.filter(session__plan__issuer__in=Place.objects.within(territory))
     if is_commune_official(user):
         return Question.objects.filter(commune_id=user.place_id)
     if is_department_officer(user):
@@ -74,7 +74,7 @@ def answering_units(plan) -> QuerySet[Unit]:
     places above it (a provincial department for a district plan); see ``services.unit_serves``."""
     issuer = plan.issuer
     return Unit.objects.filter(
-        Q(place__path__startswith=issuer.path) | Q(place__path__in=issuer.ancestor_paths)
+        Q(place__in=Place.objects.within(issuer)) | Q(place__path__in=issuer.ancestor_paths)
     )
 
 

@@ -21,7 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from accounts.roles import is_office, user_place
 from core.uploads import PendingUploads
 from core.views import ObjectPageMixin
-from directory.models import Unit
+from directory.models import Place, Unit
 from notifications.models import JobStatus
 from plans.models import Plan
 from sessions import selectors as session_selectors
@@ -109,7 +109,7 @@ class QuestionListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         place = user_place(user)
         units = Unit.objects.none()
         if place is not None and is_office(user):
-            units = Unit.objects.filter(place__path__startswith=place.path)
+            units = Unit.objects.filter(place__in=Place.objects.within(place))
         context["unit_choices"] = list(units)
         context["status_choices"] = QuestionStatus.choices
         query = self.request.GET.copy()

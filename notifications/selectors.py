@@ -92,8 +92,10 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
 
 def territory_communes(session: Session) -> QuerySet[Place]:
     """Communes of the plan issuer's territory: where a walk-in may come from."""
-    return Place.objects.filter(level=PlaceLevel.COMMUNE, path__startswith=session.plan.issuer.path).order_by(
-        vi_order("name"), "code"
+    return (
+        Place.objects.within(session.plan.issuer)
+        .filter(level=PlaceLevel.COMMUNE)
+        .order_by(vi_order("name"), "code")
     )
 
 

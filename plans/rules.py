@@ -18,14 +18,14 @@ from .models import PUBLISHED_STATUSES, PlanStatus
 def plan_in_territory(user, plan) -> bool:
     """The plan was issued by the user's people's committee or one below it."""
     territory = user_place(user)
-    return bool(territory and plan and plan.issuer.path.startswith(territory.path))
+    return bool(territory and plan and plan.issuer.is_within(territory))
 
 
 @rules.predicate
 def plan_covers_user(user, plan) -> bool:
     """The user's commune or unit lies inside the plan issuer's territory."""
     territory = user_place(user)
-    return bool(territory and plan and territory.path.startswith(plan.issuer.path))
+    return bool(territory and plan and territory.is_within(plan.issuer))
 
 
 @rules.predicate

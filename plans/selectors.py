@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
+from directory.models import Place
 
 from .loading import plans_with_parts
 from .models import PUBLISHED_STATUSES, Plan, PlanBlock, PlanEvent, PlanStatus
@@ -48,7 +49,7 @@ def plans_for_user(user) -> QuerySet[Plan]:
     if territory is None:
         return Plan.objects.none()
     if is_office(user):
-        condition = Q(issuer__path__startswith=territory.path)
+        condition = Q(issuer__in=Place.objects.within(territory))
     elif is_commune_official(user) or is_department_officer(user):
         condition = Q(status__in=PUBLISHED_STATUSES, issuer__path__in=territory.ancestor_paths)
     else:

@@ -32,7 +32,7 @@ from .models import Quota
 def session_in_territory(user, session) -> bool:
     """The session's plan was issued by the user's people's committee or one below it."""
     territory = user_place(user)
-    return bool(territory and session and session.plan.issuer.path.startswith(territory.path))
+    return bool(territory and session and session.plan.issuer.is_within(territory))
 
 
 @rules.predicate
@@ -43,7 +43,7 @@ def session_covers_user(user, session) -> bool:
         territory
         and session
         and session.plan.status in PUBLISHED_STATUSES
-        and territory.path.startswith(session.plan.issuer.path)
+        and territory.is_within(session.plan.issuer)
     )
 
 
@@ -67,8 +67,8 @@ def list_in_territory(user, commune_list) -> bool:
     return bool(
         territory
         and commune_list
-        and commune_list.session.plan.issuer.path.startswith(territory.path)
-        and commune_list.commune.path.startswith(territory.path)
+        and commune_list.session.plan.issuer.is_within(territory)
+        and commune_list.commune.is_within(territory)
     )
 
 

@@ -94,7 +94,7 @@ def sessions_for_user(user) -> QuerySet[Session]:
     if territory is None:
         return Session.objects.none()
     if is_office(user):
-        return Session.objects.filter(plan__issuer__path__startswith=territory.path)
+        return Session.objects.filter(plan__issuer__in=Place.objects.within(territory))
     published = Session.objects.filter(
         plan__status__in=PUBLISHED_STATUSES, plan__issuer__path__in=territory.ancestor_paths
     )

@@ -21,7 +21,7 @@ def _locked(session: Session) -> Session:
 
 def _check_publisher(user, session: Session) -> None:
     territory = user.place if is_district_staff(user) else None
-    if territory is None or not session.plan.issuer.path.startswith(territory.path):
+    if territory is None or not session.plan.issuer.is_within(territory):
         raise PublicationError("Chỉ chuyên viên của cơ quan ban hành kế hoạch mới công khai được.")
     if not session.has_fixed_date:
         raise PublicationError("Phiên chưa có ngày cụ thể: chưa thể thông báo hay công khai.")

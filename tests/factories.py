@@ -2,6 +2,8 @@ import factory
 
 from accounts.models import Role, User
 from directory.models import KIND_LEVEL, Place, PlaceKind, Unit, UnitKind
+from feedback.models import Channel, Question, QuestionStatus, Topic
+from sessions.models import Participant, ParticipantCategory, Quota, Session, TimeKind
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
@@ -59,3 +61,59 @@ class PlanFactory(factory.django.DjangoModelFactory):
     closing = "Trên đây là Kế hoạch tổ chức hội nghị đối thoại."
     signer_title = "PHÓ CHỦ TỊCH"
     signer_name = "Nguyễn Văn Bình"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session held in a commune of its plan's issuer; dated when given a date."""
+
+    class Meta:
+        model = Session
+
+    plan = factory.SubFactory(PlanFactory)
+    venue_name = "Hội trường UBND xã Phước Hòa"
+    host_commune = factory.SubFactory(
+        PlaceFactory, kind=PlaceKind.XA, parent=factory.SelfAttribute("..plan.issuer")
+    )
+    date = None
+    time_kind = factory.LazyAttribute(lambda o: TimeKind.EXACT if o.date else TimeKind.LATER)
+
+
+class QuotaFactory(factory.django.DjangoModelFactory):
+    """The number of people a place (by default the host commune) sends to a session."""
+
+    class Meta:
+        model = Quota
+
+    session = factory.SubFactory(SessionFactory)
+    place = factory.SelfAttribute("session.host_commune")
+    count = 100
+
+
+def category(code: str = "ho-ngheo") -> ParticipantCategory:
+    """A household category the migrations load."""
+    return ParticipantCategory.objects.get(code=code)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    session = factory.SubFactory(SessionFactory)
+    commune = factory.SelfAttribute("session.host_commune")
+    full_name = factory.Sequence(lambda n: f"Trần Thị Hương {n}")
+    category = factory.LazyFunction(category)
+    row_number = factory.Sequence(lambda n: n + 1)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A new question a commune sent before the session, on poverty reduction."""
+
+    class Meta:
+        model = Question
+
+    session = factory.SubFactory(SessionFactory)
+    commune = factory.SelfAttribute("session.host_commune")
+    text = "Hộ cận nghèo được vay vốn làm ăn ở đâu?"
+    channel = Channel.BEFORE_SESSION
+    topic = factory.LazyFunction(lambda: Topic.objects.get(code="giam-ngheo"))
+    status = QuestionStatus.NEW

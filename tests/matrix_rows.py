@@ -3,10 +3,23 @@
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
+from django.apps import apps
+from django.contrib.sessions.models import Session as LoginSession
 from django.urls import reverse
 
-from .factories import PlanFactory
+from feedback.views import pending_uploads as question_uploads
+from notifications.models import OutboxStatus
+from plans.models import Plan, PlanStatus
+from sessions.views import pending_uploads as participant_uploads
+
+from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
+from .feedback.feedback_data import row as question_row
+from .feedback.feedback_data import xlsx_bytes as question_xlsx
+from .sessions.participant_data import people as participant_rows
+from .sessions.participant_data import xlsx_bytes as participant_xlsx
 
 ROLES = [
     "anonymous",
@@ -25,6 +38,46 @@ class Row:
     expected: dict[str, int]
     method: str = "get"
     data: Callable[[dict], dict] = field(default=lambda objects: {})
+    # What the request changes, read back from the database: a role that may act (not anonymous,
+    # not 403) must change it, every other role must leave it as it was. A redirect alone does
+    # not tell a done action from a refused one.
+    state: Callable[[dict], Any] | None = None
+    # The state an allowed request leaves, where it is known in advance.
+    changed_to: Callable[[dict], Any] | None = None
+    # Run for each role before its request, with its client (e.g. a pending upload in its session).
+    prepare: Callable[[dict, Any], None] | None = None
+
+    def may_act(self, role: str) -> bool:
+        return role != "anonymous" and self.expected[role] != 403
+
+
+def value_of(key: str, name: str = "status") -> Callable[[dict], Any]:
+    """One field of objects[key], read again from the database."""
+    return lambda o: type(o[key])._default_manager.values_list(name, flat=True).get(pk=o[key].pk)
+
+
+def rows_of(label: str, **where: str) -> Callable[[dict], list]:
+    """The primary keys of a model's rows pointing at objects (``where``: field → key in objects)."""
+    return lambda o: sorted(
+        apps.get_model(label)
+        .objects.filter(**{name: o[key] for name, key in where.items()})
+        .values_list("pk", flat=True)
+    )
+
+
+def pending_upload(uploads: Callable, session: str, content: Callable[[], bytes], **meta) -> Callable:
+    """A ``prepare`` keeping a checked file of the world's commune in the role's pending uploads,
+    as the preview does (``uploads`` is the view's PendingUploads); the confirmation posts
+    objects["token"]."""
+
+    def prepare(o, client):
+        login_session = client.session
+        o["token"] = uploads(SimpleNamespace(session=login_session)).store(
+            content(), session=o[session].pk, commune=o["world"].commune.pk, filename="tep.xlsx", **meta
+        )
+        login_session.save()
+
+    return prepare
 
 
 def everyone(status: int, anonymous: int = 302) -> dict[str, int]:
@@ -52,7 +105,12 @@ ROWS: dict[str, Row] = {
         lambda o: reverse("directory:place.detail", args=[o["world"].commune.code]),
         only({"district_staff", "leader", "secretary", "department_officer", "commune_official"}),
     ),
-    "accounts:logout": Row(lambda o: reverse("accounts:logout"), everyone(302, anonymous=302), method="post"),
+    "accounts:logout": Row(
+        lambda o: reverse("accounts:logout"),
+        everyone(302, anonymous=302),
+        method="post",
+        state=lambda o: LoginSession.objects.count(),
+    ),
 }
 
 
@@ -189,7 +247,12 @@ ROWS.update(
         "plans:plan.create": Row(lambda o: reverse("plans:plan.create"), only(STAFF)),
         "plans:plan.import": Row(lambda o: reverse("plans:plan.import"), only(STAFF)),
         "plans:plan.detail": Row(_plan_url("plan.detail"), only(OFFICE)),
-        "plans:plan.copy": Row(_plan_url("plan.copy"), only(STAFF, ok=302), method="post"),
+        "plans:plan.copy": Row(
+            _plan_url("plan.copy"),
+            only(STAFF, ok=302),
+            method="post",
+            state=lambda o: Plan.objects.count(),
+        ),
         "plans:plan.edit": Row(_plan_url("plan.edit"), only(STAFF)),
         "plans:plan.legal_bases": Row(_plan_url("plan.legal_bases"), only(STAFF)),
         "plans:plan.sections": Row(_plan_url("plan.sections"), only(STAFF)),
@@ -203,15 +266,27 @@ ROWS.update(
         ),
         "plans:plan.recipients": Row(_plan_url("plan.recipients"), only(STAFF)),
         "plans:plan.appendices": Row(_plan_url("plan.appendices"), only(STAFF)),
-        "plans:plan.submit": Row(_plan_url("plan.submit"), only(STAFF, ok=302), method="post"),
+        "plans:plan.submit": Row(
+            _plan_url("plan.submit"),
+            only(STAFF, ok=302),
+            method="post",
+            state=value_of("plan"),
+            changed_to=lambda o: PlanStatus.SUBMITTED,
+        ),
         "plans:plan.approve": Row(
-            _plan_url("plan.approve", "submitted_plan"), only({"leader"}, ok=302), method="post"
+            _plan_url("plan.approve", "submitted_plan"),
+            only({"leader"}, ok=302),
+            method="post",
+            state=value_of("submitted_plan"),
+            changed_to=lambda o: PlanStatus.APPROVED,
         ),
         "plans:plan.return": Row(
             _plan_url("plan.return", "submitted_plan"),
             only({"leader"}, ok=302),
             method="post",
             data=lambda o: {"reason": "Bổ sung thành phần tham dự."},
+            state=value_of("submitted_plan"),
+            changed_to=lambda o: PlanStatus.DRAFT,
         ),
         "plans:plan.issue": Row(_plan_url("plan.issue", "approved_plan"), only({"leader"})),
         "plans:plan.pdf": Row(_plan_url("plan.pdf", "issued_plan"), everyone(200)),
@@ -231,29 +306,17 @@ ROWS.update(
 
 
 def build_sessions(world) -> dict:
-    """An approved plan whose session gives quotas to both communes of the world, and one person
-    of the commune's list already checked in."""
+    """An approved plan whose session gives quotas to both communes of the world, and two people
+    on the commune's list, one already checked in."""
     from django.utils import timezone
 
     from notifications.models import Attendance
-    from plans.models import PlanStatus
-    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
-        plan=plan,
-        venue_name="Hội trường UBND xã Phước Hòa",
-        host_commune=world.commune,
-        time_kind="month",
-        month=4,
-        year=2024,
-    )
-    Quota.objects.create(session=session, place=world.commune, count=150)
-    Quota.objects.create(session=session, place=world.other_commune, count=50, position=1)
-    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
-    person = Participant.objects.create(
-        session=session, commune=world.commune, full_name="Ngô Thị Lựu", category=category, row_number=1
-    )
+    session = SessionFactory(plan=plan, host_commune=world.commune, time_kind="month", month=4, year=2024)
+    QuotaFactory(session=session, count=150)
+    QuotaFactory(session=session, place=world.other_commune, count=50, position=1)
+    person = ParticipantFactory(session=session, full_name="Ngô Thị Lựu", row_number=1)
     Attendance.objects.create(
         session=session,
         participant=person,
@@ -261,7 +324,8 @@ def build_sessions(world) -> dict:
         commune=world.commune,
         checked_in_at=timezone.now(),
     )
-    return {"quota_session": session, "listed_person": person}
+    absent = ParticipantFactory(session=session, full_name="Đỗ Văn Hải", row_number=2)
+    return {"quota_session": session, "listed_person": person, "absent_person": absent}
 
 
 OBJECT_BUILDERS.append(build_sessions)
@@ -283,12 +347,19 @@ ROWS.update(
         "sessions:participants.list": Row(_list_url("participants.list"), only(VIEWERS)),
         "sessions:participants.template": Row(_list_url("participants.template"), only(EDITORS)),
         "sessions:participants.upload": Row(_list_url("participants.upload"), only(EDITORS)),
-        # Without a pending upload's token the confirmation sends the user back to the upload form.
+        # Every role holds a checked file of the commune; only the editors may save it.
         "sessions:participants.confirm": Row(
             _list_url("participants.confirm"),
             only(EDITORS, ok=302),
             method="post",
-            data=lambda o: {"token": "inconnu"},
+            prepare=pending_upload(
+                participant_uploads,
+                "quota_session",
+                lambda: participant_xlsx(participant_rows(3)),
+                replace=False,
+            ),
+            data=lambda o: {"token": o["token"]},
+            state=rows_of("dialogue_sessions.Participant", session="quota_session"),
         ),
         "sessions:participants.edit": Row(
             lambda o: reverse(
@@ -297,14 +368,15 @@ ROWS.update(
             ),
             only(EDITORS),
         ),
-        # A person checked in at the door is not deleted: the editors are sent back to the list.
+        # (A person checked in at the door is kept: tests/sessions/test_participant_edit.py.)
         "sessions:participants.delete": Row(
             lambda o: reverse(
                 "sessions:participants.delete",
-                args=[o["quota_session"].pk, o["world"].commune.code, o["listed_person"].pk],
+                args=[o["quota_session"].pk, o["world"].commune.code, o["absent_person"].pk],
             ),
             only(EDITORS, ok=302),
             method="post",
+            state=rows_of("dialogue_sessions.Participant", session="quota_session"),
         ),
         "sessions:participants.export": Row(_list_url("participants.export"), only(VIEWERS)),
         "sessions:participants.signin": Row(_list_url("participants.signin"), only(VIEWERS)),
@@ -322,31 +394,23 @@ def build_notifications(world) -> dict:
 
     from notifications.models import OutboxMessage, OutboxStatus, Purpose
     from notifications.services import checkin_token
-    from plans.models import PlanStatus
-    from sessions.models import Participant, ParticipantCategory, Quota, Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
+    session = SessionFactory(
         plan=plan,
-        venue_name="Hội trường UBND xã Phước Hòa",
         host_commune=world.commune,
-        time_kind="exact",
         date=datetime.date(2024, 5, 6),
         start_time=datetime.time(7, 30),
         end_time=datetime.time(11, 0),
         secretary=world.users["secretary"],
     )
-    Quota.objects.create(session=session, place=world.commune, count=20)
-    Quota.objects.create(session=session, place=world.other_commune, count=10, position=1)
-    category, _ = ParticipantCategory.objects.get_or_create(code="ho-ngheo", defaults={"name": "Hộ nghèo"})
-    guest = Participant.objects.create(
-        session=session, commune=world.commune, full_name="Lê Thị Mai", category=category, row_number=1
-    )
-    emailed = Participant.objects.create(
+    QuotaFactory(session=session, count=20)
+    QuotaFactory(session=session, place=world.other_commune, count=10, position=1)
+    guest = ParticipantFactory(session=session, full_name="Lê Thị Mai", row_number=1)
+    emailed = ParticipantFactory(
         session=session,
         commune=world.other_commune,
         full_name="Phạm Văn Tâm",
-        category=category,
         email="tam@example.vn",
         row_number=1,
     )
@@ -381,8 +445,13 @@ def _dated_url(name: str):
 ROWS.update(
     {
         "notifications:invitations.detail": Row(_dated_url("invitations.detail"), only(OFFICE)),
+        # The worker sends the failed letter again with the others.
         "notifications:invitations.send": Row(
-            _dated_url("invitations.send"), only(OFFICE, ok=302), method="post"
+            _dated_url("invitations.send"),
+            only(OFFICE, ok=302),
+            method="post",
+            state=value_of("failed_message"),
+            changed_to=lambda o: OutboxStatus.SENT,
         ),
         "notifications:outbox.resend": Row(
             lambda o: reverse(
@@ -390,6 +459,8 @@ ROWS.update(
             ),
             only(OFFICE, ok=302),
             method="post",
+            state=value_of("failed_message"),
+            changed_to=lambda o: OutboxStatus.SENT,
         ),
         "notifications:invitations.pdf": Row(
             lambda o: (
@@ -408,18 +479,21 @@ ROWS.update(
             only(OFFICE, ok=302),
             method="post",
             data=lambda o: {"token": o["guest_token"]},
+            state=rows_of("notifications.Attendance", participant="guest"),
         ),
         "notifications:checkin.mark": Row(
             _dated_url("checkin.mark"),
             only(OFFICE, ok=302),
             method="post",
             data=lambda o: {"participant": o["guest"].pk},
+            state=rows_of("notifications.Attendance", participant="guest"),
         ),
         "notifications:checkin.walkin": Row(
             _dated_url("checkin.walkin"),
             only(OFFICE, ok=302),
             method="post",
             data=lambda o: {"full_name": "Võ Văn Ba", "commune": o["world"].other_commune.pk},
+            state=rows_of("notifications.Attendance", session="dated_session"),
         ),
     }
 )
@@ -436,28 +510,15 @@ def build_feedback(world) -> dict:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
-    from plans.models import PlanStatus
-    from sessions.models import Quota, Session
+    from feedback.models import Answer, QuestionStatus, WrittenReply
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
-    session = Session.objects.create(
-        plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune, time_kind="later"
-    )
-    Quota.objects.create(session=session, place=world.commune, count=100)
-    topic = Topic.objects.get(code="giam-ngheo")
+    session = SessionFactory(plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune)
+    QuotaFactory(session=session)
     due = datetime.date.today() + datetime.timedelta(days=10)
 
     def question(status, **fields):
-        return Question.objects.create(
-            session=session,
-            commune=world.commune,
-            text="Hộ cận nghèo được vay vốn làm ăn ở đâu?",
-            channel=Channel.BEFORE_SESSION,
-            topic=topic,
-            status=status,
-            **fields,
-        )
+        return QuestionFactory(session=session, status=status, **fields)
 
     assigned = {"assigned_unit": world.unit, "due_date": due}
     drafted = question(QuestionStatus.ANSWER_DRAFTED, **assigned)
@@ -508,7 +569,10 @@ ROWS.update(
             _question_url("answer.draft", "assigned_question"), only({"department_officer"})
         ),
         "feedback:answer.approve": Row(
-            _question_url("answer.approve", "drafted_question"), only({"leader"}, ok=302), method="post"
+            _question_url("answer.approve", "drafted_question"),
+            only({"leader"}, ok=302),
+            method="post",
+            state=value_of("drafted_question"),
         ),
         "feedback:question.answered": Row(_question_url("question.answered"), only({"secretary"})),
         "feedback:question.writing": Row(_question_url("question.writing"), only({"secretary"})),
@@ -517,12 +581,16 @@ ROWS.update(
         ),
         "feedback:question.submit": Row(_feedback_session_url("question.submit"), only(COMMUNE)),
         "feedback:question.upload": Row(_feedback_session_url("question.upload"), only(COMMUNE)),
-        # Without a pending upload's token the confirmation sends the user back to the upload form.
+        # Every role holds a checked file of the commune; only its official may save it.
         "feedback:question.confirm": Row(
             _feedback_session_url("question.confirm"),
             only(COMMUNE, ok=302),
             method="post",
-            data=lambda o: {"token": "inconnu"},
+            prepare=pending_upload(
+                question_uploads, "feedback_session", lambda: question_xlsx([question_row(1)])
+            ),
+            data=lambda o: {"token": o["token"]},
+            state=rows_of("feedback.Question", session="feedback_session"),
         ),
         "feedback:question.record": Row(_feedback_session_url("question.record"), only({"secretary"})),
     }
@@ -563,7 +631,10 @@ def _job_url(name: str):
 ROWS.update(
     {
         "notifications:job.start_letters": Row(
-            _dated_url("job.start_letters"), only(OFFICE, ok=302), method="post"
+            _dated_url("job.start_letters"),
+            only(OFFICE, ok=302),
+            method="post",
+            state=rows_of("notifications.BatchJob", session="dated_session"),
         ),
         "notifications:job.progress": Row(_job_url("job.progress"), only(OFFICE)),
         "notifications:job.download": Row(_job_url("job.download"), only(OFFICE)),
@@ -581,7 +652,6 @@ def build_public(world) -> dict:
 
     from django.utils import timezone
 
-    from plans.models import PlanStatus
     from sessions.models import Session
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
@@ -613,11 +683,13 @@ ROWS.update(
             lambda o: reverse("sessions:results.publish", args=[o["dated_session"].pk]),
             only({"district_staff"}, ok=302),
             method="post",
+            state=lambda o: value_of("dated_session", "results_published_at")(o) is not None,
         ),
         "sessions:results.withdraw": Row(
             lambda o: reverse("sessions:results.withdraw", args=[o["published_session"].pk]),
             only({"district_staff"}, ok=302),
             method="post",
+            state=lambda o: value_of("published_session", "results_published_at")(o) is not None,
         ),
         # Open to everyone, logged in or not, once published.
         "public:session.detail": Row(
@@ -716,6 +788,7 @@ ROWS.update(
             lambda o: reverse("feedback:report.start", args=[o["issued_plan"].pk]),
             only(OFFICE, ok=302),
             method="post",
+            state=rows_of("feedback.ReportJob", plan="issued_plan"),
         ),
         "feedback:report.progress": Row(_report_job_url("report.progress"), only(OFFICE)),
         "feedback:report.download": Row(_report_job_url("report.download"), only(OFFICE)),

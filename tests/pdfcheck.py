@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from statistics import median
 
 import pdfplumber
+import zxingcpp
 
 PT_PER_MM = 72 / 25.4
 A4_MM = (210.0, 297.0)
@@ -42,6 +43,13 @@ def squash(text: str) -> str:
 
 def open_pdf(content: bytes) -> pdfplumber.PDF:
     return pdfplumber.open(io.BytesIO(content))
+
+
+def qr_codes(page, *, resolution: int = 288) -> list[str]:
+    """The texts of the QR codes printed on a page, read from the page as rendered, as a
+    scanner at the door reads them (not from the image's bytes)."""
+    image = page.to_image(resolution=resolution).original
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def page_size_mm(page) -> tuple[float, float]:

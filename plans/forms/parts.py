@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
-from directory.models import Unit
+from directory.models import Place, Unit
 
 from ..models import (
     Appendix,
@@ -147,7 +147,7 @@ def territory_units(plan: Plan) -> list[Unit]:
     may name one from elsewhere: it must stay selectable, not vanish on save)."""
     return list(
         Unit.objects.filter(
-            Q(place__path__startswith=plan.issuer.path) | Q(plan_blocks__plan=plan)
+            Q(place__in=Place.objects.within(plan.issuer)) | Q(plan_blocks__plan=plan)
         ).distinct()
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Q
 
 from accounts.models import Role, User
 from directory.models import Place, PlaceLevel
@@ -23,8 +22,9 @@ def territory_places(plan: Plan, keep: set[int] = frozenset()) -> list[Place]:
     """Districts, communes and hamlets of the issuer's territory (the issuer itself included),
     and the places in `keep` that the plan already names."""
     return list(
-        Place.objects.filter(
-            Q(path__startswith=plan.issuer.path, level__gte=PlaceLevel.DISTRICT) | Q(pk__in=keep)
+        (
+            Place.objects.within(plan.issuer).filter(level__gte=PlaceLevel.DISTRICT)
+            | Place.objects.filter(pk__in=keep)
         ).select_related("parent")
     )
 
@@ -201,7 +201,7 @@ class SessionDetailsForm(PlanPartForm):
             bridges=bridges,
             categories=list(ParticipantCategory.objects.all()),
             secretaries=list(
-                User.objects.filter(role=Role.SECRETARY, place__path__startswith=plan.issuer.path)
+                User.objects.filter(role=Role.SECRETARY, place__in=Place.objects.within(plan.issuer))
             ),
             units=sorted({*territory_units(plan), *session.invited_units.all()}, key=lambda unit: unit.name),
             initial={

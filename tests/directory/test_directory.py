@@ -1,7 +1,6 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from directory.models import Place, PlaceKind, Unit
 from directory.services import DirectoryImportError, import_places, import_units, save_place
@@ -9,9 +8,10 @@ from directory.services import DirectoryImportError, import_places, import_units
 from ..factories import PlaceFactory
 
 
+# The Vietnamese collation is PostgreSQL's (ICU).
+@pytest.mark.postgresql
 @pytest.mark.django_db
 def test_sorting_vietnamese_names_on_postgresql():
-    assert connection.vendor == "postgresql", "the suite runs on PostgreSQL"
     province = PlaceFactory(code="99", kind=PlaceKind.TINH, name="Thử")
     for i, name in enumerate(["Ủy", "Đà", "Uy", "Bình", "Ân", "Dung", "An"]):
         PlaceFactory(code=f"99-{i}", kind=PlaceKind.HUYEN, name=name, parent=province)
@@ -164,3 +164,18 @@ def test_import_units_missing_code_or_name_and_bad_email_are_row_errors():
         "Dòng 5, cột email: «taichinh@» không phải là địa chỉ thư điện tử hợp lệ.",
     ]
     assert Unit.objects.count() == 0
+
+
+def test_within_is_the_territory_itself_included_as_is_within_says(world):
+    # A sibling whose code starts with the commune's code is not inside the commune.
+    PlaceFactory(code="52-550-030", kind=PlaceKind.XA, name="Phước Thuận", parent=world.district)
+
+    assert set(Place.objects.within(world.commune).values_list("code", flat=True)) == {
+        "52-550-03",
+        "52-550-03-01",
+    }
+    for territory in (world.province, world.district, world.commune, world.hamlet):
+        assert set(Place.objects.within(territory)) == {
+            p for p in Place.objects.all() if p.is_within(territory)
+        }
+    assert Place.objects.within(world.district).count() == 6

@@ -7,10 +7,11 @@ import io
 import openpyxl
 from django.utils import timezone
 
-from feedback.models import Channel, Question, QuestionStatus, Topic
+from feedback.models import QuestionStatus, Topic
 from plans.models import PlanStatus
-from sessions.models import Quota, Session
+from sessions.models import Session
 
+from ..factories import QuestionFactory, QuotaFactory, SessionFactory
 from ..sessions.participant_data import make_plan
 
 HEADER = ["STT", "Nội dung câu hỏi", "Họ tên người hỏi", "Thôn, ấp", "Lĩnh vực"]
@@ -20,15 +21,9 @@ def make_session(world, *, date=None, communes=None) -> Session:
     plan = make_plan(world)
     plan.status = PlanStatus.APPROVED
     plan.save(update_fields=["status"])
-    session = Session.objects.create(
-        plan=plan,
-        venue_name="Hội trường UBND xã Phước Hòa",
-        host_commune=world.commune,
-        time_kind="exact" if date else "later",
-        date=date,
-    )
+    session = SessionFactory(plan=plan, host_commune=world.commune, date=date)
     for position, commune in enumerate(communes or [world.commune]):
-        Quota.objects.create(session=session, place=commune, count=100, position=position)
+        QuotaFactory(session=session, place=commune, position=position)
     return session
 
 
@@ -43,12 +38,10 @@ def in_days(days: int) -> datetime.date:
 def make_question(world, session, *, status=QuestionStatus.NEW, commune=None, unit=None, due=None, text=None):
     if unit is None and status != QuestionStatus.NEW:
         unit = world.unit
-    return Question.objects.create(
+    return QuestionFactory(
         session=session,
         commune=commune or world.commune,
         text=text or "Gia đình tôi thuộc hộ cận nghèo, có được vay vốn giải quyết việc làm không?",
-        channel=Channel.BEFORE_SESSION,
-        topic=topic(),
         status=status,
         assigned_unit=unit,
         due_date=due or (in_days(10) if unit else None),

@@ -503,13 +503,32 @@ def test_notice_assignments_follow_the_questions_until_issued():
     ]
 
 
-def test_render_notice_command_writes_the_pdf(tmp_path):
+def _page_lines(content: bytes) -> list[list[str]]:
+    with open_pdf(content) as pdf:
+        return [[line.squashed for line in body_lines(page)] for page in pdf.pages]
+
+
+def test_render_notice_command_writes_the_draft_then_the_notice_as_issued(tmp_path):
     session, people = build_session(prefix="F")
     save_conclusion(user=people["staff"], session=session, **DRAFT)
     out = tmp_path / "tb.pdf"
+
     call_command("render_notice", str(session.pk), "--out", str(out), stdout=io.StringIO())
-    with open_pdf(out.read_bytes()) as pdf:
-        assert find_line(body_lines(pdf.pages[0]), "THÔNG BÁO")
+    draft = _page_lines(out.read_bytes())
+    assert draft == _page_lines(render_notice(session).content)
+    text = " ".join(line for page in draft for line in page)
+    assert "Số: /TB-UBND" in draft[0]
+    assert all(squash(item) in text for item in DRAFT["conclusions"].split("\n"))
+
+    issued = issue_conclusion(
+        user=people["leader"], session=session, number=3, issued_on=datetime.date(2024, 5, 12)
+    )
+    # A question answered since: a fresh rendering would drop it, the notice as issued keeps it.
+    Question.objects.filter(pk=people["writing"].pk).update(status=QuestionStatus.CLOSED)
+    call_command("render_notice", str(session.pk), "--out", str(out), stdout=io.StringIO())
+    with issued.issued_pdf.open("rb") as handle:
+        assert out.read_bytes() == handle.read()
+    assert "Số: 03/TB-UBND" in _page_lines(out.read_bytes())[0]
 
 
 # ---------------------------------------------------------------- drafting and issuing
@@ -535,6 +554,8 @@ def test_save_conclusion_stores_ordered_items_and_replaces_them():
     assert SessionConclusion.objects.filter(session=session).count() == 1
 
 
+# The stored PDF is named after the session's id, free only where ids are never reused (PostgreSQL).
+@pytest.mark.postgresql
 def test_issued_conclusion_is_frozen():
     session, people = build_session(prefix="H")
     save_conclusion(user=people["staff"], session=session, **DRAFT)

@@ -1,6 +1,8 @@
 import pytest
 
 from notifications.documents import render_invitations
+from notifications.services import read_checkin_token
+from sessions.models import Participant
 from tests import pdfcheck
 
 from .conftest import add_participants, make_session
@@ -71,6 +73,9 @@ def test_render_invitations_letter_lines(letters):
         assert pdfcheck.find_line(lines, "Nguyễn Văn Bình").bold
 
 
-def test_render_invitations_qr_code_on_each_page(letters):
-    _, _, pdf = letters
-    assert [len(page.images) for page in pdf.pages] == [1] * COUNT
+def test_render_invitations_qr_code_on_each_page_is_its_participants_token(letters):
+    session, _, pdf = letters
+    for number, page in enumerate(pdf.pages, start=1):
+        person = Participant.objects.get(session=session, full_name=f"Trần Thị Hương {number}")
+        assert len(page.images) == 1
+        assert [read_checkin_token(code) for code in pdfcheck.qr_codes(page)] == [(session.pk, person.pk)]

@@ -102,6 +102,16 @@ def test_keeping_ones_own_cccd_is_not_a_duplicate(world, session, login):
     )
     assert response.status_code == 302
 
+    person.refresh_from_db()
+    assert (person.full_name, person.national_id, person.birth_year, person.phone, person.email) == (
+        "Lê Văn Tám",
+        "052090000333",
+        1978,
+        "0912345678",
+        "mai@example.vn",
+    )
+    assert Participant.objects.filter(session=session).count() == 1
+
 
 def test_delete_one_person_but_not_once_checked_in(world, session, login):
     gone = _person(world, session, "Lê Văn Tám")

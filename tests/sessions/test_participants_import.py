@@ -679,6 +679,7 @@ def test_import_replace_with_errors_keeps_the_old_list(world):
     assert Participant.objects.count() == 2
 
 
+@pytest.mark.postgresql
 def test_import_query_count_same_for_10_and_200_rows(world):
     first = make_session(world, quota=500)
     second = make_session(world, quota=500, plan=first.plan)
