@@ -108,30 +108,6 @@ def base_stylesheet() -> CSS:
     )
 
 
-# What templates/documents/base.html prints around every document: the header blocks, the
-# number and date line, the title, the recipients and the signature (FORMAT-ND30).
-SKELETON_FIELDS = (
-    "agency_parent",
-    "agency_lines",
-    "number_line",
-    "date_line",
-    "doc_type",
-    "summary_lines",
-    "recipients",
-    "signature_lines",
-    "signer_name",
-)
-
-
-def skeleton_context(document: Any) -> dict[str, Any]:
-    """The base template's context from a built document (a plan, a report, a notice…) that has
-    the SKELETON_FIELDS as attributes; ``doc`` is the document itself for its own template."""
-    context = {name: getattr(document, name) for name in SKELETON_FIELDS}
-    context["doc"] = document
-    context["document_title"] = " ".join([document.doc_type, *document.summary_lines])
-    return context
-
-
 def render_html(template_name: str, context: dict[str, Any], *, standalone: bool = False) -> str:
     """The document as HTML.
 
