@@ -20,7 +20,7 @@ from core.vietnamese import date_line, office_in_sentence
 from directory.models import Place, Unit
 from sessions.models import Participant, Session
 
-from .services import checkin_token
+from .services.checkin import checkin_token
 
 TEMPLATE = "notifications/document/invitation.html"
 QR_MASK = 4

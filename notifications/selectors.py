@@ -14,7 +14,7 @@ from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
 from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
-from .services import participants_without_email
+from .services.invitations import participants_without_email
 
 CHECKIN_RESULTS = 50
 

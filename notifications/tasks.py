@@ -9,8 +9,8 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
-from . import services
 from .models import JobStatus, Purpose
+from .services import invitations, outbox, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ SEND_BATCH = 50
 
 @shared_task(
     bind=True,
-    autoretry_for=services.TEMPORARY_ERRORS,
+    autoretry_for=outbox.TEMPORARY_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -32,27 +32,27 @@ def send_outbox_message_task(self, *, message_id: int) -> str:
     """Send one outbox row; SMTP and network errors are retried with backoff (the row shows the
     error meanwhile). A row another worker is sending is looked at again once its claim is stale."""
     try:
-        return services.send_outbox_message(message_id=message_id).outcome
-    except services.MessageBusy as busy:
+        return outbox.send_outbox_message(message_id=message_id).outcome
+    except outbox.MessageBusy as busy:
         raise self.retry(countdown=busy.retry_in, max_retries=MAX_RETRIES) from busy
 
 
 @shared_task(
     bind=True,
-    autoretry_for=services.TEMPORARY_ERRORS,
+    autoretry_for=outbox.TEMPORARY_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
 )
 def send_outbox_batch_task(self, *, message_ids: list[int]) -> int:
-    """Send a batch of outbox rows over one SMTP connection (services.send_outbox_messages).
+    """Send a batch of outbox rows over one SMTP connection (outbox.send_outbox_messages).
 
     The rows the server refused, and those another worker holds, are tried again by a retry of
     this task with only their ids: refusals with backoff, held rows once their claim is stale. A
     lost connection is retried with backoff as a whole (its sent rows are skipped then).
     Returns the number of rows sent."""
-    result = services.send_outbox_messages(message_ids=message_ids)
+    result = outbox.send_outbox_messages(message_ids=message_ids)
     if result.to_retry and self.request.retries >= MAX_RETRIES:
         # The refused rows stay failed with the server's reason, for staff to see and resend.
         logger.warning("outbox batch gave up after %d tries: %s", MAX_RETRIES + 1, result.to_retry)
@@ -87,8 +87,8 @@ def send_invitations(*, session_id: int) -> int:
             send_outbox_batch_task.delay(message_ids=message_ids[start : start + SEND_BATCH])
         queued.update(message_ids)
 
-    created = services.queue_invitations(session_id=session_id, on_step=send)
-    pending = services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
+    created = invitations.queue_invitations(session_id=session_id, on_step=send)
+    pending = outbox.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
     send([message_id for message_id in pending if message_id not in queued])
     return created
 
@@ -97,9 +97,9 @@ def send_invitations(*, session_id: int) -> int:
 def scan_reminders(today_iso: str | None = None) -> int:
     """The daily scan (django-celery-beat, 06:00): queue and send the reminders due today."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
-    rows = services.queue_reminders(today=today)
+    rows = reminders.queue_reminders(today=today)
     # Not only the new rows: a run redelivered after a crash finds its rows written but unsent.
-    for message_id in services.unsent_notice_ids():
+    for message_id in outbox.unsent_notice_ids():
         send_outbox_message_task.delay(message_id=message_id)
     logger.info("scan_reminders %s: %d messages queued", today, len(rows))
     return len(rows)

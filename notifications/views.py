@@ -27,7 +27,9 @@ from .documents import render_invitations
 from .forms import ScanForm, WalkInForm
 from .jobs import job_progress, sending_progress, start_letters_job
 from .models import BatchJob, JobStatus, OutboxMessage, OutboxStatus, Purpose
-from .services import check_in_participant, request_invitations, resend_messages
+from .services.checkin import check_in_participant
+from .services.invitations import request_invitations
+from .services.outbox import resend_messages
 
 
 def _local_time(value) -> str:

@@ -321,7 +321,7 @@ def build_notifications(world) -> dict:
     import datetime
 
     from notifications.models import OutboxMessage, OutboxStatus, Purpose
-    from notifications.services import checkin_token
+    from notifications.services.checkin import checkin_token
     from plans.models import PlanStatus
     from sessions.models import Participant, ParticipantCategory, Quota, Session
 

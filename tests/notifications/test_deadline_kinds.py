@@ -14,7 +14,7 @@ from accounts.models import Role
 from feedback.models import Channel, Question, QuestionStatus, Topic, WrittenReply
 from notifications.deadlines import ESCALATION_CATCH_UP_DAYS, KINDS, reminder_days
 from notifications.models import OutboxMessage, Purpose
-from notifications.services import queue_reminders
+from notifications.services.reminders import queue_reminders
 from plans.models import PlanStatus
 from tests.factories import UnitFactory, UserFactory
 

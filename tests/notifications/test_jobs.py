@@ -17,7 +17,7 @@ from notifications.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from notifications.services import queue_invitations
+from notifications.services.invitations import queue_invitations
 from plans.models import PlanStatus
 from tests import pdfcheck
 
