@@ -9,7 +9,9 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
-from .models import JobStatus, Purpose
+from core.jobs import JobStatus
+
+from .models import Purpose
 from .services import invitations, outbox, reminders
 
 logger = logging.getLogger(__name__)

@@ -537,7 +537,8 @@ def _finished_letters_job(o):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from notifications.models import BatchJob, JobKind, JobStatus
+    from core.jobs import JobStatus
+    from notifications.models import BatchJob, JobKind
 
     if "letters_job" not in o:
         job = BatchJob(
@@ -688,8 +689,8 @@ def _finished_report_job(o):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
+    from core.jobs import JobStatus
     from feedback.models import ReportJob
-    from notifications.models import JobStatus
 
     if "report_job" not in o:
         job = ReportJob(
