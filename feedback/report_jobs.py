@@ -65,7 +65,7 @@ def start_report_job(*, plan: Plan, user) -> ReportJob:
 
     Side effects: a running job whose worker died (started longer than STALE_AFTER ago) is marked
     failed; a new ``ReportJob`` is inserted and ``build_report_task`` queued on commit."""
-    from .tasks import build_report_task  # tasks import this module; import here to keep it one-way
+    from .tasks import build_report_task  # noqa: PLC0415 (tasks import this module: one way)
 
     stale = timezone.now() - STALE_AFTER
     fail_jobs(

@@ -50,7 +50,7 @@ def start_letters_job(*, session: Session, commune: Place | None = None, user) -
 
     Side effects: inserts a ``BatchJob``; ``build_letters_task`` runs after commit.
     """
-    from .tasks import build_letters_task  # tasks import jobs; import here to keep it one-way
+    from .tasks import build_letters_task  # noqa: PLC0415 (tasks import jobs: one way)
 
     job = BatchJob.objects.create(
         kind=JobKind.LETTERS,

@@ -10,6 +10,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
 from core.jobs import JobStatus
+from sessions.models import Session
 
 from .models import Purpose
 from .services import invitations, outbox, reminders
@@ -78,8 +79,6 @@ def send_invitations(*, session_id: int) -> int:
     """Create the session's invitation rows and send them in batches of ``SEND_BATCH``, one task
     (and one SMTP connection) each; the first batches go out while the later rows are written.
     Rows left queued or failed by an earlier run are sent again too. Returns rows created."""
-    from sessions.models import Session
-
     if not Session.objects.filter(pk=session_id).exists():
         return 0
     queued: set[int] = set()
@@ -112,7 +111,7 @@ def build_letters_task(*, job_id: int) -> str:
     """Start a letters job (notifications.jobs.build_letters) and render its parts side by side,
     one task each; the last part to finish queues the merge. Delivered twice, it queues only the
     parts not rendered yet (and the merge, if none is left)."""
-    from . import jobs  # loads the document renderers only in workers that build letters
+    from . import jobs  # noqa: PLC0415 (the document renderers load only in workers that build letters)
 
     job = jobs.build_letters(job_id=job_id)
     if job is None:
@@ -129,7 +128,7 @@ def build_letters_task(*, job_id: int) -> str:
 def build_letters_part_task(*, part_id: int) -> str:
     """Render one part of a letters job. A rendering error is not temporary: the job is marked
     failed with the reason instead of being retried."""
-    from . import jobs
+    from . import jobs  # noqa: PLC0415 (as above)
 
     job_id = jobs.build_letters_part(part_id=part_id)
     if job_id is not None:
@@ -141,7 +140,7 @@ def build_letters_part_task(*, part_id: int) -> str:
 @shared_task
 def merge_letters_task(*, job_id: int) -> str:
     """Join a letters job's parts into its one PDF (notifications.jobs.merge_letters)."""
-    from . import jobs
+    from . import jobs  # noqa: PLC0415 (as above)
 
     job = jobs.merge_letters(job_id=job_id)
     return job.status if job is not None else "gone"
