@@ -24,8 +24,8 @@ Reminders go out ``settings.DEADLINE_REMINDER_WORKING_DAYS`` working days before
 the session (a list or an answer is no use after it); after-session ones are escalated for the
 first time at most ``ESCALATION_CATCH_UP_DAYS`` days late, so a scan that resumes after an outage,
 or a first run over old data, does not mail about matters long settled elsewhere. Each reminder
-and escalation goes to each recipient once (notifications.services.reminders builds one message per
-recipient, session, kind and stage that lists every item still open).
+and escalation goes to each recipient once (notifications.services.reminders builds one message
+per recipient, session, kind and stage that lists every item still open).
 
 Sessions without a fixed date have no deadlines.
 """
