@@ -59,11 +59,12 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from core.jobs import JobStatus  # noqa: E402
 from dialogue_portal.celery import app  # noqa: E402
 from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
 from notifications.jobs import LETTERS_STEP, start_letters_job  # noqa: E402
-from notifications.models import BatchJob, JobStatus, OutboxMessage, OutboxStatus  # noqa: E402
-from notifications.services import request_invitations  # noqa: E402
+from notifications.models import BatchJob, OutboxMessage, OutboxStatus  # noqa: E402
+from notifications.services.invitations import request_invitations  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from sessions.models import Participant, ParticipantCategory, Session  # noqa: E402
 

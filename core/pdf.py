@@ -78,14 +78,14 @@ class Document(NamedTuple):
 
 @cache
 def font_config() -> FontConfiguration:
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     return FontConfiguration()
 
 
 @cache
 def url_fetcher() -> URLFetcher:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     # Documents only ever reference files under static/ (or inline data); never the network.
     return URLFetcher(allowed_protocols={"file", "data"})
@@ -98,7 +98,7 @@ def stylesheet_text() -> str:
 
 @cache
 def base_stylesheet() -> CSS:
-    from weasyprint import CSS
+    from weasyprint import CSS  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     return CSS(
         string=stylesheet_text(),
@@ -106,30 +106,6 @@ def base_stylesheet() -> CSS:
         url_fetcher=url_fetcher(),
         font_config=font_config(),
     )
-
-
-# What templates/documents/base.html prints around every document: the header blocks, the
-# number and date line, the title, the recipients and the signature (FORMAT-ND30).
-SKELETON_FIELDS = (
-    "agency_parent",
-    "agency_lines",
-    "number_line",
-    "date_line",
-    "doc_type",
-    "summary_lines",
-    "recipients",
-    "signature_lines",
-    "signer_name",
-)
-
-
-def skeleton_context(document: Any) -> dict[str, Any]:
-    """The base template's context from a built document (a plan, a report, a notice…) that has
-    the SKELETON_FIELDS as attributes; ``doc`` is the document itself for its own template."""
-    context = {name: getattr(document, name) for name in SKELETON_FIELDS}
-    context["doc"] = document
-    context["document_title"] = " ".join([document.doc_type, *document.summary_lines])
-    return context
 
 
 def render_html(template_name: str, context: dict[str, Any], *, standalone: bool = False) -> str:
@@ -146,7 +122,7 @@ def render_html(template_name: str, context: dict[str, Any], *, standalone: bool
 
 def html_to_pdf(html: str) -> bytes:
     """Print HTML produced by ``render_html`` with the base stylesheet."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     with _rendering():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
@@ -172,7 +148,7 @@ def render_pdf_in_chunks(
     letters in one HTML took about twice as long per letter as 100); laying out chunks and
     joining their pages into one PDF keeps every letter at the cost of a short document.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     items = list(context[items_key])
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)] or [[]]
@@ -196,7 +172,7 @@ def join_pdfs(contents: Iterable[bytes]) -> bytes:
     """One PDF of the pages of several, in order: documents rendered in parts, possibly by
     different worker processes (the letters of a session). Each page keeps the fonts and images
     it uses. PDFium copies 1,000 pages in a tenth of a second (pypdf took over one)."""
-    import pypdfium2
+    import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
     joined = pypdfium2.PdfDocument.new()
     try:

@@ -17,14 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
-from core.pdf import (
-    PDF_CONTENT_TYPE,
-    Document,
-    html_to_pdf,
-    render_html,
-    render_pdf,
-    skeleton_context,
-)
+from core.documents import skeleton_context
+from core.pdf import PDF_CONTENT_TYPE, Document, html_to_pdf, render_html, render_pdf
 from core.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
 from sessions.models import Session
@@ -116,11 +110,11 @@ def report_filename(document: ReportDocument, extension: str = "pdf") -> str:
 def report_context(document: ReportDocument) -> dict[str, Any]:
     """What templates/documents/base.html and feedback/document/report.html expect."""
     charts = report_charts(document)
-    return {
-        **skeleton_context(document),
-        "items": [(line, charts.get(line.chart)) for line in document.body],
-        "addressees": document.addressees,
-    }
+    return skeleton_context(
+        document,
+        items=[(line, charts.get(line.chart)) for line in document.body],
+        addressees=document.addressees,
+    )
 
 
 def render_report_html(plan: Plan, *, standalone: bool = False, **options) -> str:

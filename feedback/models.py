@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from notifications.models import TrackedJob
+from core.jobs import TrackedJob
 
 
 class Topic(models.Model):

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.documents import Line, OfficialDocument, flat_text, number_line, signature_lines
 from core.vietnamese import date_line, lines_of, office_in_sentence, roman, short_date
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import Participant, Session
 
 from .models import OPEN_STATUSES, Channel, Question, QuestionStatus, SessionConclusion
-from .report import Line
 
 DOC_TYPE = "THÔNG BÁO"
 NO_UNIT = "Chưa giao đơn vị"
@@ -62,34 +62,17 @@ class NoticeFigures:
     closed: int
 
 
-@dataclass
-class NoticeDocument:
-    agency_parent: str
-    agency_lines: list[str]
-    number_line: str
-    date_line: str
-    doc_type: str
-    summary_lines: list[str]
+@dataclass(kw_only=True)
+class NoticeDocument(OfficialDocument):
     figures: NoticeFigures
     assignments: list[Assignment]
     body: list[Line]
-    recipients: list[str]
-    signature_lines: list[str]
-    signer_name: str
     session_id: int = 0
     symbol: str = "TB-UBND"
     issued: bool = False
 
-    def text_lines(self) -> list[str]:
-        """The notice's words in reading order (tables flattened), for tests and search."""
-        out = [*self.agency_lines, self.number_line, self.date_line, self.doc_type, *self.summary_lines]
-        for line in self.body:
-            if line.style == "table":
-                out += [" ".join(line.header)] + [" ".join(r) for r in line.rows]
-            else:
-                out.append(line.plain_text)
-        out += ["Nơi nhận:", *self.recipients, *self.signature_lines, self.signer_name]
-        return out
+    def content_lines(self) -> list[str]:
+        return flat_text(self.body)
 
 
 def notice_symbol(plan: Plan) -> str:
@@ -267,10 +250,8 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
     symbol = notice_symbol(plan)
     issued = conclusion.is_issued and conclusion.number is not None and conclusion.issued_on is not None
     if issued:
-        number_line = f"Số: {conclusion.number:02d}/{symbol}"
         dated = date_line(plan.place_name, conclusion.issued_on)
     else:
-        number_line = f"Số:{' ' * 6}/{symbol}"
         dated = date_line(plan.place_name, None, month=today.month, year=today.year)
     chair = _in_sentence(conclusion.chair.strip())
     body: list[Line] = [Line("paragraph", text=p) for p in lines_of(conclusion.opening)]
@@ -328,7 +309,7 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
     return NoticeDocument(
         agency_parent=plan.agency_parent.upper(),
         agency_lines=plan.agency_lines,
-        number_line=number_line,
+        number_line=number_line(conclusion.number if issued else None, symbol),
         date_line=dated,
         doc_type=DOC_TYPE,
         summary_lines=[f"Kết luận của {chair}", f"tại {meeting_name(plan)}"],
@@ -336,11 +317,9 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
         assignments=assignments,
         body=body,
         recipients=recipients,
-        signature_lines=[
-            line.upper()
-            for line in (conclusion.signer_authority, conclusion.signer_delegation, conclusion.signer_title)
-            if line
-        ],
+        signature_lines=signature_lines(
+            conclusion.signer_authority, conclusion.signer_delegation, conclusion.signer_title
+        ),
         signer_name=conclusion.signer_name,
         session_id=session.pk,
         symbol=symbol,

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.documents import Line, OfficialDocument, flat_text, number_line, signature_lines
 from core.vietnamese import date_line, roman, short_date
 from directory.models import Place, PlaceKind
 from notifications.models import Attendance
@@ -29,30 +30,6 @@ from .models import Question, QuestionStatus, Topic
 DOC_TYPE = "BÁO CÁO"
 SUMMARY_PREFIX = "Kết quả tổ chức hội nghị đối thoại"
 NO_UNIT = "Chưa giao đơn vị"
-
-
-@dataclass
-class Line:
-    """One printed block. `style`: section, heading, paragraph, bullet, table, chart."""
-
-    style: str
-    text: str = ""
-    lead: str = ""
-    number: str = ""
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    table: str = ""  # CSS modifier of a table (nd-table--<table>)
-    chart: str = ""  # key of a chart drawn by feedback.documents
-    centred: tuple[int, ...] = ()  # columns of a table printed centred (numbers, dates)
-
-    @property
-    def cell_rows(self) -> list[list[tuple[str, bool]]]:
-        return [[(cell, i in self.centred) for i, cell in enumerate(row)] for row in self.rows]
-
-    @property
-    def plain_text(self) -> str:
-        parts = [self.number, self.lead + (":" if self.lead and self.text else ""), self.text]
-        return " ".join(p for p in parts if p)
 
 
 @dataclass
@@ -100,14 +77,8 @@ class QuestionRow:
     answer: str
 
 
-@dataclass
-class ReportDocument:
-    agency_parent: str
-    agency_lines: list[str]
-    number_line: str
-    date_line: str
-    doc_type: str
-    summary_lines: list[str]
+@dataclass(kw_only=True)
+class ReportDocument(OfficialDocument):
     addressees: list[str]
     sessions: list[SessionRow]
     communes: list[CommuneRow]
@@ -116,9 +87,6 @@ class ReportDocument:
     statuses: list[CountRow]
     questions: list[QuestionRow]
     body: list[Line]
-    recipients: list[str]
-    signature_lines: list[str]
-    signer_name: str
     plan_id: int = 0
     symbol: str = "BC-UBND"
 
@@ -142,17 +110,8 @@ class ReportDocument:
     def question_total(self) -> int:
         return sum(row.count for row in self.topics)
 
-    def text_lines(self) -> list[str]:
-        """The report's words in reading order (tables flattened), for tests and search."""
-        out = [*self.agency_lines, self.number_line, self.date_line, self.doc_type, *self.summary_lines]
-        out += ["Kính gửi:", *self.addressees]
-        for line in self.body:
-            if line.style == "table":
-                out += [" ".join(line.header)] + [" ".join(r) for r in line.rows]
-            elif line.style != "chart":
-                out.append(line.plain_text)
-        out += ["Nơi nhận:", *self.recipients, *self.signature_lines, self.signer_name]
-        return out
+    def content_lines(self) -> list[str]:
+        return ["Kính gửi:", *self.addressees, *flat_text(self.body)]
 
 
 def default_addressees(issuer: Place) -> list[str]:
@@ -285,7 +244,7 @@ def build_report(
     document = ReportDocument(
         agency_parent=plan.agency_parent.upper(),
         agency_lines=plan.agency_lines,
-        number_line=f"Số:{' ' * 6}/{plan.symbol_for('BC')}",
+        number_line=number_line(None, plan.symbol_for("BC")),
         date_line=date_line(plan.place_name, None, month=today.month, year=today.year),
         doc_type=DOC_TYPE,
         summary_lines=[_summary(plan)],
@@ -298,11 +257,7 @@ def build_report(
         questions=question_rows,
         body=[],
         recipients=["- Như trên;", f"- Lưu: {plan.archive}."],
-        signature_lines=[
-            line.upper()
-            for line in (plan.signer_authority, plan.signer_delegation, plan.signer_title)
-            if line
-        ],
+        signature_lines=signature_lines(plan.signer_authority, plan.signer_delegation, plan.signer_title),
         signer_name=plan.signer_name,
         plan_id=plan.pk,
         symbol=plan.symbol_for("BC"),

@@ -4,7 +4,7 @@ A plan with thousands of questions takes about a minute to lay out (one document
 and page numbers run across pages), too long for a web request. The office starts a
 ``ReportJob``; ``feedback.tasks.build_report_task`` prints the report and writes ``done`` (out
 of 100) as WeasyPrint lays the pages out, at most once per percent; the page polls the job
-(notifications' letters jobs work the same way) and offers the file when it is done.
+(core.jobs: notifications' letters jobs work the same way) and offers the file when it is done.
 
 Running twice does no harm: only one job per plan can be pending or running (a partial unique
 constraint), starting again returns that job, and a task only claims a pending job or one whose
@@ -21,8 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.jobs import Progress
-from notifications.models import JOB_FAILED, JobStatus
+from core.jobs import ACTIVE_STATUSES, JobStatus, fail_jobs
 from plans.models import Plan
 
 from .documents import render_report
@@ -30,7 +29,6 @@ from .models import Question, ReportJob
 
 logger = logging.getLogger(__name__)
 
-ACTIVE = (JobStatus.PENDING, JobStatus.RUNNING)
 # Longer than any report takes, shorter than the broker's visibility timeout (600 s): a task
 # redelivered after its worker died finds the job stale and prints it again.
 STALE_AFTER = datetime.timedelta(minutes=5)
@@ -67,15 +65,14 @@ def start_report_job(*, plan: Plan, user) -> ReportJob:
 
     Side effects: a running job whose worker died (started longer than STALE_AFTER ago) is marked
     failed; a new ``ReportJob`` is inserted and ``build_report_task`` queued on commit."""
-    from .tasks import build_report_task  # tasks import this module; import here to keep it one-way
+    from .tasks import build_report_task  # noqa: PLC0415 (tasks import this module: one way)
 
     stale = timezone.now() - STALE_AFTER
-    ReportJob.objects.filter(plan=plan, status=JobStatus.RUNNING, started_at__lt=stale).update(
-        status=JobStatus.FAILED,
+    fail_jobs(
+        ReportJob.objects.filter(plan=plan, status=JobStatus.RUNNING, started_at__lt=stale),
         error="Tác vụ bị gián đoạn (máy chủ xử lý dừng giữa chừng).",
-        finished_at=timezone.now(),
     )
-    existing = ReportJob.objects.filter(plan=plan, status__in=ACTIVE).first()
+    existing = ReportJob.objects.filter(plan=plan, status__in=ACTIVE_STATUSES).first()
     if existing is not None:
         return existing
     try:
@@ -88,7 +85,7 @@ def start_report_job(*, plan: Plan, user) -> ReportJob:
             )
     except IntegrityError:
         # Another request started one at the same moment: follow that one.
-        return ReportJob.objects.get(plan=plan, status__in=ACTIVE)
+        return ReportJob.objects.get(plan=plan, status__in=ACTIVE_STATUSES)
     transaction.on_commit(lambda: build_report_task.delay(job_id=job.pk))
     return job
 
@@ -134,9 +131,7 @@ def build_report_job(*, job_id: int) -> ReportJob | None:
         document = render_report(job.plan, on_step=_Bar(job))
     except Exception:  # any printing error ends the job; staff see why and start again
         logger.exception("report job %s failed", job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=JOB_FAILED, finished_at=timezone.now()
-        )
+        fail_jobs(ReportJob.objects.filter(pk=job.pk))
         job.refresh_from_db()
         return job
     job.refresh_from_db()
@@ -159,9 +154,3 @@ def _drop_older_files(job: ReportJob) -> None:
         if previous.result:
             previous.result.delete(save=False)
     older.delete()
-
-
-def report_progress(job: ReportJob) -> Progress:
-    return Progress(
-        done=job.done, total=job.total, finished=job.is_over, failed=job.status == JobStatus.FAILED
-    )

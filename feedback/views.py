@@ -12,17 +12,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_office, user_place
+from core import job_views
+from core.jobs import job_progress
 from core.uploads import PendingUploads
 from core.views import ObjectPageMixin
 from directory.models import Place, Unit
-from notifications.models import JobStatus
 from plans.models import Plan
 from sessions import selectors as session_selectors
 from sessions.models import Session
@@ -561,7 +561,7 @@ def _report_fragment_context(plan, job) -> dict:
     if job is None:
         return {"progress": None, "poll_url": ""}
     return {
-        "progress": report_jobs.report_progress(job),
+        "progress": job_progress(job),
         "poll_url": reverse("feedback:report.progress", args=[plan.pk, job.pk]),
     }
 
@@ -574,11 +574,10 @@ def _report_job_response(request, plan, job: ReportJob):
     return render(request, "feedback/report_job.html", {**context, "questions": job.questions})
 
 
-class ReportJobMixin(ReportMixin):
+class ReportJobMixin(ReportMixin, job_views.JobPageMixin):
     """A report job of the plan in the URL (another plan's job → 404)."""
 
-    @cached_property
-    def job(self) -> ReportJob:
+    def load_job(self) -> ReportJob:
         return get_object_or_404(ReportJob, pk=self.kwargs["job_pk"], plan=self.page_object)
 
 
@@ -594,17 +593,16 @@ class ReportJobStartView(ReportMixin, View):
         return _report_job_response(request, self.page_object, job)
 
 
-class ReportJobProgressView(ReportJobMixin, View):
+class ReportJobProgressView(ReportJobMixin, job_views.JobProgressView):
     """The progress bar of one report job: an htmx fragment that polls itself until done, or the
     whole page when opened directly."""
 
-    def get(self, request, *args, **kwargs):
-        return _report_job_response(request, self.page_object, self.job)
+    def progress_response(self, job):
+        return _report_job_response(self.request, self.page_object, job)
 
 
-class ReportJobDownloadView(ReportJobMixin, View):
-    def get(self, request, *args, **kwargs):
-        job = self.job
-        if job.status != JobStatus.DONE or not job.result:
-            raise Http404("Báo cáo chưa tạo xong.")
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename or "bao-cao.pdf")
+class ReportJobDownloadView(ReportJobMixin, job_views.JobDownloadView):
+    not_ready = "Báo cáo chưa tạo xong."
+
+    def job_filename(self, job):
+        return job.filename or "bao-cao.pdf"

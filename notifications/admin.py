@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import services
 from .models import OutboxMessage
+from .services import outbox
 
 
 @admin.register(OutboxMessage)
@@ -33,5 +33,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Gửi lại các thư bị lỗi")
     def resend(self, request, queryset):
-        count = services.resend_messages(message_ids=list(queryset.values_list("id", flat=True)))
+        count = outbox.resend_messages(message_ids=list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"Đã xếp lại {count} thư để gửi.")

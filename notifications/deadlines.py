@@ -1,7 +1,10 @@
 """Deadlines of dialogue sessions and the reminders due on a given day, in Vietnamese working days.
 
-Five kinds of deadline, each with its due-date rule, the people reminded before it, what counts
-as done, and who hears about it when it is missed (the escalation):
+Kinds of deadline, each with its due-date rule, the people reminded before it, what counts as
+done, and who hears about it when it is missed (the escalation). This app defines the kinds about
+the sessions themselves; an app above it adds its own with ``register`` in its AppConfig.ready()
+(feedback: the answers before the session and the written replies after it,
+feedback/deadlines.py):
 
 ============  =================================  =====================  ==================  ==============
 kind          due                                reminded               done when           escalated to
@@ -9,11 +12,6 @@ kind          due                                reminded               done whe
 questions     ``plan.question_lead_days``        the commune's          the commune has     district staff
               (working) days before the session  officials              sent a participant  of the issuer
               (5 working days when not said)
-answers       the question's ``due_date``        the assigned unit's    the unit has        district staff
-              (before the session)               officers               drafted an answer
-written       the written reply's ``due_date``   the unit's officers    the reply is        district staff
-              (after the session)                (district staff when   recorded (closed)
-                                                 no unit)
 notice        7 calendar days before the         district staff         the notice is       leaders of the
               session (Law on Local Gov. 2025,                          published           issuer
               Art. 43)
@@ -26,8 +24,8 @@ Reminders go out ``settings.DEADLINE_REMINDER_WORKING_DAYS`` working days before
 the session (a list or an answer is no use after it); after-session ones are escalated for the
 first time at most ``ESCALATION_CATCH_UP_DAYS`` days late, so a scan that resumes after an outage,
 or a first run over old data, does not mail about matters long settled elsewhere. Each reminder
-and escalation goes to each recipient once (notifications.services builds one message per
-recipient, session, kind and stage that lists every item still open).
+and escalation goes to each recipient once (notifications.services.reminders builds one message
+per recipient, session, kind and stage that lists every item still open).
 
 Sessions without a fixed date have no deadlines.
 """
@@ -40,9 +38,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from core.workdays import add_working_days
-from directory.models import PlaceLevel
+from directory.models import Place, PlaceLevel
+from plans.models import PUBLISHED_STATUSES
 from sessions.deadlines import question_deadline
-from sessions.models import Participant, Quota, Session, TimeKind
+from sessions.models import RESULTS_DAYS_AFTER, Participant, Quota, Session, TimeKind
 
 # Reminders before a deadline, in working days; settings.DEADLINE_REMINDER_WORKING_DAYS overrides.
 REMINDER_WORKING_DAYS = (3, 1)
@@ -53,8 +52,6 @@ REMINDER = "reminder"
 ESCALATION = "escalation"
 
 QUESTIONS = "questions"
-ANSWERS = "answers"
-WRITTEN = "written"
 NOTICE = "notice"
 RESULTS = "results"
 
@@ -144,11 +141,11 @@ class DueNotice:
         return self.kind.group(self)
 
 
-def _issuer(deadline: Deadline) -> int:
+def issuer_id(deadline: Deadline) -> int:
     return deadline.session.plan.issuer_id
 
 
-def _short(text: str, length: int = 120) -> str:
+def shorten(text: str, length: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
@@ -158,6 +155,9 @@ class DeadlineKind:
 
     name: str = ""
     label: str = ""  # what is due, in Vietnamese: "Công khai kết quả hội nghị"
+    # Where the kind comes in a day's scan (and so in the outbox): in the order the work is due
+    # around a session, whichever app registered it.
+    position: int = 0
     after_session = False
     escalated_to = STAFF
 
@@ -181,8 +181,8 @@ class DeadlineKind:
 
     def audience(self, notice: DueNotice) -> tuple[str, int]:
         if notice.purpose == ESCALATION:
-            return (self.escalated_to, _issuer(notice.deadline))
-        return (STAFF, _issuer(notice.deadline))
+            return (self.escalated_to, issuer_id(notice.deadline))
+        return (STAFF, issuer_id(notice.deadline))
 
     def group(self, notice: DueNotice) -> str:
         return ""
@@ -196,7 +196,7 @@ class DeadlineKind:
     def subject(self, notice: DueNotice, *, count: int) -> str:
         pattern = self.reminder_subject if notice.purpose == REMINDER else self.escalation_subject
         return pattern.format(
-            count=count, due=f"{notice.due:%d/%m/%Y}", session=_short(str(notice.session), 80)
+            count=count, due=f"{notice.due:%d/%m/%Y}", session=shorten(str(notice.session), 80)
         )
 
     def action(self, notice: DueNotice) -> str:
@@ -213,14 +213,13 @@ def _dated_sessions():
 
 def _published_sessions():
     """Dated sessions of approved or issued plans: only these can be announced and reported."""
-    from plans.models import PUBLISHED_STATUSES
-
     return _dated_sessions().filter(plan__status__in=PUBLISHED_STATUSES)
 
 
 class CommuneListsKind(DeadlineKind):
     name = QUESTIONS
     label = "Danh sách người tham dự và câu hỏi của người dân"
+    position = 10
 
     def open_deadlines(self, *, today, horizon):
         sessions = list(_dated_sessions().filter(date__gte=today).select_related("plan", "plan__issuer"))
@@ -240,7 +239,7 @@ class CommuneListsKind(DeadlineKind):
     def audience(self, notice):
         if notice.purpose == REMINDER:
             return (OFFICIALS, notice.deadline.owner.pk)
-        return (STAFF, _issuer(notice.deadline))
+        return (STAFF, issuer_id(notice.deadline))
 
     def group(self, notice):
         return f"c{notice.deadline.owner.code}"
@@ -257,8 +256,6 @@ class CommuneListsKind(DeadlineKind):
 
 
 def _places(ids) -> dict:
-    from directory.models import Place
-
     return Place.objects.in_bulk(ids)
 
 
@@ -280,116 +277,10 @@ def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
     }
 
 
-def _question_item(question, due: datetime.date) -> Item:
-    commune = question.commune.title_name if question.commune_id else ""
-    detail = f"{commune}, hạn {due:%d/%m/%Y}" if commune else f"hạn {due:%d/%m/%Y}"
-    return Item(f"Câu hỏi số {question.pk}: {_short(question.text)}", detail)
-
-
-class _QuestionsKind(DeadlineKind):
-    """Questions in a unit's hands, grouped per session, unit and due day."""
-
-    def rows(self, *, today, horizon):
-        """(question, due day) pairs still open."""
-        raise NotImplementedError
-
-    def open_deadlines(self, *, today, horizon):
-        grouped: dict[tuple, list] = {}
-        for question, due in self.rows(today=today, horizon=horizon):
-            key = (question.session_id, question.assigned_unit_id, due)
-            grouped.setdefault(key, []).append((question, due))
-        deadlines = []
-        for (_, _, due), rows in sorted(
-            grouped.items(), key=lambda entry: (entry[0][0], entry[0][1] or 0, entry[0][2])
-        ):
-            question = rows[0][0]
-            deadlines.append(
-                Deadline(
-                    self,
-                    question.session,
-                    due,
-                    question.assigned_unit,
-                    tuple(_question_item(question, due) for question, due in rows),
-                )
-            )
-        return deadlines
-
-    def audience(self, notice):
-        unit = notice.deadline.owner
-        if notice.purpose == REMINDER and unit is not None:
-            return (OFFICERS, unit.pk)
-        return (STAFF, _issuer(notice.deadline))
-
-    def group(self, notice):
-        # A reminder is the unit's own; an escalation lists every unit's late questions of that day.
-        unit = notice.deadline.owner
-        if notice.purpose == REMINDER and unit is not None:
-            return f"n{unit.pk}:{notice.due:%Y%m%d}"
-        return f"{notice.due:%Y%m%d}"
-
-
-def _questions():
-    from feedback.models import Question
-
-    return Question.objects.filter(
-        duplicate_of__isnull=True, session__time_kind=TimeKind.EXACT, session__date__isnull=False
-    ).select_related("session__plan__issuer", "assigned_unit", "commune")
-
-
-class UnitAnswersKind(_QuestionsKind):
-    name = ANSWERS
-    label = "Dự thảo trả lời câu hỏi của người dân trước hội nghị"
-    reminder_subject = "Nhắc hạn: {count} câu hỏi cần dự thảo trả lời trước ngày {due} – {session}"
-    escalation_subject = "Quá hạn: {count} câu hỏi chưa có dự thảo trả lời (hạn {due}) – {session}"
-    reminder_action = "Đề nghị đơn vị dự thảo trả lời các câu hỏi trên cổng thông tin trước hạn."
-    escalation_action = "Đề nghị đồng chí đôn đốc các đơn vị dự thảo trả lời trước hội nghị."
-
-    def rows(self, *, today, horizon):
-        from feedback.models import QuestionStatus
-
-        questions = (
-            _questions()
-            .filter(
-                status=QuestionStatus.ASSIGNED,
-                assigned_unit__isnull=False,
-                due_date__isnull=False,
-                due_date__lte=horizon,
-                session__date__gte=today,
-            )
-            .order_by("session_id", "assigned_unit_id", "due_date", "pk")
-        )
-        return [(question, question.due_date) for question in questions]
-
-
-class WrittenRepliesKind(_QuestionsKind):
-    name = WRITTEN
-    label = "Trả lời bằng văn bản sau hội nghị"
-    after_session = True
-    reminder_subject = "Nhắc hạn: {count} câu hỏi cần trả lời bằng văn bản trước ngày {due} – {session}"
-    escalation_subject = "Quá hạn: {count} câu hỏi chưa được trả lời bằng văn bản (hạn {due}) – {session}"
-    reminder_action = "Đề nghị đơn vị ban hành văn bản trả lời và ghi nhận trên cổng thông tin trước hạn."
-    escalation_action = "Đề nghị đồng chí đôn đốc việc trả lời bằng văn bản cho người dân."
-
-    def rows(self, *, today, horizon):
-        from feedback.models import QuestionStatus
-
-        questions = (
-            _questions()
-            .filter(
-                status=QuestionStatus.TO_ANSWER_IN_WRITING,
-                written_reply__closed_at__isnull=True,
-                written_reply__due_date__lte=horizon,
-                written_reply__due_date__gte=today - datetime.timedelta(days=ESCALATION_CATCH_UP_DAYS),
-            )
-            .select_related("written_reply")
-            .order_by("session_id", "assigned_unit_id", "written_reply__due_date", "pk")
-        )
-        return [(question, question.written_reply.due_date) for question in questions]
-
-
 class NoticeKind(DeadlineKind):
     name = NOTICE
     label = "Thông báo công khai hội nghị đối thoại (chậm nhất 7 ngày trước hội nghị)"
+    position = 40
     escalated_to = LEADERS
     reminder_subject = "Nhắc hạn: thông báo công khai hội nghị đối thoại trước ngày {due} – {session}"
     escalation_subject = "Quá hạn: chưa thông báo công khai hội nghị đối thoại (hạn {due}) – {session}"
@@ -410,6 +301,7 @@ class NoticeKind(DeadlineKind):
 class ResultsKind(DeadlineKind):
     name = RESULTS
     label = "Công khai kết quả hội nghị đối thoại (trong 10 ngày sau hội nghị)"
+    position = 50
     escalated_to = LEADERS
     after_session = True
     reminder_subject = "Nhắc hạn: công khai kết quả hội nghị đối thoại trước ngày {due} – {session}"
@@ -418,8 +310,6 @@ class ResultsKind(DeadlineKind):
     escalation_action = "Đề nghị đồng chí chỉ đạo công khai kết quả hội nghị ngay."
 
     def open_deadlines(self, *, today, horizon):
-        from sessions.models import RESULTS_DAYS_AFTER
-
         after = datetime.timedelta(days=RESULTS_DAYS_AFTER)
         sessions = _published_sessions().filter(
             results_published_at__isnull=True,
@@ -432,10 +322,23 @@ class ResultsKind(DeadlineKind):
         ]
 
 
-KINDS: dict[str, DeadlineKind] = {
-    kind.name: kind
-    for kind in (CommuneListsKind(), UnitAnswersKind(), WrittenRepliesKind(), NoticeKind(), ResultsKind())
-}
+# Every kind by name, in scan order: this app's own, and those registered from above.
+KINDS: dict[str, DeadlineKind] = {}
+
+
+def register(kind: DeadlineKind) -> DeadlineKind:
+    """Add a kind of deadline to the daily scan (called from an AppConfig.ready()); registering
+    a kind of the same name again replaces it."""
+    KINDS[kind.name] = kind
+    ordered = sorted(KINDS.values(), key=lambda known: known.position)
+    KINDS.clear()
+    KINDS.update((known.name, known) for known in ordered)
+    return kind
+
+
+register(CommuneListsKind())
+register(NoticeKind())
+register(ResultsKind())
 
 
 def due_notices(*, today: datetime.date, kinds=None) -> list[DueNotice]:

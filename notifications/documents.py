@@ -14,12 +14,13 @@ from typing import Any
 import segno
 from django.utils import timezone
 
+from core.documents import number_line, signature_lines
 from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
 from core.vietnamese import date_line, office_in_sentence
 from directory.models import Place, Unit
 from sessions.models import Participant, Session
 
-from .services import checkin_token
+from .services.checkin import checkin_token
 
 TEMPLATE = "notifications/document/invitation.html"
 QR_MASK = 4
@@ -79,7 +80,7 @@ def invitation_context(
         "document_title": f"GIẤY MỜI – {meeting}",
         "agency_parent": plan.agency_parent.upper(),
         "agency_lines": plan.agency_lines,
-        "number_line": f"Số:{' ' * 6}/{plan.symbol_for('GM')}",
+        "number_line": number_line(None, plan.symbol_for("GM")),
         "date_line": date_line(plan.place_name, None, month=today.month, year=today.year),
         "doc_type": "GIẤY MỜI",
         "subject_line": f"Dự {meeting[:1].lower()}{meeting[1:]}",
@@ -91,11 +92,7 @@ def invitation_context(
         "time_label": session.time_label,
         "venue": venue,
         "recipients": ["- Như trên;", f"- Lưu: {plan.archive}."],
-        "signature_lines": [
-            line.upper()
-            for line in (plan.signer_authority, plan.signer_delegation, plan.signer_title)
-            if line
-        ],
+        "signature_lines": signature_lines(plan.signer_authority, plan.signer_delegation, plan.signer_title),
         "signer_name": plan.signer_name,
         "letters": letters,
     }

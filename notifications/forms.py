@@ -13,7 +13,7 @@ from sessions.models import Participant, ParticipantCategory, Session
 
 from .models import Attendance
 from .selectors import territory_communes
-from .services import add_walk_in, read_checkin_token
+from .services.checkin import add_walk_in, read_checkin_token
 
 # ---------------------------------------------------------------- check-in writes
 

@@ -12,7 +12,6 @@ failed against all of them, read when the page asks.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,20 +20,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core import pdf
+from core.jobs import ACTIVE_STATUSES, JOB_FAILED, JobStatus, Progress, fail_jobs
 from directory.models import Place
 from sessions.models import Participant, Session
 
 from .documents import TEMPLATE, invitation_context
-from .models import (
-    JOB_FAILED,
-    BatchJob,
-    BatchJobPart,
-    JobKind,
-    JobStatus,
-    OutboxMessage,
-    OutboxStatus,
-    Purpose,
-)
+from .models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus, Purpose
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +33,6 @@ logger = logging.getLogger(__name__)
 # adds them to the job's progress, so the bar moves at the pace it polls, and the worker's
 # processes take the parts of one job in turns.
 LETTERS_STEP = getattr(settings, "NOTIFICATIONS_LETTERS_STEP", 50)
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-    finished: bool
-    failed: bool = False
-
-    @property
-    def percent(self) -> int:
-        if self.total == 0:
-            return 100 if self.finished else 0
-        return min(100, self.done * 100 // self.total)
 
 
 def _letters_participants(session_id: int, commune_id: int | None):
@@ -73,7 +50,7 @@ def start_letters_job(*, session: Session, commune: Place | None = None, user) -
 
     Side effects: inserts a ``BatchJob``; ``build_letters_task`` runs after commit.
     """
-    from .tasks import build_letters_task  # tasks import jobs; import here to keep it one-way
+    from .tasks import build_letters_task  # noqa: PLC0415 (tasks import jobs: one way)
 
     job = BatchJob.objects.create(
         kind=JobKind.LETTERS,
@@ -97,9 +74,7 @@ def letters_filename(job: BatchJob) -> str:
 
 def _fail(job_id: int, exc: BaseException) -> None:
     logger.error("letters job %s failed", job_id, exc_info=exc)
-    BatchJob.objects.filter(pk=job_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).update(
-        status=JobStatus.FAILED, error=JOB_FAILED, finished_at=timezone.now()
-    )
+    fail_jobs(BatchJob.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES))
 
 
 def build_letters(*, job_id: int) -> BatchJob | None:
@@ -245,10 +220,4 @@ def sending_progress(*, session_id: int, total: int = 0) -> Progress:
         total=total,
         finished=counts["over"] >= total,
         failed=counts["failed"] > 0,
-    )
-
-
-def job_progress(job: BatchJob) -> Progress:
-    return Progress(
-        done=job.done, total=job.total, finished=job.is_over, failed=job.status == JobStatus.FAILED
     )

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.jobs import TrackedJob
+
 
 class Purpose(models.TextChoices):
     INVITATION = "invitation", "Giấy mời"
@@ -157,57 +159,6 @@ class Attendance(models.Model):
 
 class JobKind(models.TextChoices):
     LETTERS = "letters", "Tạo tệp giấy mời"
-
-
-class JobStatus(models.TextChoices):
-    PENDING = "pending", "Chờ chạy"
-    RUNNING = "running", "Đang chạy"
-    DONE = "done", "Xong"
-    FAILED = "failed", "Lỗi"
-
-
-# What staff read when a job fails on the server (the template adds "Vui lòng … thử lại"); the
-# exception itself goes to the log, where the administrator looks.
-JOB_FAILED = "máy chủ gặp lỗi khi tạo tệp (chi tiết đã ghi vào nhật ký hệ thống để quản trị viên kiểm tra)"
-
-
-class TrackedJob(models.Model):
-    """What every long job a staff member starts has, for its progress bar: who asked, its
-    status (pending → running → done or failed), ``done`` out of ``total``, the error kept for
-    staff, and when it finished. Subclasses add what the job is about and its result file."""
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người yêu cầu",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        "trạng thái", max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
-    total = models.PositiveIntegerField("tổng số", default=0)
-    done = models.PositiveIntegerField("đã xong", default=0)
-    error = models.TextField("lỗi", blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="%(class)s_done_le_total"),
-            models.CheckConstraint(
-                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
-                | Q(status__in=["pending", "running"], finished_at__isnull=True),
-                name="%(class)s_finished_when_over",
-            ),
-        ]
-
-    @property
-    def is_over(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 def job_result_path(job: "BatchJob", filename: str) -> str:

@@ -14,7 +14,7 @@ from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
 from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
-from .services import participants_without_email
+from .services.invitations import participants_without_email
 
 CHECKIN_RESULTS = 50
 
@@ -157,10 +157,6 @@ def fixed_date_sessions(plan) -> list[Session]:
 def invitations_to_send(*, session) -> int:
     """What the worker will send for a session: a new row for each participant and invited unit
     with an email and none yet, and every invitation row still queued or failed. Three queries."""
-    from sessions.models import Participant
-
-    from .models import OutboxMessage, OutboxStatus, Purpose
-
     invitations = OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
     new = (
         Participant.objects.filter(session=session)

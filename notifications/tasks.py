@@ -9,8 +9,11 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
-from . import services
-from .models import JobStatus, Purpose
+from core.jobs import JobStatus
+from sessions.models import Session
+
+from .models import Purpose
+from .services import invitations, outbox, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +25,7 @@ SEND_BATCH = 50
 
 @shared_task(
     bind=True,
-    autoretry_for=services.TEMPORARY_ERRORS,
+    autoretry_for=outbox.TEMPORARY_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -32,27 +35,27 @@ def send_outbox_message_task(self, *, message_id: int) -> str:
     """Send one outbox row; SMTP and network errors are retried with backoff (the row shows the
     error meanwhile). A row another worker is sending is looked at again once its claim is stale."""
     try:
-        return services.send_outbox_message(message_id=message_id).outcome
-    except services.MessageBusy as busy:
+        return outbox.send_outbox_message(message_id=message_id).outcome
+    except outbox.MessageBusy as busy:
         raise self.retry(countdown=busy.retry_in, max_retries=MAX_RETRIES) from busy
 
 
 @shared_task(
     bind=True,
-    autoretry_for=services.TEMPORARY_ERRORS,
+    autoretry_for=outbox.TEMPORARY_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
 )
 def send_outbox_batch_task(self, *, message_ids: list[int]) -> int:
-    """Send a batch of outbox rows over one SMTP connection (services.send_outbox_messages).
+    """Send a batch of outbox rows over one SMTP connection (outbox.send_outbox_messages).
 
     The rows the server refused, and those another worker holds, are tried again by a retry of
     this task with only their ids: refusals with backoff, held rows once their claim is stale. A
     lost connection is retried with backoff as a whole (its sent rows are skipped then).
     Returns the number of rows sent."""
-    result = services.send_outbox_messages(message_ids=message_ids)
+    result = outbox.send_outbox_messages(message_ids=message_ids)
     if result.to_retry and self.request.retries >= MAX_RETRIES:
         # The refused rows stay failed with the server's reason, for staff to see and resend.
         logger.warning("outbox batch gave up after %d tries: %s", MAX_RETRIES + 1, result.to_retry)
@@ -76,8 +79,6 @@ def send_invitations(*, session_id: int) -> int:
     """Create the session's invitation rows and send them in batches of ``SEND_BATCH``, one task
     (and one SMTP connection) each; the first batches go out while the later rows are written.
     Rows left queued or failed by an earlier run are sent again too. Returns rows created."""
-    from sessions.models import Session
-
     if not Session.objects.filter(pk=session_id).exists():
         return 0
     queued: set[int] = set()
@@ -87,8 +88,8 @@ def send_invitations(*, session_id: int) -> int:
             send_outbox_batch_task.delay(message_ids=message_ids[start : start + SEND_BATCH])
         queued.update(message_ids)
 
-    created = services.queue_invitations(session_id=session_id, on_step=send)
-    pending = services.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
+    created = invitations.queue_invitations(session_id=session_id, on_step=send)
+    pending = outbox.pending_message_ids(session_id=session_id, purpose=Purpose.INVITATION)
     send([message_id for message_id in pending if message_id not in queued])
     return created
 
@@ -97,9 +98,9 @@ def send_invitations(*, session_id: int) -> int:
 def scan_reminders(today_iso: str | None = None) -> int:
     """The daily scan (django-celery-beat, 06:00): queue and send the reminders due today."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
-    rows = services.queue_reminders(today=today)
+    rows = reminders.queue_reminders(today=today)
     # Not only the new rows: a run redelivered after a crash finds its rows written but unsent.
-    for message_id in services.unsent_notice_ids():
+    for message_id in outbox.unsent_notice_ids():
         send_outbox_message_task.delay(message_id=message_id)
     logger.info("scan_reminders %s: %d messages queued", today, len(rows))
     return len(rows)
@@ -110,7 +111,7 @@ def build_letters_task(*, job_id: int) -> str:
     """Start a letters job (notifications.jobs.build_letters) and render its parts side by side,
     one task each; the last part to finish queues the merge. Delivered twice, it queues only the
     parts not rendered yet (and the merge, if none is left)."""
-    from . import jobs  # loads the document renderers only in workers that build letters
+    from . import jobs  # noqa: PLC0415 (the document renderers load only in workers that build letters)
 
     job = jobs.build_letters(job_id=job_id)
     if job is None:
@@ -127,7 +128,7 @@ def build_letters_task(*, job_id: int) -> str:
 def build_letters_part_task(*, part_id: int) -> str:
     """Render one part of a letters job. A rendering error is not temporary: the job is marked
     failed with the reason instead of being retried."""
-    from . import jobs
+    from . import jobs  # noqa: PLC0415 (as above)
 
     job_id = jobs.build_letters_part(part_id=part_id)
     if job_id is not None:
@@ -139,7 +140,7 @@ def build_letters_part_task(*, part_id: int) -> str:
 @shared_task
 def merge_letters_task(*, job_id: int) -> str:
     """Join a letters job's parts into its one PDF (notifications.jobs.merge_letters)."""
-    from . import jobs
+    from . import jobs  # noqa: PLC0415 (as above)
 
     job = jobs.merge_letters(job_id=job_id)
     return job.status if job is not None else "gone"

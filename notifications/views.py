@@ -7,7 +7,7 @@ letters, notifications.calendar writes the .ics files, notifications.rules decid
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,8 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import job_views
+from core.jobs import job_progress
 from core.views import file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
@@ -26,9 +28,11 @@ from sessions.views import SessionMixin
 from . import calendar, jobs, selectors
 from .documents import render_invitations
 from .forms import ScanForm, WalkInForm
-from .jobs import job_progress, sending_progress, start_letters_job
-from .models import BatchJob, JobStatus, OutboxMessage, OutboxStatus, Purpose
-from .services import check_in_participant, request_invitations, resend_messages
+from .jobs import sending_progress, start_letters_job
+from .models import BatchJob, OutboxMessage, OutboxStatus, Purpose
+from .services.checkin import check_in_participant
+from .services.invitations import request_invitations
+from .services.outbox import resend_messages
 
 
 def _local_time(value) -> str:
@@ -247,20 +251,16 @@ class CheckinWalkInView(CheckinMixin, TemplateView):
 # ---------------------------------------------------------------- long batches and their progress bars
 
 
-class JobMixin(SessionMixin):
+class JobMixin(SessionMixin, job_views.JobPageMixin):
     """A batch job of the session in the URL (another session's job → 404). Whoever may see the
     invitations page may follow a job; a commune's letters, like its PDF, also its commune official."""
 
     permission_required = "notifications.print_invitations"
 
-    @property
-    def job(self):
-
-        if not hasattr(self, "_job"):
-            self._job = get_object_or_404(
-                BatchJob.objects.select_related("commune"), pk=self.kwargs["job_pk"], session=self.session
-            )
-        return self._job
+    def load_job(self) -> BatchJob:
+        return get_object_or_404(
+            BatchJob.objects.select_related("commune"), pk=self.kwargs["job_pk"], session=self.session
+        )
 
     def get_permission_object(self):
         if self.job.commune is None:
@@ -299,21 +299,19 @@ class JobStartLettersView(InvitationsPdfView):
         return _job_fragment(request, self.session, job, job_progress(job), poll_url=url)
 
 
-class JobProgressView(JobMixin, View):
+class JobProgressView(JobMixin, job_views.JobProgressView):
     """The progress bar of one job (an htmx fragment that polls itself every second until done)."""
 
-    def get(self, request, *args, **kwargs):
+    def progress_response(self, job):
+        url = reverse("notifications:job.progress", args=[self.session.pk, job.pk])
+        return _job_fragment(self.request, self.session, job, job_progress(job), poll_url=url)
 
-        url = reverse("notifications:job.progress", args=[self.session.pk, self.job.pk])
-        return _job_fragment(request, self.session, self.job, job_progress(self.job), poll_url=url)
 
+class JobDownloadView(JobMixin, job_views.JobDownloadView):
+    not_ready = "Tệp giấy mời chưa tạo xong."
 
-class JobDownloadView(JobMixin, View):
-    def get(self, request, *args, **kwargs):
-        job = self.job
-        if job.status != JobStatus.DONE or not job.result:
-            raise Http404("Tệp giấy mời chưa tạo xong.")
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=jobs.letters_filename(job))
+    def job_filename(self, job):
+        return jobs.letters_filename(job)
 
 
 class SendingProgressView(SessionMixin, View):

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf, skeleton_context
+from core.documents import markup, skeleton_context
+from core.pdf import PDF_CONTENT_TYPE, Document, render_html, render_pdf
 from core.vietnamese import strip_accents
 
 from .models import Plan
-from .rendering import PlanDocument, build_document, load_plan_for_document, markup
+from .rendering import PlanDocument, build_document, load_plan_for_document
 
 TEMPLATE = "plans/document/plan.html"
 
@@ -29,11 +30,11 @@ def plan_filename(plan: Plan) -> str:
 
 def plan_context(document: PlanDocument) -> dict[str, Any]:
     """What templates/documents/base.html and plans/document/plan.html expect."""
-    return {
-        **skeleton_context(document),
-        "preamble_html": [markup(paragraph) for paragraph in document.preamble],
-        "closing_html": markup(document.closing),
-    }
+    return skeleton_context(
+        document,
+        preamble_html=[markup(paragraph) for paragraph in document.preamble],
+        closing_html=markup(document.closing),
+    )
 
 
 def _document(plan: Plan) -> tuple[Plan, PlanDocument]:

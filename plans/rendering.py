@@ -9,60 +9,15 @@ Text fields accept two marks: **bold** and *italic*.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-
+from core.documents import Line, OfficialDocument, flat_text, number_line, plain, signature_lines
 from core.vietnamese import amount_in_words, date_line, format_vnd, roman, short_date
 
 from .loading import plans_with_parts
 from .models import BlockKind, LegalBasisKind, NumberStyle, Plan, PlanBlock
 
-BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-ITALIC = re.compile(r"\*(.+?)\*", re.S)
 LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w, z
-
-
-def markup(text: str) -> SafeString:
-    """Escape, then turn **bold** and *italic* into <strong> and <em>."""
-    html = escape(text)
-    html = BOLD.sub(r"<strong>\1</strong>", html)
-    html = ITALIC.sub(r"<em>\1</em>", html)
-    return mark_safe(html)
-
-
-def plain(text: str) -> str:
-    return ITALIC.sub(r"\1", BOLD.sub(r"\1", text))
-
-
-@dataclass
-class Line:
-    """One printed paragraph. `style` picks its CSS class; `lead` is printed bold before `text`."""
-
-    style: str  # section, heading, paragraph, bullet, subbullet, label, table
-    text: str = ""
-    lead: str = ""
-    number: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
-
-    @property
-    def lead_html(self) -> SafeString:
-        return markup(self.lead)
-
-    @property
-    def text_html(self) -> SafeString:
-        return markup(self.text)
-
-    @property
-    def plain_text(self) -> str:
-        parts = [self.number, plain(self.lead), plain(self.text)]
-        if self.lead and self.text:
-            # Test the lead without its marks: "**Thời gian:**" already ends with a colon.
-            parts[1] += "" if parts[1].rstrip().endswith((":", ".")) else ":"
-        return " ".join(p for p in parts if p)
 
 
 @dataclass
@@ -73,34 +28,28 @@ class AppendixPage:
     header: list[str]
     rows: list[list[str]]
 
+    def __post_init__(self) -> None:
+        for line in self.lines:
+            line.marked = True
 
-@dataclass
-class PlanDocument:
-    agency_parent: str
-    agency_lines: list[str]
-    number_line: str
-    date_line: str
-    doc_type: str
-    summary_lines: list[str]
+
+@dataclass(kw_only=True)
+class PlanDocument(OfficialDocument):
     preamble: list[str]
     body: list[Line]
     closing: str
-    recipients: list[str]
-    signature_lines: list[str]
-    signer_name: str
     appendices: list[AppendixPage]
 
-    def text_lines(self) -> list[str]:
-        """The document's words in reading order, without marks (for tests and search)."""
-        out = [*self.agency_lines, self.number_line, self.date_line, self.doc_type, *self.summary_lines]
-        out += [plain(p) for p in self.preamble]
+    def __post_init__(self) -> None:
+        # A plan's text fields accept **bold** and *italic*.
         for line in self.body:
-            if line.style == "table":
-                out += [" ".join(line.header)] + [" ".join(r) for r in line.rows]
-            else:
-                out.append(line.plain_text)
-        out.append(plain(self.closing))
-        out += ["Nơi nhận:", *self.recipients, *self.signature_lines, self.signer_name]
+            line.marked = True
+
+    def content_lines(self) -> list[str]:
+        return [*(plain(p) for p in self.preamble), *flat_text(self.body), plain(self.closing)]
+
+    def appendix_lines(self) -> list[str]:
+        out = []
         for page in self.appendices:
             out += [page.title, *page.subtitle_lines, *(line.plain_text for line in page.lines)]
             out += [" ".join(page.header)] + [" ".join(r) for r in page.rows]
@@ -123,11 +72,10 @@ def build_document(plan: Plan) -> PlanDocument:
         section_no += 1
         body.append(Line("section", lead=section.title.upper(), number=f"{roman(section_no)}."))
         _render_children(plan, section, children, body, prefix="")
-    number = f"{plan.number:02d}" if plan.number else " " * 5
     return PlanDocument(
         agency_parent=plan.agency_parent.upper(),
         agency_lines=plan.agency_lines,
-        number_line=f"Số: {number}/{plan.symbol}",
+        number_line=number_line(plan.number, plan.symbol),
         date_line=date_line(
             plan.place_name,
             plan.issued_on if plan.number else None,
@@ -142,11 +90,7 @@ def build_document(plan: Plan) -> PlanDocument:
         body=body,
         closing=_closing(plan),
         recipients=[f"- {r.label};" for r in plan.recipients.all()] + [f"- Lưu: {plan.archive}."],
-        signature_lines=[
-            line.upper()
-            for line in (plan.signer_authority, plan.signer_delegation, plan.signer_title)
-            if line
-        ],
+        signature_lines=signature_lines(plan.signer_authority, plan.signer_delegation, plan.signer_title),
         signer_name=plan.signer_name,
         appendices=[_appendix(a) for a in plan.appendices.all()],
     )

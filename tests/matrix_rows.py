@@ -393,7 +393,7 @@ def build_notifications(world) -> dict:
     import datetime
 
     from notifications.models import OutboxMessage, OutboxStatus, Purpose
-    from notifications.services import checkin_token
+    from notifications.services.checkin import checkin_token
 
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = SessionFactory(
@@ -605,7 +605,8 @@ def _finished_letters_job(o):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from notifications.models import BatchJob, JobKind, JobStatus
+    from core.jobs import JobStatus
+    from notifications.models import BatchJob, JobKind
 
     if "letters_job" not in o:
         job = BatchJob(
@@ -760,8 +761,8 @@ def _finished_report_job(o):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
+    from core.jobs import JobStatus
     from feedback.models import ReportJob
-    from notifications.models import JobStatus
 
     if "report_job" not in o:
         job = ReportJob(

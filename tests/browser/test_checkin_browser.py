@@ -4,7 +4,7 @@ scanner types it), a name found without accents, a walk-in, and the attendance p
 import pytest
 
 from notifications.models import Attendance
-from notifications.services import checkin_token
+from notifications.services.checkin import checkin_token
 from plans.models import Plan, PlanStatus
 from sessions.models import Participant, ParticipantCategory
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import JOB_FAILED, JobStatus
 from feedback import report_jobs
 from feedback.models import ReportJob
 from feedback.tasks import build_report_task
-from notifications.models import JOB_FAILED, JobStatus
 from plans.models import Plan
 from plans.planfile import import_plan
 

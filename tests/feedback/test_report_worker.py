@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from core.jobs import JobStatus
 from feedback.models import ReportJob
-from notifications.models import JobStatus
 
 from ..celery_worker import Worker, needs_broker, stop, wait_for
 from ..pdfcheck import body_lines, find_line, open_pdf

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from notifications.models import Attendance
-from notifications.services import checkin_token
+from notifications.services.checkin import checkin_token
 from sessions.models import Participant, ParticipantCategory
 
 from ..factories import PlaceFactory, UserFactory

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from notifications.deadlines import question_deadline, reminder_days
 from notifications.models import OutboxMessage, OutboxStatus, Purpose
-from notifications.services import queue_reminders
+from notifications.services.reminders import queue_reminders
 from tests.factories import UserFactory
 
 from .conftest import add_participants, make_plan, make_session
@@ -153,12 +153,12 @@ def test_daily_scan_registered_with_celery_beat(db):
 def test_scan_run_again_after_a_crash_sends_the_rows_the_first_run_wrote(world):
     """A worker that died after writing the day's rows and before queueing them: the redelivered
     scan writes nothing new but still sends them."""
-    from notifications import services
+    from notifications.services import reminders
     from notifications.tasks import scan_reminders
 
     _official(world)
     make_session(world, date=D(2024, 5, 6))
-    written = services.queue_reminders(today=D(2024, 4, 22))  # the crashed run: written, not sent
+    written = reminders.queue_reminders(today=D(2024, 4, 22))  # the crashed run: written, not sent
     assert [row.status for row in written] == [OutboxStatus.QUEUED]
 
     assert scan_reminders("2024-04-22") == 0  # nothing new

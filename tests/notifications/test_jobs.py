@@ -8,17 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import JOB_FAILED, JobStatus, Progress
 from notifications import jobs, tasks
-from notifications.models import (
-    JOB_FAILED,
-    BatchJob,
-    BatchJobPart,
-    JobKind,
-    JobStatus,
-    OutboxMessage,
-    OutboxStatus,
-)
-from notifications.services import queue_invitations
+from notifications.models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus
+from notifications.services.invitations import queue_invitations
 from plans.models import PlanStatus
 from tests import pdfcheck
 
@@ -253,9 +246,9 @@ def test_sending_progress_is_computed_from_outbox(world):
     add_participants(world, session, 3)
     add_participants(world, session, 1, email=False, start=4)
 
-    assert jobs.sending_progress(session_id=session.pk) == jobs.Progress(done=0, total=0, finished=True)
+    assert jobs.sending_progress(session_id=session.pk) == Progress(done=0, total=0, finished=True)
     queue_invitations(session_id=session.pk)
-    assert jobs.sending_progress(session_id=session.pk) == jobs.Progress(done=0, total=3, finished=False)
+    assert jobs.sending_progress(session_id=session.pk) == Progress(done=0, total=3, finished=False)
     OutboxMessage.objects.filter(pk=OutboxMessage.objects.order_by("id").first().pk).update(
         status=OutboxStatus.SENT, sent_at="2024-05-01T08:00Z"
     )

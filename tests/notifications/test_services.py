@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 
 from dialogue_portal.celery import app
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import checkin, invitations, outbox
 
 from .conftest import add_participants, free_port, make_session
 
@@ -18,8 +19,8 @@ def test_queue_invitations_twice_adds_nothing(world):
     session = make_session(world)
     add_participants(world, session, 5)
 
-    assert services.queue_invitations(session_id=session.pk) == 5
-    assert services.queue_invitations(session_id=session.pk) == 0
+    assert invitations.queue_invitations(session_id=session.pk) == 5
+    assert invitations.queue_invitations(session_id=session.pk) == 0
     assert OutboxMessage.objects.filter(session=session).count() == 5
     keys = sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True))
     assert (
@@ -33,18 +34,18 @@ def test_queue_invitations_participant_without_email_is_listed(world):
     with_email = add_participants(world, session, 2)
     without = add_participants(world, session, 1, email=False, start=3)
 
-    assert services.queue_invitations(session_id=session.pk) == 2
-    assert services.participants_without_email(session.pk) == without
+    assert invitations.queue_invitations(session_id=session.pk) == 2
+    assert invitations.participants_without_email(session.pk) == without
     assert set(OutboxMessage.objects.values_list("participant_id", flat=True)) == {p.pk for p in with_email}
 
 
 def test_send_outbox_message_locmem_marks_sent(world):
     session = make_session(world)
     add_participants(world, session, 1)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get()
 
-    result = services.send_outbox_message(message_id=row.pk)
+    result = outbox.send_outbox_message(message_id=row.pk)
 
     row.refresh_from_db()
     assert result.outcome == "sent"
@@ -63,11 +64,11 @@ def test_send_outbox_message_locmem_marks_sent(world):
 def test_send_outbox_message_sent_row_is_not_sent_again(world):
     session = make_session(world)
     add_participants(world, session, 1)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get()
-    services.send_outbox_message(message_id=row.pk)
+    outbox.send_outbox_message(message_id=row.pk)
 
-    result = services.send_outbox_message(message_id=row.pk)
+    result = outbox.send_outbox_message(message_id=row.pk)
 
     assert result.outcome == "already_sent"
     assert len(mail.outbox) == 1
@@ -77,27 +78,25 @@ def test_send_outbox_message_sent_row_is_not_sent_again(world):
 def test_send_outbox_message_busy_row_raises_busy(world):
     session = make_session(world)
     add_participants(world, session, 1)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get()
-    services._claim(row.pk)  # another worker is sending it right now
+    outbox._claim(row.pk)  # another worker is sending it right now
 
-    with pytest.raises(services.MessageBusy):
-        services.send_outbox_message(message_id=row.pk)
+    with pytest.raises(outbox.MessageBusy):
+        outbox.send_outbox_message(message_id=row.pk)
     assert mail.outbox == []
 
 
 def test_send_outbox_message_stale_sending_row_is_sent_once(world):
     session = make_session(world)
     add_participants(world, session, 1)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get()
-    claimed = services._claim(row.pk)  # a worker claimed it and died
-    OutboxMessage.objects.filter(pk=row.pk).update(
-        claimed_at=claimed.claimed_at - services.SENDING_STALE_AFTER
-    )
+    claimed = outbox._claim(row.pk)  # a worker claimed it and died
+    OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=claimed.claimed_at - outbox.SENDING_STALE_AFTER)
 
-    assert services.send_outbox_message(message_id=row.pk).outcome == "sent"
-    assert services.send_outbox_message(message_id=row.pk).outcome == "already_sent"
+    assert outbox.send_outbox_message(message_id=row.pk).outcome == "sent"
+    assert outbox.send_outbox_message(message_id=row.pk).outcome == "already_sent"
     row.refresh_from_db()
     assert row.attempts == 2
     assert row.message_id == claimed.message_id
@@ -112,18 +111,18 @@ def test_send_outbox_message_smtp_refusal_fails_then_retry_succeeds(world, smtp_
     handler.refuse = "550 5.1.1 Mailbox unavailable"
     session = make_session(world)
     add_participants(world, session, 1)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get()
 
     with pytest.raises(smtplib.SMTPRecipientsRefused):
-        services.send_outbox_message(message_id=row.pk)
+        outbox.send_outbox_message(message_id=row.pk)
     row.refresh_from_db()
     assert row.status == OutboxStatus.FAILED
     assert row.last_error == "nguoidan1@example.vn: 550 5.1.1 Mailbox unavailable"
     assert handler.messages == []
 
     handler.refuse = None
-    assert services.send_outbox_message(message_id=row.pk).outcome == "sent"
+    assert outbox.send_outbox_message(message_id=row.pk).outcome == "sent"
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT
     assert row.attempts == 2
@@ -138,8 +137,8 @@ def test_send_outbox_message_smtp_refusal_fails_then_retry_succeeds(world, smtp_
 
 
 def test_checkin_token_round_trip(world):
-    token = services.checkin_token(session_id=12, participant_id=345)
-    assert services.read_checkin_token(token) == (12, 345)
+    token = checkin.checkin_token(session_id=12, participant_id=345)
+    assert checkin.read_checkin_token(token) == (12, 345)
 
 
 @pytest.fixture
@@ -153,16 +152,16 @@ def smtp_settings(smtp_server, settings):
 def _queued_ids(world, count: int) -> list[int]:
     session = make_session(world)
     add_participants(world, session, count)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     return list(OutboxMessage.objects.order_by("participant__row_number").values_list("id", flat=True))
 
 
 def test_send_outbox_messages_one_connection_each_row_sent_once(world, smtp_settings):
     ids = _queued_ids(world, 3)
 
-    result = services.send_outbox_messages(message_ids=ids)
+    result = outbox.send_outbox_messages(message_ids=ids)
 
-    assert result == services.BatchResult(sent=ids, failed=[], busy=[])
+    assert result == outbox.BatchResult(sent=ids, failed=[], busy=[])
     assert smtp_settings.connections == 1
     assert smtp_settings.recipients() == [f"nguoidan{n}@example.vn" for n in (1, 2, 3)]
     rows = OutboxMessage.objects.order_by("participant__row_number")
@@ -171,7 +170,7 @@ def test_send_outbox_messages_one_connection_each_row_sent_once(world, smtp_sett
     assert received == [row.message_id for row in rows]
 
     # The batch delivered again: nothing goes out twice.
-    assert services.send_outbox_messages(message_ids=ids) == services.BatchResult(sent=[], failed=[], busy=[])
+    assert outbox.send_outbox_messages(message_ids=ids) == outbox.BatchResult(sent=[], failed=[], busy=[])
     assert len(smtp_settings.messages) == 3
     assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
 
@@ -181,9 +180,9 @@ def test_send_outbox_messages_refusal_fails_that_row_with_reason(world, smtp_set
     smtp_settings.refuse = "550 5.1.1 Mailbox unavailable"
     smtp_settings.refuse_only = {"nguoidan2@example.vn"}
 
-    result = services.send_outbox_messages(message_ids=[first, refused, last])
+    result = outbox.send_outbox_messages(message_ids=[first, refused, last])
 
-    assert result == services.BatchResult(sent=[first, last], failed=[refused], busy=[])
+    assert result == outbox.BatchResult(sent=[first, last], failed=[refused], busy=[])
     assert result.to_retry == [refused]
     assert smtp_settings.connections == 1
     assert smtp_settings.recipients() == ["nguoidan1@example.vn", "nguoidan3@example.vn"]
@@ -197,12 +196,12 @@ def test_send_outbox_messages_refusal_fails_that_row_with_reason(world, smtp_set
 
 def test_send_outbox_messages_row_held_by_another_worker_is_left_to_it(world):
     first, held = _queued_ids(world, 2)
-    services._claim(held)  # another worker is sending it right now
+    outbox._claim(held)  # another worker is sending it right now
 
-    result = services.send_outbox_messages(message_ids=[first, held])
+    result = outbox.send_outbox_messages(message_ids=[first, held])
 
     assert (result.sent, result.failed, result.busy) == ([first], [], [held])
-    assert 1 <= result.retry_in <= services.SENDING_STALE_AFTER.total_seconds()
+    assert 1 <= result.retry_in <= outbox.SENDING_STALE_AFTER.total_seconds()
     assert [message.to for message in mail.outbox] == [["nguoidan1@example.vn"]]
     assert OutboxMessage.objects.get(pk=held).status == OutboxStatus.SENDING
 
@@ -214,7 +213,7 @@ def test_send_outbox_messages_lost_connection_fails_the_rest_with_reason(world, 
     first, second = _queued_ids(world, 2)
 
     with pytest.raises(ConnectionRefusedError):
-        services.send_outbox_messages(message_ids=[first, second])
+        outbox.send_outbox_messages(message_ids=[first, second])
 
     first_row, second_row = OutboxMessage.objects.get(pk=first), OutboxMessage.objects.get(pk=second)
     assert first_row.last_error.startswith("Không kết nối được máy chủ thư (ConnectionRefusedError: ")
@@ -261,18 +260,18 @@ def test_queue_invitations_hands_each_step_to_the_sender(world):
     add_participants(world, session, 5)
     steps = []
 
-    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 5
+    assert invitations.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 5
 
     ids = list(OutboxMessage.objects.order_by("participant__row_number").values_list("id", flat=True))
     assert steps == [ids[0:2], ids[2:4], ids[4:5]]
-    assert services.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 0
+    assert invitations.queue_invitations(session_id=session.pk, step=2, on_step=steps.append) == 0
     assert len(steps) == 3
 
 
 def test_send_invitations_task_sends_rows_left_by_an_earlier_run(world, smtp_settings):
     session = make_session(world)
     add_participants(world, session, 2)
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     OutboxMessage.objects.filter(to_email="nguoidan1@example.vn").update(
         status=OutboxStatus.FAILED, attempts=6, last_error="451 4.3.0 Try again later"
     )

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from notifications import services
 from notifications.documents import render_invitations
 from notifications.models import OutboxMessage, OutboxStatus
+from notifications.services import invitations, outbox
 from tests import pdfcheck
 
 from .conftest import add_participants, make_session
@@ -25,8 +25,8 @@ def session(world):
 
 
 def test_queue_invitations_one_row_per_unit_with_email_once(world, session):
-    assert services.queue_invitations(session_id=session.pk) == 3  # 1 unit + 2 participants
-    assert services.queue_invitations(session_id=session.pk) == 0
+    assert invitations.queue_invitations(session_id=session.pk) == 3  # 1 unit + 2 participants
+    assert invitations.queue_invitations(session_id=session.pk) == 0
 
     row = OutboxMessage.objects.get(session=session, unit=world.unit)
     assert row.dedupe_key == f"invitation:s{session.pk}:u{world.unit.pk}"
@@ -38,10 +38,10 @@ def test_queue_invitations_one_row_per_unit_with_email_once(world, session):
 
 
 def test_unit_invitation_is_sent_through_the_outbox(world, session):
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     row = OutboxMessage.objects.get(session=session, unit=world.unit)
 
-    services.send_outbox_message(message_id=row.pk)
+    outbox.send_outbox_message(message_id=row.pk)
 
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT
@@ -79,7 +79,7 @@ def test_unit_letters_one_page_each_in_gm_format_without_qr(world, session):
 
 
 def test_invitations_page_lists_units_and_those_to_print(world, session, login):
-    services.queue_invitations(session_id=session.pk)
+    invitations.queue_invitations(session_id=session.pk)
     client = login(world.users["district_staff"])
 
     page = client.get(reverse("notifications:invitations.detail", args=[session.pk])).content.decode()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from notifications.models import OutboxMessage, OutboxStatus, Purpose
-from notifications.services import queue_invitations
+from notifications.services.invitations import queue_invitations
 from sessions.models import Quota
 
 from ..factories import PlaceFactory, UserFactory

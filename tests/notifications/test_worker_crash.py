@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from notifications.models import OutboxMessage, OutboxStatus
-from notifications.services import request_invitations
+from notifications.services.invitations import request_invitations
 
 from ..celery_worker import Worker, needs_broker, stop, wait_for
 from .conftest import add_participants, make_session

@@ -8,8 +8,9 @@ import re
 import pytest
 from django.db import transaction
 
+from core.jobs import JobStatus
 from notifications import jobs
-from notifications.models import BatchJob, BatchJobPart, JobStatus
+from notifications.models import BatchJob, BatchJobPart
 from tests import pdfcheck
 
 from ..celery_worker import Worker, needs_broker, stop, wait_for

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import services
+from notifications.services import outbox, reminders
 
 
 def _date(value: str) -> datetime.date:
@@ -25,8 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = options["today"] or timezone.localdate()
         with transaction.atomic():
-            rows = services.queue_reminders(today=today)
-            services.send_queued_on_commit(message_ids=services.unsent_notice_ids())
+            rows = reminders.queue_reminders(today=today)
+            outbox.send_queued_on_commit(message_ids=outbox.unsent_notice_ids())
         for row in rows:
             self.stdout.write(f"{row.get_purpose_display()}: {row.to_email} – {row.subject}")
         self.stdout.write(f"Ngày {today:%d/%m/%Y}: đã xếp {len(rows)} thư vào hộp thư đi.")

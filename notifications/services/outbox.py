@@ -1,4 +1,5 @@
-"""Outbox services: create the rows for a batch, send one row, and queue the sending on commit.
+"""The outbox: send one row or a batch of rows over SMTP, queue rows again, and queue their sending
+on commit (the rows themselves are created by invitations.py and reminders.py).
 
 Delivery guarantees, and the one window we cannot close
 --------------------------------------------------------
@@ -28,30 +29,27 @@ from __future__ import annotations
 
 import datetime
 import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from directory.models import Unit
-from sessions.models import Participant, Session
+from ..models import OutboxMessage, OutboxStatus, Purpose
 
-from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
-
-CHECKIN_SALT = "notifications.checkin"
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
+
+
 # How long a row may stay in "sending" before we take it for a dead worker's. Longer than any
 # SMTP conversation (Django's SMTP backend has no timeout by default, so set EMAIL_TIMEOUT).
 SENDING_STALE_AFTER = datetime.timedelta(
     seconds=getattr(settings, "NOTIFICATIONS_SENDING_STALE_SECONDS", 300)
 )
+
+
 # Errors worth trying again later: the server refused for now, the network failed.
 TEMPORARY_ERRORS = (smtplib.SMTPException, ConnectionError, OSError)
 
@@ -62,130 +60,6 @@ class MessageBusy(Exception):
     def __init__(self, message_id: int, retry_in: float):
         super().__init__(f"outbox message {message_id} is being sent; retry in {retry_in:.0f}s")
         self.retry_in = retry_in
-
-
-# ---------------------------------------------------------------- dedupe keys
-
-
-def invitation_key(*, session_id: int, participant_id: int) -> str:
-    return f"invitation:s{session_id}:p{participant_id}"
-
-
-def unit_invitation_key(*, session_id: int, unit_id: int) -> str:
-    return f"invitation:s{session_id}:u{unit_id}"
-
-
-# ---------------------------------------------------------------- invitations
-
-
-def checkin_token(*, session_id: int, participant_id: int) -> str:
-    """The signed token printed as the letter's QR code and read at the door."""
-    return signing.dumps({"s": session_id, "p": participant_id}, salt=CHECKIN_SALT, compress=True)
-
-
-def read_checkin_token(token: str) -> tuple[int, int]:
-    """(session id, participant id) of a token; raises ``signing.BadSignature`` if forged."""
-    data = signing.loads(token, salt=CHECKIN_SALT)
-    return int(data["s"]), int(data["p"])
-
-
-def participants_without_email(session_id: int) -> list[Participant]:
-    """Participants who get only the printed letter, for their commune to hand out."""
-    return list(
-        Participant.objects.filter(session_id=session_id, email="")
-        .select_related("commune", "hamlet")
-        .order_by("commune__name", "row_number", "id")
-    )
-
-
-def _invitation_row(
-    session: Session, *, salutation: str, invitee: str, printed_letter: str, **row
-) -> OutboxMessage:
-    """An invitation e-mail (HTML and text) for one recipient; ``row`` names it (dedupe key,
-    participant or unit, address)."""
-    context = {
-        "session": session,
-        "plan": session.plan,
-        "salutation": salutation,
-        "invitee": invitee,
-        "printed_letter": printed_letter,
-    }
-    return OutboxMessage(
-        purpose=Purpose.INVITATION,
-        session=session,
-        subject=f"Giấy mời dự hội nghị đối thoại: {session}",
-        body_text=render_to_string("notifications/email/invitation.txt", context),
-        body_html=render_to_string("notifications/email/invitation.html", context),
-        **row,
-    )
-
-
-def _invitation_message(session: Session, participant: Participant) -> OutboxMessage:
-    return _invitation_row(
-        session,
-        salutation=f"Ông/Bà {participant.full_name}",
-        invitee="Ông/Bà",
-        printed_letter="Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
-        dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
-        participant=participant,
-        to_email=participant.email,
-    )
-
-
-def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
-    return _invitation_row(
-        session,
-        salutation=f"Lãnh đạo {unit.name}",
-        invitee="Lãnh đạo đơn vị",
-        printed_letter="Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
-        dedupe_key=unit_invitation_key(session_id=session.pk, unit_id=unit.pk),
-        unit=unit,
-        to_email=unit.email,
-    )
-
-
-def queue_invitations(
-    *, session_id: int, step: int = 500, on_step: Callable[[list[int]], None] | None = None
-) -> int:
-    """Create one queued outbox row per participant of the session who has an email, and one
-    per invited unit (the offices named in the composition) that has one.
-
-    Side effects: inserts ``OutboxMessage`` rows, ``step`` at a time; nothing is sent, but after
-    each step ``on_step`` (if given) gets the ids of the rows it queued, so that the sending can
-    start while the next rows are written. Recipients already holding a row are skipped (and a
-    concurrent run is absorbed by the unique key), so a second run creates nothing. Returns the
-    number of rows created.
-    """
-    session = Session.objects.select_related("plan", "plan__issuer", "host_commune").get(pk=session_id)
-    existing = OutboxMessage.objects.filter(session_id=session_id, purpose=Purpose.INVITATION)
-    done = set(existing.exclude(participant=None).values_list("participant_id", flat=True))
-    units_done = set(existing.exclude(unit=None).values_list("unit_id", flat=True))
-    participants = (
-        Participant.objects.filter(session_id=session_id)
-        .exclude(email="")
-        .exclude(pk__in=done)
-        .order_by("commune_id", "row_number", "id")
-    )
-    units = session.invited_units.exclude(email="").exclude(pk__in=units_done).order_by("code")
-    # Each message is worded when its step is written, so the first step goes out at once.
-    recipients = [(_unit_invitation_message, unit) for unit in units]
-    recipients += [(_invitation_message, participant) for participant in participants]
-    before = existing.count()
-    for start in range(0, len(recipients), step):
-        rows = [message(session, recipient) for message, recipient in recipients[start : start + step]]
-        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-        if on_step is not None:
-            # ignore_conflicts leaves the new rows without ids: read them back by their keys.
-            on_step(
-                list(
-                    OutboxMessage.objects.filter(
-                        dedupe_key__in=[row.dedupe_key for row in rows], status=OutboxStatus.QUEUED
-                    )
-                    .order_by("id")
-                    .values_list("id", flat=True)
-                )
-            )
-    return existing.count() - before
 
 
 def pending_message_ids(*, session_id: int | None = None, purpose: str | None = None) -> list[int]:
@@ -207,17 +81,9 @@ def unsent_notice_ids() -> list[int]:
     return list(rows.order_by("id").values_list("id", flat=True))
 
 
-def request_invitations(*, session_id: int) -> None:
-    """What the staff's "send invitations" button calls: after commit, the worker creates the
-    outbox rows and sends them (notifications.tasks.send_invitations)."""
-    from .tasks import send_invitations  # tasks import services; import here to keep it one-way
-
-    transaction.on_commit(lambda: send_invitations.delay(session_id=session_id))
-
-
 def resend_messages(*, message_ids: list[int]) -> int:
     """Queue failed rows again (the staff's "resend" action). Sent rows are left alone."""
-    from .tasks import send_outbox_message_task
+    from ..tasks import send_outbox_message_task  # noqa: PLC0415 (tasks import services: one way)
 
     ids = list(
         OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).values_list(
@@ -228,9 +94,6 @@ def resend_messages(*, message_ids: list[int]) -> int:
     for message_id in ids:
         transaction.on_commit(lambda pk=message_id: send_outbox_message_task.delay(message_id=pk))
     return len(ids)
-
-
-# ---------------------------------------------------------------- sending one row
 
 
 @dataclass(frozen=True)
@@ -385,9 +248,6 @@ def send_outbox_message(*, message_id: int) -> SendResult:
     return SendResult(message_id, "sent")
 
 
-# ---------------------------------------------------------------- sending many rows
-
-
 # The server answered (refused the recipient, the sender or the data): the conversation goes on,
 # so the next row can use the same connection.
 SERVER_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
@@ -452,137 +312,9 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
     return BatchResult(sent=sent, failed=failed, busy=busy, retry_in=retry_in)
 
 
-# ---------------------------------------------------------------- deadline reminders
-
-
-def _recipients(audiences: set[tuple[str, int]]) -> dict[tuple[str, int], list]:
-    """The active users with an email of each audience (notifications.deadlines): one query per
-    kind of audience present, whatever the number of sessions, communes and units."""
-    from accounts.models import Role, User
-
-    from .deadlines import LEADERS, OFFICERS, OFFICIALS, STAFF
-
-    users = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
-    found: dict[tuple[str, int], list] = {audience: [] for audience in audiences}
-    by_place = {OFFICIALS: Role.COMMUNE_OFFICIAL, STAFF: Role.DISTRICT_STAFF, LEADERS: Role.LEADER}
-    for who, role in by_place.items():
-        ids = {pk for kind, pk in audiences if kind == who}
-        for user in users.filter(role=role, place_id__in=ids) if ids else ():
-            found[(who, user.place_id)].append(user)
-    units = {pk for kind, pk in audiences if kind == OFFICERS}
-    for user in users.filter(role=Role.DEPARTMENT_OFFICER, unit_id__in=units) if units else ():
-        found[(OFFICERS, user.unit_id)].append(user)
-    return found
-
-
-def _reminder_message(key: str, user, notices: list) -> OutboxMessage:
-    from directory.models import Unit
-
-    first = notices[0]
-    kind, session = first.kind, first.session
-    items = [item for notice in notices for item in notice.deadline.items]
-    context = {
-        "user": user,
-        "notice": first,
-        "notices": notices,
-        "kind": kind,
-        "session": session,
-        "items": items,
-        "commune": first.deadline.owner,
-        "action": kind.action(first),
-    }
-    template = kind.template(first)
-    owner = first.deadline.owner
-    return OutboxMessage(
-        purpose=first.purpose,
-        dedupe_key=key,
-        session=session,
-        unit=owner if isinstance(owner, Unit) else None,
-        user=user,
-        to_email=user.email,
-        subject=kind.subject(first, count=len(items))[:255],
-        body_text=render_to_string(f"notifications/email/{template}.txt", context),
-        body_html=render_to_string(f"notifications/email/{template}.html", context),
-    )
-
-
-def queue_reminders(*, today: datetime.date) -> list[OutboxMessage]:
-    """Create the deadline reminders and escalations due on ``today`` (notifications.deadlines).
-
-    Side effects: inserts queued ``OutboxMessage`` rows, one per recipient, session, kind of
-    deadline and stage, each listing every item still open (a unit gets one mail for all its
-    questions due that day, not one per question). Recipients without an email are skipped.
-    Rows that exist already are not touched, so a second run for the same day creates nothing.
-    Returns the rows created.
-    """
-    from .deadlines import due_notices
-
-    notices = due_notices(today=today)
-    if not notices:
-        return []
-    recipients = _recipients({notice.audience for notice in notices})
-    grouped: dict[str, tuple] = {}
-    for notice in notices:
-        group = f":{notice.group}" if notice.group else ""
-        for user in recipients[notice.audience]:
-            key = f"{notice.purpose}:{notice.kind.name}:s{notice.session.pk}{group}:{notice.stage}:u{user.pk}"
-            grouped.setdefault(key, (user, []))[1].append(notice)
-    existing = set(OutboxMessage.objects.filter(dedupe_key__in=grouped).values_list("dedupe_key", flat=True))
-    rows = [
-        _reminder_message(key, user, group_notices)
-        for key, (user, group_notices) in grouped.items()
-        if key not in existing
-    ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    new_keys = [row.dedupe_key for row in rows]
-    return list(OutboxMessage.objects.filter(dedupe_key__in=new_keys).order_by("id"))
-
-
 def send_queued_on_commit(*, message_ids: list[int]) -> None:
     """Queue one send task per row once the current transaction commits."""
-    from .tasks import send_outbox_message_task
+    from ..tasks import send_outbox_message_task  # noqa: PLC0415 (tasks import services: one way)
 
     for message_id in message_ids:
         transaction.on_commit(lambda pk=message_id: send_outbox_message_task.delay(message_id=pk))
-
-
-# ---------------------------------------------------------------- check-in
-
-
-def check_in_participant(*, session: Session, participant: Participant, user) -> tuple[Attendance, bool]:
-    """Mark an invited participant present, once. Returns (attendance, created).
-
-    Side effects: inserts one ``Attendance`` row unless the participant already has one; a
-    concurrent second mark is absorbed by the (session, participant) unique constraint.
-    """
-    try:
-        with transaction.atomic():
-            return Attendance.objects.get_or_create(
-                session=session,
-                participant=participant,
-                defaults={
-                    "full_name": participant.full_name,
-                    "commune_id": participant.commune_id,
-                    "category_id": participant.category_id,
-                    "checked_in_at": timezone.now(),
-                    "checked_in_by": user,
-                },
-            )
-    except IntegrityError:
-        return Attendance.objects.get(session=session, participant=participant), False
-
-
-def add_walk_in(*, session: Session, full_name: str, commune, category, user) -> Attendance:
-    """Record someone who came without a letter. Side effects: inserts one ``Attendance`` row."""
-    return Attendance.objects.create(
-        session=session,
-        full_name=full_name,
-        commune=commune,
-        category=category,
-        walk_in=True,
-        checked_in_at=timezone.now(),
-        checked_in_by=user,
-    )
-
-
-# ---------------------------------------------------------------- forms
