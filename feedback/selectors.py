@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
 from directory.models import Place, Unit
+from sessions.models import Session
 
 from .models import OPEN_STATUSES, Question, QuestionStatus
 
@@ -148,8 +149,6 @@ class PublicQuestion:
 
 def public_session(pk: int):
     """A session whose notice or results are public, with its plan; raises Session.DoesNotExist."""
-    from sessions.models import Session
-
     return (
         Session.objects.select_related("plan__issuer", "host_commune")
         .filter(Q(notice_published_at__isnull=False) | Q(results_published_at__isnull=False))

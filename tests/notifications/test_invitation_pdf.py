@@ -1,7 +1,7 @@
 import pytest
 
 from notifications.documents import render_invitations
-from notifications.services import read_checkin_token
+from notifications.services.checkin import read_checkin_token
 from sessions.models import Participant
 from tests import pdfcheck
 
