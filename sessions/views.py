@@ -32,18 +32,20 @@ from . import selectors
 from .documents import render_signin_sheet
 from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
 from .models import Participant, ParticipantCategory, Session
-from .participants import (
+from .participants.checks import commune_quota
+from .participants.report import RowStatus
+from .participants.services import (
     ParticipantEditError,
-    RowStatus,
-    build_template,
-    commune_quota,
     delete_participant,
-    export_filename,
-    export_participants_xlsx,
     import_participants,
     preview_participants,
-    template_filename,
     update_participant,
+)
+from .participants.workbook import (
+    build_template,
+    export_filename,
+    export_participants_xlsx,
+    template_filename,
 )
 from .services import PublicationError, publish_notice, publish_results, withdraw_results
 
