@@ -52,7 +52,7 @@ def _user(username: str) -> User | None:
 @transaction.atomic
 def load_demo_activity(*, stdout=None, today: datetime.date | None = None) -> None:
     from feedback.models import Topic
-    from feedback.services import assign_question, submit_question
+    from feedback.services.questions import assign_question, submit_question
     from plans.models import Plan, PlanEvent
     from plans.services import approve_plan, copy_plan, issue_plan, submit_plan
 

@@ -2,16 +2,18 @@ import pytest
 
 from feedback.models import Answer, Channel, Question, QuestionStatus, WrittenReply
 from feedback.selectors import questions_for_user, unit_backlog
-from feedback.services import (
-    FeedbackError,
+from feedback.services import FeedbackError
+from feedback.services.answers import (
     approve_answer,
-    assign_question,
     draft_answer,
     mark_answered_at_session,
     mark_to_answer_in_writing,
+    record_written_reply,
+)
+from feedback.services.questions import (
+    assign_question,
     merge_duplicate,
     record_session_question,
-    record_written_reply,
     submit_question,
 )
 

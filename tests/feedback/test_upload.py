@@ -1,7 +1,9 @@
 import pytest
 
+from core.spreadsheets import SpreadsheetError
 from feedback.models import Channel, Question
-from feedback.services import FeedbackError, import_questions, preview_questions
+from feedback.services import FeedbackError
+from feedback.services.upload import import_questions, preview_questions, read_question_rows
 
 from .feedback_data import make_session, row, xlsx_bytes
 
@@ -218,10 +220,8 @@ def test_upload_page_tcvn3_file_shows_message_and_no_token(world, login):
 
 
 def test_read_question_rows_malformed_csv_is_refused_in_vietnamese():
-    from feedback.services import read_question_rows
-
     content = ("Nội dung câu hỏi,Lĩnh vực\n" + "x" * 140_000 + ",Việc làm\n").encode()
-    with pytest.raises(FeedbackError) as error:
+    with pytest.raises(SpreadsheetError) as error:
         read_question_rows(filename="cau-hoi.csv", content=content)
     assert error.value.message == (
         "Tệp «cau-hoi.csv» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
