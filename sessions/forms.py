@@ -68,7 +68,7 @@ class NoticeForm(forms.Form):
 
 class ParticipantEditForm(forms.Form):
     """One person of a commune's list, corrected by hand; the values are checked like an upload's
-    cells (sessions.participants.update_participant)."""
+    cells (sessions.participants.services.update_participant)."""
 
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     birth_year = forms.CharField(label="Năm sinh", max_length=10, required=False)
