@@ -25,10 +25,17 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import PurePath
+from typing import Any
 
 import openpyxl
 
-from core.legacy_encoding import VIET_LETTERS, encoding_name, how_to_convert, legacy_scores
+from core.legacy_encoding import (
+    VIET_LETTERS,
+    encoding_name,
+    how_to_convert,
+    legacy_cell_message,
+    legacy_scores,
+)
 from core.vietnamese import format_vnd, normalize_key
 
 logger = logging.getLogger(__name__)
@@ -107,6 +114,29 @@ class TextColumn(Column):
 
     def parse(self, value) -> str:
         return cell_text(value)
+
+
+class LegacyCells:
+    """The cells of a file typed in TCVN3 or VNI, gathered while its rows are checked. The
+    encoding named is the one the cells show most, so it is told once all rows are read."""
+
+    def __init__(self):
+        self.cells: list[tuple[Any, str, str]] = []
+        self.tcvn = self.vni = 0
+
+    def add(self, row, field: str, text: str, tcvn: int, vni: int) -> None:
+        self.cells.append((row, field, text))
+        self.tcvn, self.vni = self.tcvn + tcvn, self.vni + vni
+
+    def report(self) -> str | None:
+        """Give each cell its error on its row (`row.error(field, message)`) and return the
+        message for the whole file; None when no cell was found."""
+        if not self.cells:
+            return None
+        encoding = encoding_name(self.tcvn, self.vni)
+        for row, field, text in self.cells:
+            row.error(field, legacy_cell_message(text, encoding))
+        return f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}"
 
 
 class SpreadsheetReader:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from core.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
-from core.spreadsheets import SpreadsheetError, SpreadsheetReader, TextColumn, words_key
+from core.legacy_encoding import legacy_scores
+from core.spreadsheets import LegacyCells, SpreadsheetError, SpreadsheetReader, TextColumn, words_key
 from directory.models import Place, PlaceLevel
 from sessions.models import Session
 from sessions.selectors import session_communes
@@ -161,8 +161,7 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         )
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    legacy_cells: list[tuple[QuestionRow, str, str]] = []
-    tcvn_total = vni_total = 0
+    legacy_cells = LegacyCells()
     for record in rows:
         row = QuestionRow(number=record["row_number"], values=record)
         if not concerns:
@@ -171,17 +170,13 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         for column in COLUMNS:
             tcvn, vni = legacy_scores(record.get(column.field, ""))
             if tcvn or vni:
-                legacy_cells.append((row, column.field, record[column.field]))
+                legacy_cells.add(row, column.field, record[column.field], tcvn, vni)
                 legacy_fields.add(column.field)
-                tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
         for column in CHECK_ORDER:
             column.check(record.get(column.field, ""), row, lookups, legacy=column.field in legacy_fields)
         report.rows.append(row)
-    if legacy_cells:
-        encoding = encoding_name(tcvn_total, vni_total)
-        for row, field_, text in legacy_cells:
-            row.error(field_, legacy_cell_message(text, encoding))
-        report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}")
+    if message := legacy_cells.report():
+        report.errors.append(message)
     return report
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils import timezone
 
-from core.legacy_encoding import encoding_name, how_to_convert, legacy_cell_message, legacy_scores
-from core.spreadsheets import cell_text, words_key
+from core.legacy_encoding import legacy_scores
+from core.spreadsheets import LegacyCells, cell_text, words_key
 from core.vietnamese import normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
@@ -197,21 +197,16 @@ def validate_participants(
         report.columns = [name for name in FIELDS if name in rows[0]]
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
-    legacy_cells: list[tuple[RowReport, str, str]] = []
-    tcvn_total = vni_total = 0
+    legacy_cells = LegacyCells()
     for record in rows:
         row, legacy = checker.check(record)
         report.rows.append(row)
         for name, text, tcvn, vni in legacy:
-            legacy_cells.append((row, name, text))
-            tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
+            legacy_cells.add(row, name, text, tcvn, vni)
         check_duplicates(row, checker, seen_ids, seen_people)
 
-    if legacy_cells:
-        encoding = encoding_name(tcvn_total, vni_total)
-        for row, name, text in legacy_cells:
-            row.error(name, legacy_cell_message(text, encoding))
-        report.errors.append(f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}")
+    if message := legacy_cells.report():
+        report.errors.append(message)
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
     if checker.quota is None and session.min_per_hamlet:
