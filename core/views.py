@@ -19,6 +19,8 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.uploads import PendingUploads
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def file_response(
     content: bytes, content_type: str, filename: str, *, as_attachment: bool = True

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from core.forms import MAX_UPLOAD_BYTES, SpreadsheetUploadMixin
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory
 
@@ -13,7 +14,6 @@ from .models import Channel, Question, Topic
 from .services import answers, conclusions, questions
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 REPLY_SUFFIXES = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 
 
@@ -70,7 +70,7 @@ class SessionQuestionForm(_Form):
         return questions.record_session_question(user=user, session=session, **self.cleaned_data)
 
 
-class QuestionUploadForm(_Form):
+class QuestionUploadForm(SpreadsheetUploadMixin, _Form):
     submit_label = "Tải lên và kiểm tra"
     file = forms.FileField(
         label="Tệp câu hỏi (.xlsx hoặc .csv)",
@@ -81,19 +81,6 @@ class QuestionUploadForm(_Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.form_enctype = "multipart/form-data"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name or "").suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(f"Tệp «{PurePath(upload.name).name}» không phải tệp .xlsx hoặc .csv.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Tệp quá lớn (tối đa 5 MB).")
-        return upload
-
-    def content(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        upload.seek(0)
-        return upload.read()
 
 
 class AssignForm(_Form):

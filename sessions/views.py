@@ -22,7 +22,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_commune_official, is_office, user_place
-from core.views import ObjectPageMixin, UploadConfirmView, UploadPreviewView, file_response
+from core.views import XLSX_CONTENT_TYPE, ObjectPageMixin, UploadConfirmView, UploadPreviewView, file_response
 from directory.models import PlaceLevel
 
 from . import selectors
@@ -46,7 +46,6 @@ from .participants.workbook import (
 )
 from .services import PublicationError, publish_notice, publish_results, withdraw_results
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
 UPLOAD_DIR = "uploads/participants"
 # A long file's preview shows every row with a message but only this many plain new rows.

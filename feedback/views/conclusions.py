@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, TemplateView
+
+from core.views import file_response
 
 from .. import forms
 from ..documents import render_notice
@@ -108,6 +109,4 @@ class ConclusionPdfView(ConclusionMixin, View):
             name = Path(conclusion.issued_pdf.name).name
             return FileResponse(conclusion.issued_pdf.open("rb"), as_attachment=True, filename=name)
         document = render_notice(self.session)
-        response = HttpResponse(document.content, content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, document.filename)
-        return response
+        return file_response(document.content, document.content_type, document.filename)

@@ -3,14 +3,13 @@ spreadsheet), or in the worker for a large one, with a progress bar and a downlo
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.views import View
 
-from core.views import ObjectPageMixin
+from core.views import XLSX_CONTENT_TYPE, ObjectPageMixin, file_response
 from notifications.models import JobStatus
 from plans.models import Plan
 
@@ -44,21 +43,14 @@ class ReportPdfView(ReportMixin, View):
                 {"plan": plan, "job": job, "questions": questions, **_report_fragment_context(plan, job)},
             )
         document = render_report(plan)
-        response = HttpResponse(document.content, content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, document.filename)
-        return response
+        return file_response(document.content, document.content_type, document.filename)
 
 
 class ReportXlsxView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
         plan = self.page_object
-        response = HttpResponse(
-            report_xlsx(plan),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         filename = f"bao-cao-ket-qua-doi-thoai-ke-hoach-{plan.pk}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+        return file_response(report_xlsx(plan), XLSX_CONTENT_TYPE, filename)
 
 
 def _report_fragment_context(plan, job) -> dict:
