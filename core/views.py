@@ -70,8 +70,13 @@ class UploadPreviewView(TemplateView):
     pending_key: str
     pending_directory: str
 
+    @classmethod
+    def pending_for(cls, request) -> PendingUploads:
+        """The pending uploads of this kind for the user of `request` (tests prepare them too)."""
+        return PendingUploads(request, key=cls.pending_key, directory=cls.pending_directory)
+
     def pending(self) -> PendingUploads:
-        return PendingUploads(self.request, key=self.pending_key, directory=self.pending_directory)
+        return self.pending_for(self.request)
 
     def pending_scope(self) -> dict[str, Any]:
         raise NotImplementedError

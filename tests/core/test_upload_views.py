@@ -2,6 +2,7 @@
 this user's page can use; a refusal or an expired token sends back to the upload form."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib.messages import get_messages
@@ -107,6 +108,10 @@ def test_preview_keeps_a_file_that_can_be_saved_under_a_token(settings, tmp_path
     assert session["test_uploads"] == {
         context["token"]: {"commune": 7, "filename": "ds.xlsx", "replace": True}
     }
+    assert ListUpload.pending_for(SimpleNamespace(session=session)).load(context["token"], commune=7) == (
+        {"commune": 7, "filename": "ds.xlsx", "replace": True},
+        b"good",
+    )
     assert upload(session, b"bad")["token"] == ""
     assert len(session["test_uploads"]) == 1
 
