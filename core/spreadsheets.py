@@ -323,26 +323,33 @@ class SpreadsheetReader:
         self, name: str, records: Iterator, mapping: dict[int, Column], *, first_row: int
     ) -> list[dict]:
         rows: list[dict] = []
-        # Only the columns that change a cell are asked to: most keep it as stored.
-        columns = [
-            (index, column.field, None if type(column).parse is Column.parse else column.parse)
-            for index, column in mapping.items()
-        ]
+        columns = [(index, column.field) for index, column in mapping.items()]
         limit = self.max_rows
+        # This loop runs for every cell of a 10,000-row file: it only strips and spots blank
+        # rows; the columns that keep a cell otherwise are asked afterwards, on kept rows.
         for number, values in enumerate(records, start=first_row):
             row: dict = {"row_number": number}
             blank = True
             width = len(values)
-            for index, field, parse in columns:
+            for index, field in columns:
                 value = values[index] if index < width else None
                 if isinstance(value, str):
                     value = value.strip() or None
                 if value is not None:
                     blank = False
-                row[field] = value if parse is None else parse(value)
+                row[field] = value
             if blank:
                 continue
             if len(rows) == limit:
                 raise SpreadsheetError(self.too_many_rows_message(name))
             rows.append(row)
+        parsers = [
+            (column.field, column.parse)
+            for column in mapping.values()
+            if type(column).parse is not Column.parse
+        ]
+        if parsers:
+            for row in rows:
+                for field, parse in parsers:
+                    row[field] = parse(row[field])
         return rows

@@ -57,6 +57,7 @@ class Checker:
         self.hamlet_memo: dict[str, Place | None] = {}
         self.category_memo: dict[str, ParticipantCategory | None] = {}
         self._legacy_memo: dict[str, tuple[int, int]] = {}
+        self._checks = [(column.field, column.check, column.skip_when_legacy) for column in COLUMNS]
 
     def _load_existing(self, replace: bool) -> None:
         """Index the plan's saved participants by CCCD and by name + year + hamlet."""
@@ -129,10 +130,10 @@ class Checker:
                 if tcvn or vni:
                     legacy.append((name, text, tcvn, vni))
         legacy_fields = {name for name, *_ in legacy} if legacy else ()
-        for column in COLUMNS:
-            if column.skip_when_legacy and column.field in legacy_fields:
+        for field, check, skip_when_legacy in self._checks:
+            if skip_when_legacy and field in legacy_fields:
                 continue
-            column.check(record.get(column.field), texts[column.field], row, self)
+            check(record.get(field), texts[field], row, self)
         return row, legacy
 
 
