@@ -33,7 +33,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from sessions.models import ParticipantCategory, Quota, Session  # noqa: E402
-from sessions.participants import HEADER_ROW, TEMPLATE_HEADER, import_participants  # noqa: E402
+from sessions.participants.services import import_participants  # noqa: E402
+from sessions.participants.workbook import HEADER_ROW, TEMPLATE_HEADER  # noqa: E402
 
 ROWS = 10_000
 SMALL_ROWS = 100

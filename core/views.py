@@ -1,9 +1,25 @@
+"""Views every app builds on: generated files, a page about one object, and the two-step
+upload (upload → preview → confirm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
+from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
+
+from core.uploads import PendingUploads
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_response(
@@ -37,3 +53,114 @@ class ObjectPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_permission_object(self):
         return self.page_object
+
+
+class UploadPreviewView(TemplateView):
+    """Step one of an upload: GET shows the form; POST checks the file and shows the preview,
+    saving nothing. A file that can be saved waits in `PendingUploads` under a token the page
+    sends back to the confirmation (`UploadConfirmView`).
+
+    Subclasses name the form, the template and where pending files wait, and fill the hooks:
+    `pending_scope` (what the token is only good for: the ids in the URL), `pending_details`
+    (the form's choices kept with the file), `preview` (check the file, return a report with
+    `can_commit`) and `preview_context` (what the page shows of a report).
+    """
+
+    form_class: type[forms.Form]
+    pending_key: str
+    pending_directory: str
+
+    @classmethod
+    def pending_for(cls, request) -> PendingUploads:
+        """The pending uploads of this kind for the user of `request` (tests prepare them too)."""
+        return PendingUploads(request, key=cls.pending_key, directory=cls.pending_directory)
+
+    def pending(self) -> PendingUploads:
+        return self.pending_for(self.request)
+
+    def pending_scope(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def pending_details(self, form) -> dict[str, Any]:
+        return {}
+
+    def preview(self, *, filename: str, content: bytes, details: dict[str, Any]):
+        raise NotImplementedError
+
+    def preview_context(self, report) -> dict[str, Any]:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form_class()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        content = form.content()
+        filename = Path(form.cleaned_data["file"].name).name
+        details = self.pending_details(form)
+        report = self.preview(filename=filename, content=content, details=details)
+        token = ""
+        if report.can_commit:
+            token = self.pending().store(content, **self.pending_scope(), filename=filename, **details)
+        return self.render_to_response(
+            self.get_context_data(form=self.form_class(), report=report, token=token)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = context.get("report")
+        if report is not None:
+            context.update(self.preview_context(report))
+        return context
+
+
+class UploadConfirmView(UploadPreviewView):
+    """Step two: POST with a preview's token checks the stored file again and saves it all or
+    nothing (`save`, returning the report with `committed`). A token that is not this user's,
+    not for this page or expired sends back to the upload form; a report that cannot be saved
+    any more is shown like a preview, without a token.
+
+    Errors in `refused_errors` (a rule the user broke, raised by the service) are shown as a
+    message on the upload form.
+    """
+
+    http_method_names = ["post"]
+    refused_errors: tuple[type[Exception], ...] = ()
+    expired_message = "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại."
+
+    def upload_url(self) -> str:
+        raise NotImplementedError
+
+    def save(self, *, filename: str, content: bytes, details: dict[str, Any]):
+        raise NotImplementedError
+
+    def success_message(self, report) -> str:
+        raise NotImplementedError
+
+    def success_url(self, report) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("token", "")
+        uploads = self.pending()
+        found = uploads.load(token, **self.pending_scope())
+        if found is None:
+            messages.error(request, self.expired_message)
+            return redirect(self.upload_url())
+        details, content = found
+        details = {name: value for name, value in details.items() if name not in self.pending_scope()}
+        filename = details.pop("filename")
+        try:
+            report = self.save(filename=filename, content=content, details=details)
+        except self.refused_errors as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return redirect(self.upload_url())
+        if not report.committed:
+            return self.render_to_response(
+                self.get_context_data(form=self.form_class(), report=report, token="")
+            )
+        uploads.forget(token)
+        messages.success(request, self.success_message(report))
+        return redirect(self.success_url(report))

@@ -18,7 +18,7 @@ from accounts.models import User
 from core.workdays import add_working_days
 from directory.models import Place, Unit
 from feedback.models import Topic
-from feedback.services import assign_question, submit_question
+from feedback.services.questions import assign_question, submit_question
 from plans.models import Plan, PlanEvent
 from plans.services.creation import copy_plan
 from plans.services.workflow import approve_plan, issue_plan, submit_plan

@@ -6,14 +6,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from core.forms import MAX_UPLOAD_BYTES, SpreadsheetUploadMixin
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory
 
-from . import services
 from .models import Channel, Question, Topic
+from .services import answers, conclusions, questions
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 REPLY_SUFFIXES = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 
 
@@ -45,7 +45,7 @@ class QuestionSubmitForm(_Form):
             )
 
     def save(self, *, user, session) -> Question:
-        return services.submit_question(user=user, session=session, **self.cleaned_data)
+        return questions.submit_question(user=user, session=session, **self.cleaned_data)
 
 
 class SessionQuestionForm(_Form):
@@ -67,10 +67,10 @@ class SessionQuestionForm(_Form):
             self.fields["commune"].queryset = communes
 
     def save(self, *, user, session) -> Question:
-        return services.record_session_question(user=user, session=session, **self.cleaned_data)
+        return questions.record_session_question(user=user, session=session, **self.cleaned_data)
 
 
-class QuestionUploadForm(_Form):
+class QuestionUploadForm(SpreadsheetUploadMixin, _Form):
     submit_label = "Tải lên và kiểm tra"
     file = forms.FileField(
         label="Tệp câu hỏi (.xlsx hoặc .csv)",
@@ -82,19 +82,6 @@ class QuestionUploadForm(_Form):
         super().__init__(*args, **kwargs)
         self.helper.form_enctype = "multipart/form-data"
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name or "").suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(f"Tệp «{PurePath(upload.name).name}» không phải tệp .xlsx hoặc .csv.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Tệp quá lớn (tối đa 5 MB).")
-        return upload
-
-    def content(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        upload.seek(0)
-        return upload.read()
-
 
 class AssignForm(_Form):
     submit_label = "Giao đơn vị"
@@ -102,7 +89,7 @@ class AssignForm(_Form):
     due_date = forms.DateField(label="Hạn trả lời", widget=DATE_WIDGET)
 
     def save(self, *, user, question) -> Question:
-        return services.assign_question(user=user, question=question, **self.cleaned_data)
+        return questions.assign_question(user=user, question=question, **self.cleaned_data)
 
 
 class MergeForm(_Form):
@@ -115,7 +102,7 @@ class MergeForm(_Form):
             self.fields["original"].queryset = candidates
 
     def save(self, *, user, question) -> Question:
-        return services.merge_duplicate(user=user, question=question, **self.cleaned_data)
+        return questions.merge_duplicate(user=user, question=question, **self.cleaned_data)
 
 
 class AnswerForm(_Form):
@@ -123,7 +110,7 @@ class AnswerForm(_Form):
     text = forms.CharField(label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 6}))
 
     def save(self, *, user, question):
-        return services.draft_answer(user=user, question=question, **self.cleaned_data)
+        return answers.draft_answer(user=user, question=question, **self.cleaned_data)
 
 
 class AnsweredForm(_Form):
@@ -132,7 +119,7 @@ class AnsweredForm(_Form):
     given_by = forms.CharField(label="Người trả lời", max_length=200)
 
     def save(self, *, user, question):
-        return services.mark_answered_at_session(user=user, question=question, **self.cleaned_data)
+        return answers.mark_answered_at_session(user=user, question=question, **self.cleaned_data)
 
 
 class WritingForm(_Form):
@@ -153,7 +140,7 @@ class WritingForm(_Form):
             self.fields["unit"].queryset = units
 
     def save(self, *, user, question):
-        return services.mark_to_answer_in_writing(user=user, question=question, **self.cleaned_data)
+        return answers.mark_to_answer_in_writing(user=user, question=question, **self.cleaned_data)
 
 
 class WrittenReplyForm(_Form):
@@ -178,7 +165,7 @@ class WrittenReplyForm(_Form):
         return upload
 
     def save(self, *, user, question):
-        return services.record_written_reply(user=user, question=question, **self.cleaned_data)
+        return answers.record_written_reply(user=user, question=question, **self.cleaned_data)
 
 
 class ConclusionForm(_Form):
@@ -221,7 +208,7 @@ class ConclusionForm(_Form):
     signer_name = forms.CharField(label="Họ tên người ký", max_length=80)
 
     def save(self, *, user, session):
-        return services.save_conclusion(user=user, session=session, **self.cleaned_data)
+        return conclusions.save_conclusion(user=user, session=session, **self.cleaned_data)
 
 
 class ConclusionIssueForm(_Form):
@@ -245,4 +232,4 @@ class ConclusionIssueForm(_Form):
     )
 
     def save(self, *, user, session):
-        return services.issue_conclusion(user=user, session=session, **self.cleaned_data)
+        return conclusions.issue_conclusion(user=user, session=session, **self.cleaned_data)

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from .views.public import PublicSessionView
 
 app_name = "public"
 
 urlpatterns = [
-    path("phien/<int:pk>/", views.PublicSessionView.as_view(), name="session.detail"),
+    path("phien/<int:pk>/", PublicSessionView.as_view(), name="session.detail"),
 ]

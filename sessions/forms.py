@@ -1,17 +1,14 @@
 """The participant-list upload form: the file's size and kind are checked here; its rows by
 sessions.participants."""
 
-from pathlib import PurePath
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
+from core.forms import SpreadsheetUploadMixin
 
 
-class ParticipantUploadForm(forms.Form):
+class ParticipantUploadForm(SpreadsheetUploadMixin, forms.Form):
     file = forms.FileField(
         label="Tệp danh sách (.xlsx hoặc .csv)",
         help_text="Dùng tệp mẫu tải về ở trang danh sách; tối đa 5 MB.",
@@ -34,21 +31,10 @@ class ParticipantUploadForm(forms.Form):
         self.helper.form_enctype = "multipart/form-data"
         self.helper.layout = Layout("file", "replace", Submit("submit", "Tải lên và kiểm tra"))
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = PurePath(upload.name or "").suffix.lower()
-        if suffix not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(
-                f"Tệp «{PurePath(upload.name).name}» không phải tệp .xlsx hoặc .csv. Hãy dùng tệp mẫu (.xlsx)."
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Tệp quá lớn (tối đa 5 MB). Hãy chia danh sách thành nhiều tệp.")
-        return upload
+    too_large_message = "Tệp quá lớn (tối đa 5 MB). Hãy chia danh sách thành nhiều tệp."
 
-    def content(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        upload.seek(0)
-        return upload.read()
+    def wrong_kind_message(self, name: str) -> str:
+        return f"Tệp «{name}» không phải tệp .xlsx hoặc .csv. Hãy dùng tệp mẫu (.xlsx)."
 
 
 class NoticeForm(forms.Form):
@@ -68,7 +54,7 @@ class NoticeForm(forms.Form):
 
 class ParticipantEditForm(forms.Form):
     """One person of a commune's list, corrected by hand; the values are checked like an upload's
-    cells (sessions.participants.update_participant)."""
+    cells (sessions.participants.services.update_participant)."""
 
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     birth_year = forms.CharField(label="Năm sinh", max_length=10, required=False)

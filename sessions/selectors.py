@@ -3,7 +3,7 @@
 Every read here takes a fixed number of queries whatever the number of participants: quotas
 and registered counts are correlated subqueries, never `commune_quota` called in a loop.
 
-A commune's quota follows `sessions.participants.commune_quota`: the quota given to the
+A commune's quota follows `sessions.participants.checks.commune_quota`: the quota given to the
 commune itself, or else the sum of the quotas given to its hamlets.
 """
 

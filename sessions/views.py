@@ -9,8 +9,6 @@ so a token only works for the user, session and commune it was made for.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -24,8 +22,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_commune_official, is_office, user_place
-from core.uploads import PendingUploads
-from core.views import ObjectPageMixin, file_response
+from core.views import XLSX_CONTENT_TYPE, ObjectPageMixin, UploadConfirmView, UploadPreviewView, file_response
 from directory.models import PlaceLevel
 
 from . import selectors
@@ -33,22 +30,23 @@ from .documents import render_signin_sheet
 from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
 from .lookups import session_commune_or_404
 from .models import Participant, ParticipantCategory, Session
-from .participants import (
+from .participants.checks import commune_quota
+from .participants.report import RowStatus
+from .participants.services import (
     ParticipantEditError,
-    RowStatus,
-    build_template,
-    commune_quota,
     delete_participant,
-    export_filename,
-    export_participants_xlsx,
     import_participants,
     preview_participants,
-    template_filename,
     update_participant,
+)
+from .participants.workbook import (
+    build_template,
+    export_filename,
+    export_participants_xlsx,
+    template_filename,
 )
 from .services import PublicationError, publish_notice, publish_results, withdraw_results
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS_KEY = "participant_uploads"
 UPLOAD_DIR = "uploads/participants"
 # A long file's preview shows every row with a message but only this many plain new rows.
@@ -319,81 +317,62 @@ class ParticipantSigninView(CommuneListMixin, View):
 # ---------------------------------------------------------------- upload, preview, confirm
 
 
-def pending_uploads(request) -> PendingUploads:
-    return PendingUploads(request, key=UPLOADS_KEY, directory=UPLOAD_DIR)
-
-
-class ParticipantUploadView(CommuneListMixin, TemplateView):
+class ParticipantUploadView(CommuneListMixin, UploadPreviewView):
     """GET: the upload form. POST: check the file and show the preview, saving nothing."""
 
     permission_required = "dialogue_sessions.change_participants"
     template_name = "sessions/participant_upload.html"
+    form_class = ParticipantUploadForm
+    pending_key = UPLOADS_KEY
+    pending_directory = UPLOAD_DIR
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=ParticipantUploadForm()))
+    def pending_scope(self) -> dict:
+        return {"session": self.session.pk, "commune": self.commune.pk}
 
-    def post(self, request, *args, **kwargs):
-        form = ParticipantUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        content = form.content()
-        filename = Path(form.cleaned_data["file"].name).name
-        replace = form.cleaned_data["replace"]
-        report = preview_participants(
+    def pending_details(self, form) -> dict:
+        return {"replace": form.cleaned_data["replace"]}
+
+    def preview(self, *, filename: str, content: bytes, details: dict):
+        return preview_participants(
             session=self.session,
             commune=self.commune,
             filename=filename,
             content=content,
-            user=request.user,
-            replace=replace,
-        )
-        token = self.store(filename=filename, content=content, replace=replace) if report.can_commit else ""
-        return self.render_to_response(
-            self.get_context_data(form=ParticipantUploadForm(), report=report, token=token)
+            user=self.request.user,
+            replace=details["replace"],
         )
 
-    def store(self, *, filename: str, content: bytes, replace: bool) -> str:
-        return pending_uploads(self.request).store(
-            content, session=self.session.pk, commune=self.commune.pk, filename=filename, replace=replace
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        report = context.get("report")
-        if report is not None:
-            context["preview_rows"], context["rows_left_out"] = report.preview(PREVIEW_NEW_ROWS)
-            context["preview_limit"] = PREVIEW_NEW_ROWS
-            counts = report.counts
-            context["count_badges"] = [
+    def preview_context(self, report) -> dict:
+        preview_rows, rows_left_out = report.preview(PREVIEW_NEW_ROWS)
+        counts = report.counts
+        return {
+            "preview_rows": preview_rows,
+            "rows_left_out": rows_left_out,
+            "preview_limit": PREVIEW_NEW_ROWS,
+            "count_badges": [
                 (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER
-            ]
-        return context
+            ],
+        }
 
 
-class ParticipantConfirmView(ParticipantUploadView):
+class ParticipantConfirmView(ParticipantUploadView, UploadConfirmView):
     """POST with a preview's token: check the stored file again and save it all or nothing."""
 
-    http_method_names = ["post"]
+    def upload_url(self) -> str:
+        return reverse("sessions:participants.upload", args=[self.session.pk, self.commune.code])
 
-    def post(self, request, *args, **kwargs):
-        token = request.POST.get("token", "")
-        uploads = pending_uploads(request)
-        found = uploads.load(token, session=self.session.pk, commune=self.commune.pk)
-        if found is None:
-            messages.error(request, "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại.")
-            return redirect("sessions:participants.upload", self.session.pk, self.commune.code)
-        report = import_participants(
+    def save(self, *, filename: str, content: bytes, details: dict):
+        return import_participants(
             session=self.session,
             commune=self.commune,
-            filename=found[0]["filename"],
-            content=found[1],
-            user=request.user,
-            replace=found[0]["replace"],
+            filename=filename,
+            content=content,
+            user=self.request.user,
+            replace=details["replace"],
         )
-        if not report.committed:
-            return self.render_to_response(
-                self.get_context_data(form=ParticipantUploadForm(), report=report, token="")
-            )
-        uploads.forget(token)
-        messages.success(request, f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}.")
-        return redirect(self.list_url())
+
+    def success_message(self, report) -> str:
+        return f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}."
+
+    def success_url(self, report) -> str:
+        return self.list_url()

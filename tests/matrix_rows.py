@@ -10,10 +10,10 @@ from django.apps import apps
 from django.contrib.sessions.models import Session as LoginSession
 from django.urls import reverse
 
-from feedback.views import pending_uploads as question_uploads
+from feedback.views.session_questions import UploadView as QuestionUploadView
 from notifications.models import OutboxStatus
 from plans.models import Plan, PlanStatus
-from sessions.views import pending_uploads as participant_uploads
+from sessions.views import ParticipantUploadView
 
 from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
 from .feedback.feedback_data import row as question_row
@@ -353,7 +353,7 @@ ROWS.update(
             only(EDITORS, ok=302),
             method="post",
             prepare=pending_upload(
-                participant_uploads,
+                ParticipantUploadView.pending_for,
                 "quota_session",
                 lambda: participant_xlsx(participant_rows(3)),
                 replace=False,
@@ -587,7 +587,7 @@ ROWS.update(
             only(COMMUNE, ok=302),
             method="post",
             prepare=pending_upload(
-                question_uploads, "feedback_session", lambda: question_xlsx([question_row(1)])
+                QuestionUploadView.pending_for, "feedback_session", lambda: question_xlsx([question_row(1)])
             ),
             data=lambda o: {"token": o["token"]},
             state=rows_of("feedback.Question", session="feedback_session"),

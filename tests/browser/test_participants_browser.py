@@ -6,7 +6,7 @@ import pytest
 
 from plans.models import Plan, PlanStatus
 from sessions.models import Participant, Quota
-from sessions.participants import FIRST_DATA_ROW
+from sessions.participants.workbook import FIRST_DATA_ROW
 
 from ..sessions.participant_data import make_session
 

@@ -32,7 +32,8 @@ from feedback.models import (
     WrittenReply,
 )
 from feedback.notice import NoticeDocument, build_notice
-from feedback.services import FeedbackError, issue_conclusion, save_conclusion
+from feedback.services import FeedbackError
+from feedback.services.conclusions import issue_conclusion, save_conclusion
 from notifications.models import Attendance
 from plans.models import Plan, PlanStatus
 from sessions.models import Participant, ParticipantCategory, Quota, Session

@@ -1,9 +1,19 @@
+import io
+
+import openpyxl
 import pytest
 
+from core.spreadsheets import SpreadsheetError
 from feedback.models import Channel, Question
-from feedback.services import FeedbackError, import_questions, preview_questions
+from feedback.services import FeedbackError
+from feedback.services.upload import (
+    MAX_QUESTION_ROWS,
+    import_questions,
+    preview_questions,
+    read_question_rows,
+)
 
-from .feedback_data import make_session, row, xlsx_bytes
+from .feedback_data import HEADER, make_session, row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -218,11 +228,51 @@ def test_upload_page_tcvn3_file_shows_message_and_no_token(world, login):
 
 
 def test_read_question_rows_malformed_csv_is_refused_in_vietnamese():
-    from feedback.services import read_question_rows
-
     content = ("Nội dung câu hỏi,Lĩnh vực\n" + "x" * 140_000 + ",Việc làm\n").encode()
-    with pytest.raises(FeedbackError) as error:
+    with pytest.raises(SpreadsheetError) as error:
         read_question_rows(filename="cau-hoi.csv", content=content)
     assert error.value.message == (
         "Tệp «cau-hoi.csv» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
     )
+
+
+def test_preview_questions_reads_the_first_sheet_with_a_header(world):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Hướng dẫn: điền câu hỏi ở trang «Câu hỏi»."])
+    sheet = workbook.create_sheet("Câu hỏi")
+    sheet.append(HEADER)
+    sheet.append(row(1))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = preview_questions(
+        session=make_session(world), commune=world.commune, filename="cau-hoi.xlsx", content=buffer.getvalue()
+    )
+    assert (report.errors, [r.number for r in report.rows], report.can_commit) == ([], [2], True)
+    assert report.rows[0].topic.code == "giam-ngheo"
+
+
+def test_preview_questions_accepts_tab_separated_csv(world):
+    lines = ["\t".join(HEADER[1:]), "\t".join(row(1)[1:])]
+    report = preview_questions(
+        session=make_session(world),
+        commune=world.commune,
+        filename="cau-hoi.csv",
+        content="\r\n".join(lines).encode("utf-8-sig"),
+    )
+    assert (report.errors, report.can_commit) == ([], True)
+    assert report.rows[0].values == {
+        "row_number": 2,
+        "text": "Câu hỏi số 1 về chính sách hỗ trợ hộ nghèo?",
+        "asker_name": "Trần Thị Bích",
+        "hamlet": "Lộc Thượng",
+        "topic": "Giảm nghèo",
+    }
+
+
+def test_read_question_rows_stops_at_the_row_cap_before_reading_the_rest():
+    # A broken line after the cap: the reader refuses the file for its size without reaching it.
+    lines = [",".join(HEADER[1:]), *(f"Câu hỏi {n},,,Giảm nghèo" for n in range(MAX_QUESTION_ROWS + 1))]
+    content = "\n".join([*lines, '"' + "x" * 140_000]).encode()
+    with pytest.raises(SpreadsheetError) as error:
+        read_question_rows(filename="cau-hoi.csv", content=content)
+    assert error.value.message == "Tệp «cau-hoi.csv» có hơn 2000 câu hỏi; hãy chia thành nhiều tệp."

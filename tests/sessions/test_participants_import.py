@@ -7,15 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.spreadsheets import SpreadsheetError
 from directory.models import PlaceKind
 from sessions.models import Participant, ParticipantCategory, Quota
-from sessions.participants import (
-    ParticipantFileError,
-    export_participants_xlsx,
-    import_participants,
-    preview_participants,
-    read_rows,
-)
+from sessions.participants.reading import read_rows
+from sessions.participants.services import import_participants, preview_participants
+from sessions.participants.workbook import export_participants_xlsx
 
 from ..factories import PlaceFactory
 from .participant_data import HEADER, csv_text, make_session, people, person, xlsx_bytes
@@ -631,7 +628,7 @@ def test_import_without_header_is_clear_error(world):
 def test_read_rows_without_header_is_clear_error():
     content = xlsx_bytes([["Nguyễn Văn An", 1985]], header=["Cột 1", "Cột 2"])
 
-    with pytest.raises(ParticipantFileError) as exc:
+    with pytest.raises(SpreadsheetError) as exc:
         read_rows(filename="ds.xlsx", content=content)
 
     assert exc.value.message == (
@@ -758,7 +755,7 @@ def test_participant_categories_come_from_the_data_migration(db):
 
 def test_read_rows_malformed_csv_is_refused_in_vietnamese():
     content = (",".join(HEADER) + "\n" + "x" * 140_000 + "\n").encode()
-    with pytest.raises(ParticipantFileError) as error:
+    with pytest.raises(SpreadsheetError) as error:
         read_rows(filename="danh-sach.csv", content=content)
     assert str(error.value) == (
         "Tệp «danh-sach.csv» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."

@@ -2,7 +2,7 @@ import pytest
 
 from plans.planfile import PlanFileError, export_plan, import_plan
 from sessions.models import Participant, ParticipantCategory
-from sessions.participants import import_participants
+from sessions.participants.services import import_participants
 
 from .participant_data import make_session, person, xlsx_bytes
 

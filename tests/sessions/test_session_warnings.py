@@ -73,7 +73,7 @@ def test_seed_003_carries_the_per_khom_rule(directory):
 
 def test_import_with_per_hamlet_minimum_and_no_quota_notes_short_hamlets(world):
     from sessions.models import Participant
-    from sessions.participants import import_participants
+    from sessions.participants.services import import_participants
 
     from .participant_data import make_session, people, xlsx_bytes
 

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from directory.models import PlaceKind
 from sessions.models import Participant
-from sessions.participants import build_template, import_participants, read_rows, template_filename
+from sessions.participants.reading import read_rows
+from sessions.participants.services import import_participants
+from sessions.participants.workbook import build_template, template_filename
 
 from ..factories import PlaceFactory
 from .participant_data import HEADER, make_session

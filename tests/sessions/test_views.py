@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.forms import MAX_UPLOAD_BYTES
 from plans.models import Plan, PlanStatus
-from sessions.forms import MAX_UPLOAD_BYTES
 from sessions.models import Participant, ParticipantCategory, Quota
 from sessions.views import UPLOADS_KEY
 

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from directory.models import Place, PlaceLevel
 from sessions.models import Session
-from sessions.participants import ImportReport, import_participants, preview_participants
+from sessions.participants.report import ImportReport
+from sessions.participants.services import import_participants, preview_participants
 
 
 class Command(BaseCommand):

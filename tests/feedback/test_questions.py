@@ -1,21 +1,16 @@
+"""Questions: submission, the secretary's entry, assignment and merging (feedback.services.questions)."""
+
 import pytest
 
-from feedback.models import Answer, Channel, Question, QuestionStatus, WrittenReply
-from feedback.selectors import questions_for_user, unit_backlog
-from feedback.services import (
-    FeedbackError,
-    approve_answer,
+from feedback.models import Answer, Channel, Question, QuestionStatus
+from feedback.services import FeedbackError
+from feedback.services.questions import (
     assign_question,
-    draft_answer,
-    mark_answered_at_session,
-    mark_to_answer_in_writing,
     merge_duplicate,
     record_session_question,
-    record_written_reply,
     submit_question,
 )
 
-from ..factories import UserFactory
 from .feedback_data import in_days, make_question, make_session, topic
 
 pytestmark = pytest.mark.django_db
@@ -146,74 +141,6 @@ def test_reassign_question_drops_previous_unit_draft(world):
     assert Answer.objects.filter(question=question).count() == 0
 
 
-def test_draft_answer_by_another_unit_refused(world):
-    question = make_question(
-        world, make_session(world), status=QuestionStatus.ASSIGNED, unit=world.other_unit
-    )
-    with pytest.raises(FeedbackError) as error:
-        draft_answer(user=world.users["department_officer"], question=question, text="Trả lời")
-    assert error.value.message == "Câu hỏi này không được giao cho đơn vị của bạn; không thể trả lời."
-    assert Answer.objects.count() == 0
-
-
-def test_answer_flow_draft_approve_then_answered_at_session(world):
-    question = make_question(world, make_session(world), status=QuestionStatus.ASSIGNED)
-    draft_answer(user=world.users["department_officer"], question=question, text="Được vay tối đa 100 triệu.")
-    with pytest.raises(FeedbackError):
-        approve_answer(user=world.users["district_staff"], question=question)
-    answer = approve_answer(user=world.users["leader"], question=question)
-    assert answer.approved_by == world.users["leader"]
-    mark_answered_at_session(
-        user=world.users["secretary"],
-        question=question,
-        summary="Đã giải đáp.",
-        given_by="Trưởng phòng LĐTBXH",
-    )
-    question.refresh_from_db()
-    answer.refresh_from_db()
-    assert question.status == QuestionStatus.ANSWERED_AT_SESSION
-    assert (answer.given_at_session, answer.given_by, answer.text) == (
-        True,
-        "Trưởng phòng LĐTBXH",
-        "Được vay tối đa 100 triệu.",
-    )
-
-
-def test_mark_to_answer_in_writing_beyond_district_needs_authority(world):
-    question = make_question(world, make_session(world))
-    secretary = world.users["secretary"]
-    with pytest.raises(FeedbackError) as error:
-        mark_to_answer_in_writing(
-            user=secretary, question=question, due_date=in_days(15), beyond_district=True
-        )
-    assert error.value.message == "Câu hỏi vượt thẩm quyền cấp huyện: hãy ghi cơ quan có thẩm quyền trả lời."
-    with pytest.raises(FeedbackError) as error:
-        mark_to_answer_in_writing(user=secretary, question=question, due_date=None)
-    assert error.value.message == "Hãy ghi hạn trả lời bằng văn bản."
-    reply = mark_to_answer_in_writing(
-        user=secretary,
-        question=question,
-        due_date=in_days(15),
-        beyond_district=True,
-        competent_authority="Sở Tài nguyên và Môi trường",
-    )
-    assert reply.competent_authority == "Sở Tài nguyên và Môi trường"
-
-
-def test_record_written_reply_closes_question(world):
-    question = make_question(world, make_session(world), status=QuestionStatus.TO_ANSWER_IN_WRITING)
-    WrittenReply.objects.create(question=question, due_date=in_days(10))
-    record_written_reply(
-        user=world.users["department_officer"],
-        question=question,
-        document_number="125/LĐTBXH",
-        document_date=in_days(0),
-    )
-    question.refresh_from_db()
-    assert question.status == QuestionStatus.CLOSED
-    assert question.written_reply.closed_at is not None
-
-
 def test_merge_duplicate_closes_question_and_links_original(world):
     session = make_session(world)
     original, duplicate = make_question(world, session), make_question(world, session)
@@ -222,28 +149,3 @@ def test_merge_duplicate_closes_question_and_links_original(world):
     merge_duplicate(user=world.users["district_staff"], question=duplicate, original=original)
     duplicate.refresh_from_db()
     assert (duplicate.duplicate_of, duplicate.status) == (original, QuestionStatus.CLOSED)
-
-
-def test_unit_sees_only_its_queue_and_commune_only_its_own(world):
-    session = make_session(world, communes=[world.commune, world.other_commune])
-    mine = make_question(world, session, status=QuestionStatus.ASSIGNED, unit=world.unit)
-    other_unit = make_question(world, session, status=QuestionStatus.ASSIGNED, unit=world.other_unit)
-    other_commune = make_question(world, session, commune=world.other_commune)
-    assert list(questions_for_user(world.users["department_officer"])) == [mine]
-    assert set(questions_for_user(world.users["commune_official"])) == {mine, other_unit}
-    assert list(questions_for_user(world.users["other_commune_official"])) == [other_commune]
-    assert set(questions_for_user(world.users["leader"])) == {mine, other_unit, other_commune}
-    outsider = UserFactory(role="commune_official", place=world.hamlet)
-    assert list(questions_for_user(outsider)) == []
-
-
-def test_unit_backlog_counts_open_and_days_late(world):
-    session = make_session(world)
-    make_question(world, session, status=QuestionStatus.ASSIGNED, due=in_days(-4))
-    make_question(world, session, status=QuestionStatus.ASSIGNED, due=in_days(3))
-    make_question(world, session)
-    rows = unit_backlog(world.users["leader"])
-    assert [(row.unit, row.open_count, row.overdue_count, row.days_late) for row in rows] == [
-        (world.unit, 2, 1, 4),
-        (None, 1, 0, 0),
-    ]

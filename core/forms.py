@@ -1,0 +1,34 @@
+"""Form pieces every app uses."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+
+
+class SpreadsheetUploadMixin:
+    """A form whose `file` field takes a spreadsheet for `core.views.UploadPreviewView`: its
+    kind and size are checked here, its rows by the importer. Forms reword the two refusals."""
+
+    max_upload_bytes = MAX_UPLOAD_BYTES
+    too_large_message = "Tệp quá lớn (tối đa 5 MB)."
+
+    def wrong_kind_message(self, name: str) -> str:
+        return f"Tệp «{name}» không phải tệp .xlsx hoặc .csv."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name or "").suffix.lower() not in SPREADSHEET_SUFFIXES:
+            raise forms.ValidationError(self.wrong_kind_message(PurePath(upload.name).name))
+        if upload.size > self.max_upload_bytes:
+            raise forms.ValidationError(self.too_large_message)
+        return upload
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.read()

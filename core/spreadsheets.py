@@ -1,0 +1,355 @@
+"""One reader for the spreadsheets people upload (.xlsx from Excel, .csv in any locale's dialect).
+
+An importer describes its file with a `SpreadsheetReader` subclass: its columns (`Column`
+objects naming the header texts they answer to and how a cell is kept), how many data rows it
+takes, which header row it accepts and, where it wants its own wording, what it says about a
+file it cannot use. The reader looks for the header row in the first rows of each sheet in turn
+and reads the first sheet that has one, streaming the rows below it: it stops at the row cap
+and reads no further, so a huge file costs no more than its first `max_rows` rows, and never
+looks past `MAX_COLUMNS` columns. A CSV may be separated by commas, semicolons (Excel in a
+Vietnamese locale) or tabs, carry a byte-order mark, or not be UTF-8 at all: then the message
+names TCVN3, VNI or Windows-1258 when the text shows it.
+
+Problems with the whole file raise `SpreadsheetError` with a message for the user; checking
+each cell is the importer's business (its columns' checks).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from pathlib import PurePath
+from typing import Any
+
+import openpyxl
+
+from core.legacy_encoding import (
+    VIET_LETTERS,
+    encoding_name,
+    how_to_convert,
+    legacy_cell_message,
+    legacy_scores,
+)
+from core.vietnamese import format_vnd, normalize_key
+
+logger = logging.getLogger(__name__)
+
+HEADER_SEARCH_ROWS = 10
+# Far more than any list has; a sheet claiming 16,384 columns is not read that wide.
+MAX_COLUMNS = 200
+# The separators Excel writes for "CSV" in each locale, and for "Unicode text".
+CSV_DELIMITERS = (",", ";", "\t")
+SAVE_AS_CSV_UTF8 = (
+    "Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → «CSV UTF-8 (phân cách bằng dấu phẩy) (*.csv)» "
+    "rồi tải lên lại."
+)
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be used: wrong format, no header row, too many rows."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def words_key(text) -> str:
+    """Accent-free, lowercase words without punctuation: "Thôn, ấp" -> "thon ap"."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", normalize_key(str(text))).split())
+
+
+def header_key(value: str) -> str:
+    """A header's words without remarks in brackets: "CMND/CCCD (*)" -> "cmnd cccd"."""
+    return words_key(re.sub(r"\(.*?\)", " ", value))
+
+
+def cell_text(value) -> str:
+    """A cell as text, the way a person reads it: 1985.0 -> "1985", a date -> "12/05/1985"."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value if value.isascii() else unicodedata.normalize("NFC", value)
+        return " ".join(text.split())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class Column:
+    """A column an importer reads: the field it fills, the label its messages name, and the
+    header texts (as `header_key` spells them) that stand for it."""
+
+    def __init__(self, field: str, label: str, aliases: Iterable[str] = ()):
+        self.field = field
+        self.label = label
+        self.aliases = frozenset(aliases)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.field!r})"
+
+    def matches(self, key: str) -> bool:
+        """Whether a header cell, as `header_key` gives it, names this column."""
+        return key in self.aliases
+
+    def parse(self, value):
+        """The cell as the importer keeps it. By default as stored: text stripped, a blank cell
+        None, numbers and dates as they are (a formula is its text, never computed)."""
+        return value
+
+
+class TextColumn(Column):
+    """A column kept as text ("" when blank), whatever the cell holds."""
+
+    def parse(self, value) -> str:
+        return cell_text(value)
+
+
+class LegacyCells:
+    """The cells of a file typed in TCVN3 or VNI, gathered while its rows are checked. The
+    encoding named is the one the cells show most, so it is told once all rows are read."""
+
+    def __init__(self):
+        self.cells: list[tuple[Any, str, str]] = []
+        self.tcvn = self.vni = 0
+
+    def add(self, row, field: str, text: str, tcvn: int, vni: int) -> None:
+        self.cells.append((row, field, text))
+        self.tcvn, self.vni = self.tcvn + tcvn, self.vni + vni
+
+    def report(self) -> str | None:
+        """Give each cell its error on its row (`row.error(field, message)`) and return the
+        message for the whole file; None when no cell was found."""
+        if not self.cells:
+            return None
+        encoding = encoding_name(self.tcvn, self.vni)
+        for row, field, text in self.cells:
+            row.error(field, legacy_cell_message(text, encoding))
+        return f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}"
+
+
+class SpreadsheetReader:
+    """How one importer reads its files; subclasses set the class attributes and may reword the
+    messages. `read` returns the data rows as dicts: "row_number" (as numbered in the file) and
+    one key per column found in the header, holding `Column.parse` of the cell. Blank rows are
+    skipped."""
+
+    columns: tuple[Column, ...] = ()
+    max_rows: int = 10_000
+    header_search_rows: int = HEADER_SEARCH_ROWS
+    # The fields scanned for TCVN3 or VNI text when a CSV is not UTF-8 (all columns when empty).
+    legacy_fields: tuple[str, ...] = ()
+
+    # --- what the importer accepts and says; override to reword -----------------------------
+
+    def accepts_header(self, fields: set[str]) -> bool:
+        """Whether a row naming these fields is the header row."""
+        return bool(fields)
+
+    def check_header(self, name: str, fields: set[str], *, header_row: int) -> None:
+        """Refuse a header row that lacks a column the import cannot do without."""
+
+    def expected_columns(self) -> str:
+        return ", ".join(f"«{column.label}»" for column in self.columns)
+
+    def empty_message(self, name: str) -> str:
+        return f"Tệp «{name}» rỗng, không có dữ liệu."
+
+    def unsupported_message(self, name: str, suffix: str) -> str:
+        return f"Tệp «{name}» không phải tệp .xlsx hoặc .csv."
+
+    def not_a_workbook_message(self, name: str) -> str:
+        return f"Tệp «{name}» không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."
+
+    def bad_csv_message(self, name: str) -> str:
+        return f"Tệp «{name}» không phải tệp CSV hợp lệ (một ô quá dài, hoặc dấu ngoặc kép không được đóng)."
+
+    def no_header_message(self, name: str) -> str:
+        return (
+            f"Không tìm thấy dòng tiêu đề trong {self.header_search_rows} dòng đầu của tệp «{name}»; "
+            f"dòng tiêu đề cần có các cột {self.expected_columns()}."
+        )
+
+    def too_many_rows_message(self, name: str) -> str:
+        limit = format_vnd(self.max_rows)
+        return f"Tệp «{name}» có hơn {limit} dòng dữ liệu; mỗi lần chỉ nhận tối đa {limit} dòng."
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read(self, *, filename: str, content: bytes) -> list[dict]:
+        """The data rows of an .xlsx or .csv file. Raises SpreadsheetError when the file cannot
+        be used at all."""
+        name = PurePath(filename or "").name or "tải lên"
+        if not content:
+            raise SpreadsheetError(self.empty_message(name))
+        suffix = PurePath(name).suffix.lower()
+        if suffix == ".xlsx":
+            return self._read_xlsx(name, content)
+        if suffix == ".csv":
+            return self._read_csv(name, content)
+        raise SpreadsheetError(self.unsupported_message(name, suffix))
+
+    def header_mapping(self, values) -> dict[int, Column]:
+        """The columns a row names, by position; the first cell naming a column wins."""
+        mapping: dict[int, Column] = {}
+        taken: set[str] = set()
+        for index, value in enumerate(islice(values, MAX_COLUMNS)):
+            if not isinstance(value, str):
+                continue
+            key = header_key(value)
+            if not key:
+                continue
+            for column in self.columns:
+                if column.matches(key):
+                    if column.field not in taken:
+                        mapping[index] = column
+                        taken.add(column.field)
+                    break
+        return mapping
+
+    def _find_header(self, head: list) -> tuple[int, dict[int, Column]] | None:
+        for index, values in enumerate(head):
+            mapping = self.header_mapping(values)
+            if self.accepts_header({column.field for column in mapping.values()}):
+                return index, mapping
+        return None
+
+    def _read_xlsx(self, name: str, content: bytes) -> list[dict]:
+        if not content.startswith(b"PK"):
+            raise SpreadsheetError(self.not_a_workbook_message(name))
+        try:
+            # data_only=False: a formula cell yields its text ("=A1+1"); nothing is ever computed.
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        except Exception as exc:
+            # A damaged archive raises anything from BadZipFile to KeyError or XML errors.
+            logger.info("Unreadable workbook %r: %r", name, exc)
+            raise SpreadsheetError(self.not_a_workbook_message(name)) from exc
+        try:
+            for sheet in workbook.worksheets:
+                width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+                rows = sheet.iter_rows(max_col=width, values_only=True)
+                head = list(islice(rows, self.header_search_rows))
+                found = self._find_header(head)
+                if found is None:
+                    continue
+                index, mapping = found
+                self._check_header(name, mapping, header_row=index + 1)
+                return self._collect(name, chain(head[index + 1 :], rows), mapping, first_row=index + 2)
+            raise SpreadsheetError(self.no_header_message(name))
+        except SpreadsheetError:
+            raise
+        except Exception as exc:
+            logger.info("Unreadable worksheet in %r: %r", name, exc)
+            raise SpreadsheetError(self.not_a_workbook_message(name)) from exc
+        finally:
+            workbook.close()
+
+    def _read_csv(self, name: str, content: bytes) -> list[dict]:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise self._not_utf8(name, content) from None
+        try:
+            return self._csv_rows(name, text, check=True)
+        except csv.Error as exc:
+            raise SpreadsheetError(self.bad_csv_message(name)) from exc
+
+    def _csv_rows(self, name: str, text: str, *, check: bool) -> list[dict]:
+        """The rows after the header row, trying each delimiter until one shows a header."""
+        for delimiter in CSV_DELIMITERS:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            head = list(islice(reader, self.header_search_rows))
+            found = self._find_header(head)
+            if found is not None:
+                index, mapping = found
+                if check:
+                    self._check_header(name, mapping, header_row=index + 1)
+                return self._collect(name, chain(head[index + 1 :], reader), mapping, first_row=index + 2)
+        raise SpreadsheetError(self.no_header_message(name))
+
+    def _check_header(self, name: str, mapping: dict[int, Column], *, header_row: int) -> None:
+        self.check_header(name, {column.field for column in mapping.values()}, header_row=header_row)
+
+    def _not_utf8(self, name: str, content: bytes) -> SpreadsheetError:
+        """Explain a CSV file that is not UTF-8, naming TCVN3 or VNI and the first such cell when
+        the text shows it. Those encodings are one byte per letter and the fonts that display
+        them map those bytes to Latin-1 code points, so the Latin-1 reading is the one the
+        detection works on."""
+        try:
+            rows = self._csv_rows(name, content.decode("latin-1"), check=False)
+        except (SpreadsheetError, csv.Error):
+            rows = []
+        labels = {column.field: column.label for column in self.columns}
+        fields = self.legacy_fields or tuple(labels)
+        first, tcvn_total, vni_total = None, 0, 0
+        for row in rows:
+            for field in fields:
+                value = row.get(field)
+                if isinstance(value, str) and value:
+                    tcvn, vni = legacy_scores(value)
+                    if tcvn or vni:
+                        tcvn_total, vni_total = tcvn_total + tcvn, vni_total + vni
+                        first = first or (row["row_number"], labels[field], value)
+        if first is not None:
+            encoding = encoding_name(tcvn_total, vni_total)
+            number, label, value = first
+            return SpreadsheetError(
+                f"Tệp «{name}» dùng bảng mã {encoding}, không phải Unicode "
+                f"(ví dụ dòng {number}, cột «{label}»: «{value}»). {how_to_convert(encoding)}"
+            )
+        try:
+            text = unicodedata.normalize("NFC", content.decode("cp1258"))
+        except UnicodeDecodeError:
+            text = ""
+        # Almost any bytes decode as cp1258; only letters Latin-1 lacks (ư, ơ, đ, ễ…) show that it is.
+        if any(char in VIET_LETTERS and ord(char) > 0xFF for char in text):
+            return SpreadsheetError(
+                f"Tệp «{name}» dùng bảng mã Windows-1258, không phải Unicode (UTF-8). {SAVE_AS_CSV_UTF8}"
+            )
+        return SpreadsheetError(f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8). {SAVE_AS_CSV_UTF8}")
+
+    def _collect(
+        self, name: str, records: Iterator, mapping: dict[int, Column], *, first_row: int
+    ) -> list[dict]:
+        rows: list[dict] = []
+        columns = [(index, column.field) for index, column in mapping.items()]
+        limit = self.max_rows
+        # This loop runs for every cell of a 10,000-row file: it only strips and spots blank
+        # rows; the columns that keep a cell otherwise are asked afterwards, on kept rows.
+        for number, values in enumerate(records, start=first_row):
+            row: dict = {"row_number": number}
+            blank = True
+            width = len(values)
+            for index, field in columns:
+                value = values[index] if index < width else None
+                if isinstance(value, str):
+                    value = value.strip() or None
+                if value is not None:
+                    blank = False
+                row[field] = value
+            if blank:
+                continue
+            if len(rows) == limit:
+                raise SpreadsheetError(self.too_many_rows_message(name))
+            rows.append(row)
+        parsers = [
+            (column.field, column.parse)
+            for column in mapping.values()
+            if type(column).parse is not Column.parse
+        ]
+        if parsers:
+            for row in rows:
+                for field, parse in parsers:
+                    row[field] = parse(row[field])
+        return rows

@@ -1,0 +1,163 @@
+"""Answers to a question: the unit's draft and the leader's approval, the outcome recorded at
+the session, and the written reply that closes it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import is_leader
+from directory.models import Unit
+
+from ..models import Answer, Question, QuestionStatus, WrittenReply
+from ..rules import can_approve_answer, can_draft_answer, can_mark_question, can_record_written_reply
+from . import FeedbackError
+from .questions import check_unit_serves, locked
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def draft_answer(*, user: User, question: Question, text: str) -> Answer:
+    """An officer of the assigned unit writes (or rewrites) the answer; the question awaits approval."""
+    with transaction.atomic():
+        question = locked(question)
+        if not can_draft_answer(user, question):
+            if question.assigned_unit_id != getattr(user, "unit_id", None):
+                raise FeedbackError("Câu hỏi này không được giao cho đơn vị của bạn; không thể trả lời.")
+            raise FeedbackError(
+                f"Câu hỏi đang ở trạng thái «{question.get_status_display()}», không sửa trả lời được."
+            )
+        text = (text or "").strip()
+        if not text:
+            raise FeedbackError("Hãy nhập nội dung trả lời.")
+        answer, _ = Answer.objects.update_or_create(
+            question=question,
+            defaults={
+                "unit_id": question.assigned_unit_id,
+                "text": text,
+                "drafted_by": user,
+                "approved_by": None,
+                "approved_at": None,
+            },
+        )
+        question.status = QuestionStatus.ANSWER_DRAFTED
+        question.save(update_fields=["status"])
+        return answer
+
+
+def approve_answer(*, user: User, question: Question) -> Answer:
+    """A leader approves the unit's drafted answer."""
+    if not is_leader(user):
+        raise FeedbackError("Chỉ lãnh đạo mới duyệt trả lời.")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_approve_answer(user, question):
+            raise FeedbackError("Câu hỏi chưa có dự thảo trả lời chờ duyệt.")
+        answer = Answer.objects.select_for_update().get(question=question)
+        answer.approved_by = user
+        answer.approved_at = timezone.now()
+        answer.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        question.status = QuestionStatus.ANSWER_APPROVED
+        question.save(update_fields=["status"])
+        return answer
+
+
+def mark_answered_at_session(*, user: User, question: Question, summary: str, given_by: str) -> Answer:
+    """The secretary records that the question was answered at the session: a summary and who answered."""
+    summary, given_by = (summary or "").strip(), (given_by or "").strip()
+    if not summary:
+        raise FeedbackError("Hãy ghi tóm tắt nội dung trả lời tại hội nghị.")
+    if not given_by:
+        raise FeedbackError("Hãy ghi người trả lời tại hội nghị.")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_mark_question(user, question):
+            raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        answer, _ = Answer.objects.get_or_create(
+            question=question, defaults={"unit_id": question.assigned_unit_id}
+        )
+        answer.given_at_session = True
+        answer.session_summary = summary
+        answer.given_by = given_by
+        answer.save(update_fields=["given_at_session", "session_summary", "given_by", "updated_at"])
+        question.status = QuestionStatus.ANSWERED_AT_SESSION
+        question.save(update_fields=["status"])
+        return answer
+
+
+def mark_to_answer_in_writing(
+    *,
+    user: User,
+    question: Question,
+    due_date: datetime.date | None,
+    beyond_district: bool = False,
+    competent_authority: str = "",
+    unit: Unit | None = None,
+) -> WrittenReply:
+    """The secretary sends the question to a written reply with a due date, naming the unit the
+    chair gives it to (kept when not given); beyond the district's powers, the competent
+    authority must be named. Creates the WrittenReply."""
+    competent_authority = (competent_authority or "").strip()
+    if due_date is None:
+        raise FeedbackError("Hãy ghi hạn trả lời bằng văn bản.")
+    if due_date < timezone.localdate():
+        raise FeedbackError("Hạn trả lời bằng văn bản không được trước ngày hôm nay.")
+    if beyond_district and not competent_authority:
+        raise FeedbackError("Câu hỏi vượt thẩm quyền cấp huyện: hãy ghi cơ quan có thẩm quyền trả lời.")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_mark_question(user, question):
+            raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        if unit is not None:
+            check_unit_serves(unit, question)
+            question.assigned_unit = unit
+        reply, _ = WrittenReply.objects.update_or_create(
+            question=question,
+            defaults={
+                "due_date": due_date,
+                "beyond_district": beyond_district,
+                "competent_authority": competent_authority,
+            },
+        )
+        question.status = QuestionStatus.TO_ANSWER_IN_WRITING
+        question.save(update_fields=["status", "assigned_unit"])
+        return reply
+
+
+def record_written_reply(
+    *,
+    user: User,
+    question: Question,
+    document_number: str,
+    document_date: datetime.date | None,
+    file: UploadedFile | None = None,
+) -> WrittenReply:
+    """District staff or the assigned unit record the reply document; the question is closed."""
+    document_number = (document_number or "").strip()
+    if not document_number:
+        raise FeedbackError("Hãy ghi số văn bản trả lời.")
+    if document_date is None:
+        raise FeedbackError("Hãy ghi ngày văn bản trả lời.")
+    if document_date > timezone.localdate():
+        raise FeedbackError("Ngày văn bản trả lời không được sau ngày hôm nay.")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_record_written_reply(user, question):
+            raise FeedbackError(
+                "Câu hỏi không chờ trả lời bằng văn bản, hoặc bạn không được ghi nhận trả lời."
+            )
+        reply = WrittenReply.objects.select_for_update().get(question=question)
+        reply.document_number = document_number
+        reply.document_date = document_date
+        if file is not None:
+            reply.file = file
+        reply.closed_at = timezone.now()
+        reply.save()
+        question.status = QuestionStatus.CLOSED
+        question.save(update_fields=["status"])
+        return reply

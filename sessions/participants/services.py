@@ -1,0 +1,183 @@
+"""Saving participant lists: an uploaded list all or nothing, and one person's correction or
+removal.
+
+Uploading is two steps. `preview_participants` reads and checks a file and returns an
+`ImportReport` (a status and messages per row, counts, `can_commit`) without writing anything;
+`import_participants` reads the same bytes again, checks them again under a lock on the session
+and saves every row or none. Both return the same report, so a page or the
+`import_participants` command shows the preview and the result the same way.
+
+The number of queries does not depend on the number of rows (see sessions.participants.checks),
+and the rows are inserted with a single statement.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from core.legacy_encoding import encoding_name, how_to_convert
+from core.spreadsheets import SpreadsheetError
+from directory.models import Place
+
+from ..models import Participant, Session
+from .checks import Checker, check_duplicates, validate_participants
+from .columns import FIELDS
+from .reading import MAX_ROWS, read_rows
+from .report import ImportReport
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Django 5.2 inserts through UNNEST on PostgreSQL (one array parameter per column, whatever the
+# number of rows), so a single statement for the largest accepted file keeps the number of
+# queries independent of the file's size; SQLite splits it by its own parameter limit.
+INSERT_BATCH_SIZE = MAX_ROWS
+
+
+def preview_participants(
+    *,
+    session: Session,
+    commune: Place,
+    filename: str,
+    content: bytes,
+    user: User | None = None,
+    replace: bool = False,
+) -> ImportReport:
+    """Read and check an uploaded list; the report is what the preview page shows. Writes nothing."""
+    try:
+        rows = read_rows(filename=filename, content=content)
+    except SpreadsheetError as exc:
+        return ImportReport(
+            session=session, commune=commune, filename=filename, replace=replace, errors=[exc.message]
+        )
+    report = validate_participants(session=session, commune=commune, rows=rows, user=user, replace=replace)
+    report.filename = filename
+    return report
+
+
+def import_participants(
+    *,
+    session: Session,
+    commune: Place,
+    filename: str,
+    content: bytes,
+    user: User | None = None,
+    replace: bool = False,
+) -> ImportReport:
+    """Check an uploaded list again and save it all or nothing.
+
+    Side effects, in one transaction and only when the report has no error: with `replace`,
+    deletes the commune's current list for the session; inserts every new row (duplicates are
+    skipped). The session row is locked meanwhile so that two uploads cannot both fit in the
+    same quota.
+    """
+    try:
+        rows = read_rows(filename=filename, content=content)
+    except SpreadsheetError as exc:
+        return ImportReport(
+            session=session, commune=commune, filename=filename, replace=replace, errors=[exc.message]
+        )
+    with transaction.atomic():
+        list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        report = validate_participants(
+            session=session, commune=commune, rows=rows, user=user, replace=replace
+        )
+        report.filename = filename
+        if not report.can_commit:
+            return report
+        if replace:
+            report.replaced = Participant.objects.filter(session=session, commune=commune).delete()[0]
+        user_id = user.pk if user is not None else None
+        participants = [
+            Participant(
+                session_id=session.pk,
+                commune_id=commune.pk,
+                hamlet_id=row.hamlet.pk if row.hamlet else None,
+                full_name=row.full_name,
+                birth_year=row.birth_year,
+                category_id=row.category.pk,
+                phone=row.phone,
+                national_id=row.national_id,
+                email=row.email,
+                row_number=row.number,
+                imported_by_id=user_id,
+            )
+            for row in report.rows_to_save
+        ]
+        Participant.objects.bulk_create(participants, batch_size=INSERT_BATCH_SIZE)
+        report.saved = len(participants)
+        report.committed = True
+    return report
+
+
+class ParticipantEditError(Exception):
+    """A single participant's edit refused: ``messages`` say which field and why."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+EDITABLE_FIELDS = FIELDS
+
+
+def update_participant(
+    *, participant: Participant, values: dict[str, str], user: User | None = None
+) -> list[str]:
+    """Correct one participant of a commune's list with the checks of an upload (CCCD, phone,
+    hamlet of the commune, category, duplicates in the plan). ``values`` are texts keyed by
+    EDITABLE_FIELDS. Raises ParticipantEditError and saves nothing when a check fails; returns
+    the warnings (an old birth year, a category the session does not target…) otherwise."""
+    session, commune = participant.session, participant.commune
+    with transaction.atomic():
+        # The session row lock serialises this edit with imports and other edits of the session,
+        # so the duplicate checks below still hold when the row is saved.
+        list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        checker = Checker(session=session, commune=commune, replace=False, editing=participant.pk)
+        record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
+        record["row_number"] = participant.row_number or 0
+        row, legacy = checker.check(record)
+        for name, text, tcvn, vni in legacy:
+            encoding = encoding_name(tcvn, vni)
+            row.error(
+                name,
+                f"«{text}» được gõ bằng bảng mã {encoding}, không phải Unicode. {how_to_convert(encoding)}",
+            )
+        check_duplicates(row, checker, {}, {})
+        problems = [*row.errors, *row.duplicates]
+        if problems:
+            raise ParticipantEditError([_without_row(message) for message in problems])
+        participant = Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if participant is None:
+            raise ParticipantEditError(["Người này vừa bị xóa khỏi danh sách."])
+        participant.full_name = row.full_name
+        participant.birth_year = row.birth_year
+        participant.hamlet = row.hamlet
+        participant.category = row.category
+        participant.phone = row.phone
+        participant.national_id = row.national_id
+        participant.email = row.email
+        participant.save()
+    return [_without_row(message) for message in row.warnings]
+
+
+def _without_row(message: str) -> str:
+    """ "Dòng 5, cột «Số CCCD»: …" → "Cột «Số CCCD»: …" (an edit is not a row of a file)."""
+    head, sep, rest = message.partition(", cột ")
+    return f"Cột {rest}" if sep and head.startswith("Dòng ") else message
+
+
+def delete_participant(*, participant: Participant) -> None:
+    """Take one person off a commune's list; refused once they have been checked in at the door.
+    The row lock makes a check-in at the same moment wait, then fail, rather than vanish."""
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if locked is None:
+            return
+        if locked.attendances.exists():
+            raise ParticipantEditError(
+                [f"{locked.full_name} đã điểm danh tại hội nghị; không xóa khỏi danh sách được."]
+            )
+        locked.delete()
