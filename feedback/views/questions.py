@@ -73,9 +73,6 @@ class QuestionListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             units = Unit.objects.filter(place__in=Place.objects.within(place))
         context["unit_choices"] = list(units)
         context["status_choices"] = QuestionStatus.choices
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
         return context
 
 

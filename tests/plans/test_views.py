@@ -17,7 +17,7 @@ from plans.planfile import PlanFileError, export_plan, import_plan
 from plans.rendering import build_document, load_plan_for_document
 from plans.services import creation, editing, workflow
 
-from ..factories import PlaceFactory
+from ..factories import PlaceFactory, PlanFactory
 from ..matrix_rows import plan_file
 
 
@@ -97,6 +97,20 @@ def test_plan_list_filters_by_status_and_year(world, login):
     response = _staff(world, login).get(_url("plan.list"), {"status": "draft", "year": "2024"})
 
     assert [p.pk for p in response.context["plans"]] == [draft.pk]
+
+
+def test_plan_list_pages_keep_the_filters(world, login):
+    PlanFactory.create_batch(26, issuer=world.district, year=2024)
+    PlanFactory(issuer=world.district, year=2023)
+    client = _staff(world, login)
+
+    first = client.get(_url("plan.list"), {"status": "draft", "year": "2024"})
+    second = client.get(_url("plan.list"), {"status": "draft", "year": "2024", "page": "2"})
+
+    assert first.context["page_obj"].paginator.count == 26
+    assert 'href="?status=draft&amp;year=2024&amp;page=2">Trang sau</a>' in first.content.decode()
+    assert 'href="?status=draft&amp;year=2024&amp;page=1">Trang trước</a>' in second.content.decode()
+    assert len(second.context["plans"]) == 1
 
 
 # ---------------------------------------------------------------- create, copy, import
