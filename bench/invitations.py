@@ -21,6 +21,7 @@ creates in the database is deleted at the end. Prints the figures; exits 1 when 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import signal
 import socket
@@ -103,8 +104,6 @@ def build_world() -> tuple[Place, Place, Plan]:
 
 
 def add_session(commune: Place, hamlet: Place, plan: Plan, count: int, *, email: bool) -> Session:
-    import datetime
-
     session = Session.objects.create(
         plan=plan,
         venue_name="Hội trường UBND xã Phước Hòa",

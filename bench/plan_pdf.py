@@ -28,6 +28,24 @@ BIG_SECTIONS = 50
 # core.vietnamese.roman() numbers sections 1..39 only; used when 50 cannot be printed.
 FALLBACK_SECTIONS = 35
 
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import weasyprint  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.migrations.executor import MigrationExecutor  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from core import pdf  # noqa: E402, F401  (it quiets WeasyPrint's progress log)
+from dialogue_portal.demo import DATA_DIR  # noqa: E402
+from directory.services import import_places, import_units  # noqa: E402
+from plans.documents import render_plan, render_plan_html  # noqa: E402
+from plans.planfile import import_plan  # noqa: E402
+
 
 def _inline_plan() -> dict:
     """A plan shaped like seed 000 (UBND huyện Tuy Phước, 2024), for when the seed file is absent."""
@@ -154,28 +172,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each renderer (median)")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_portal.settings")
-    import django
-
-    django.setup()
-
-    from django.db import connection, transaction
-    from django.db.migrations.executor import MigrationExecutor
-    from django.test.utils import CaptureQueriesContext
-
-    from core import pdf  # noqa: F401  (first: it quiets WeasyPrint's progress log)
-    from dialogue_portal.demo import DATA_DIR
-    from directory.services import import_places, import_units
-    from plans.documents import render_plan, render_plan_html
-    from plans.planfile import import_plan
-
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         print("database is not migrated: run `python manage.py migrate` first")
         return 2
-
-    import weasyprint
 
     source = SEED.name if SEED.exists() else "inline plan like seed 000"
     data = json.loads(SEED.read_text(encoding="utf-8")) if SEED.exists() else _inline_plan()

@@ -8,11 +8,25 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.sessions.models import Session as LoginSession
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
+from core.jobs import JobStatus
+from feedback.models import (
+    Answer,
+    ConclusionStatus,
+    QuestionStatus,
+    ReportJob,
+    SessionConclusion,
+    WrittenReply,
+)
 from feedback.views.session_questions import UploadView as QuestionUploadView
-from notifications.models import OutboxStatus
+from notifications.models import Attendance, BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
+from notifications.services.checkin import checkin_token
 from plans.models import Plan, PlanStatus
+from plans.planfile import import_plan
+from sessions.models import Session
 from sessions.views import ParticipantUploadView
 
 from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
@@ -212,8 +226,6 @@ def plan_file(world, **overrides) -> dict:
 
 
 def build_plans(world) -> dict:
-    from plans.planfile import import_plan
-
     staff = world.users["district_staff"]
     draft = import_plan(data=plan_file(world), user=staff)
     submitted = import_plan(data=plan_file(world, status="submitted"), user=staff, keep_status=True)
@@ -308,10 +320,6 @@ ROWS.update(
 def build_sessions(world) -> dict:
     """An approved plan whose session gives quotas to both communes of the world, and two people
     on the commune's list, one already checked in."""
-    from django.utils import timezone
-
-    from notifications.models import Attendance
-
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = SessionFactory(plan=plan, host_commune=world.commune, time_kind="month", month=4, year=2024)
     QuotaFactory(session=session, count=150)
@@ -390,11 +398,6 @@ ROWS.update(
 def build_notifications(world) -> dict:
     """An approved plan with a dated session whose secretary is the world's secretary, a
     participant without email in the commune, one with email elsewhere and a failed email."""
-    import datetime
-
-    from notifications.models import OutboxMessage, OutboxStatus, Purpose
-    from notifications.services.checkin import checkin_token
-
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = SessionFactory(
         plan=plan,
@@ -505,13 +508,6 @@ ROWS.update(
 def build_feedback(world) -> dict:
     """A session of an approved plan that concerns only the world's commune, with one question
     in each state a page needs: new, assigned to world.unit, answer drafted, awaiting a written reply."""
-    import datetime
-
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from feedback.models import Answer, QuestionStatus, WrittenReply
-
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = SessionFactory(plan=plan, venue_name="Nhà văn hóa xã Phước Hòa", host_commune=world.commune)
     QuotaFactory(session=session)
@@ -602,12 +598,6 @@ ROWS.update(
 
 def _finished_letters_job(o):
     """A finished letters job of the dated session, made once per matrix row."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from core.jobs import JobStatus
-    from notifications.models import BatchJob, JobKind
-
     if "letters_job" not in o:
         job = BatchJob(
             kind=JobKind.LETTERS,
@@ -649,12 +639,6 @@ ROWS.update(
 
 def build_public(world) -> dict:
     """A held session whose notice and results district staff have published."""
-    import datetime
-
-    from django.utils import timezone
-
-    from sessions.models import Session
-
     plan = PlanFactory(issuer=world.district, status=PlanStatus.APPROVED)
     session = Session.objects.create(
         plan=plan,
@@ -706,10 +690,6 @@ ROWS.update(
 
 def _conclusion_session(o, *, issued: bool = False):
     """The feedback session with its secretary and a draft (or issued) notice, made once per row."""
-    from django.core.files.base import ContentFile
-
-    from feedback.models import ConclusionStatus, SessionConclusion
-
     session = o["feedback_session"]
     if "conclusion" not in o:
         session.secretary = o["world"].users["secretary"]
@@ -758,12 +738,6 @@ ROWS.update(
 
 def _finished_report_job(o):
     """A finished report job of the issued plan, made once per matrix row."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from core.jobs import JobStatus
-    from feedback.models import ReportJob
-
     if "report_job" not in o:
         job = ReportJob(
             plan=o["issued_plan"],

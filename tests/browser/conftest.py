@@ -1,7 +1,9 @@
+import importlib
 import os
 import shutil
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM calls
 # made by the test itself (fixtures) are still synchronous and safe here.
@@ -12,7 +14,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (loaded only when a browser test runs)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -58,10 +60,6 @@ def browser_login(page, live_server):
 def migration_data(db):
     """Transactional tests empty every table when they finish, rows written by data
     migrations included; put those rows back for the browser tests that need them."""
-    import importlib
-
-    from django.apps import apps
-
     categories = importlib.import_module("sessions.migrations.0004_participant_categories")
     categories.create_categories(apps, None)
     topics = importlib.import_module("feedback.migrations.0002_topics")

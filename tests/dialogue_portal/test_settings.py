@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,6 +44,4 @@ def test_production_settings_refuse_to_start_without_secret():
 
 
 def test_settings_speak_vietnamese():
-    from django.conf import settings
-
     assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == ("vi", "Asia/Ho_Chi_Minh", True)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -615,8 +615,6 @@ def test_issue_conclusion_number_taken_by_another_notice_refused():
 
 def test_issued_conclusion_numbers_are_unique_in_the_database_too():
     """Two leaders issuing the same number at the same moment: the database refuses the second."""
-    from django.db import IntegrityError, transaction
-
     session, people = build_session(prefix="U")
     other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
     for each in (session, other):

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import PlaceKind
@@ -24,9 +25,11 @@ from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, Wr
 from feedback.report import ReportDocument, build_report
 from notifications.models import Attendance
 from plans.models import Plan
+from plans.planfile import import_plan
 from sessions.models import Quota, Session
 
 from ..factories import PlaceFactory, UnitFactory
+from ..matrix_rows import plan_file
 from ..pdfcheck import (
     body_lines,
     dominant_size_share,
@@ -508,12 +511,6 @@ def test_report_queries_same_for_10_and_200_questions():
 
 
 def test_report_views_serve_pdf_and_xlsx_to_the_issuing_office(world, login):
-    from django.urls import reverse
-
-    from plans.planfile import import_plan
-
-    from ..matrix_rows import plan_file
-
     plan = import_plan(
         data=plan_file(world, status="issued", number=7, issued_on="2024-03-01"), keep_status=True
     )

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -191,8 +192,6 @@ def test_report_pdf_of_a_large_plan_offers_the_worker_instead(world, login, monk
 
 
 def test_a_new_report_replaces_the_older_file_of_the_plan(world):
-    from django.core.files.storage import default_storage
-
     plan = _issued_plan(world)
     first = ReportJob.objects.create(plan=plan)
     build_report_task(job_id=first.pk)

@@ -3,7 +3,10 @@ bar moving while the worker lays the pages out, and the file downloaded when it 
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from core.jobs import JobStatus
@@ -25,10 +28,6 @@ pytestmark = [
 def migration_data(db):
     """An earlier transactional test (browser, worker) may have flushed the rows written by data
     migrations; put the topics and participant categories back, as tests/browser/conftest.py does."""
-    import importlib
-
-    from django.apps import apps
-
     importlib.import_module("sessions.migrations.0004_participant_categories").create_categories(apps, None)
     importlib.import_module("feedback.migrations.0002_topics").add_topics(apps, None)
 

@@ -2,6 +2,8 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from core.spreadsheets import SpreadsheetError
 from feedback.models import Channel, Question
@@ -112,9 +114,6 @@ def test_preview_questions_broken_file_explains(world):
 
 
 def test_upload_preview_then_confirm_through_pages(world, login):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
     session = make_session(world)
     client = login(world.users["commune_official"])
     upload = SimpleUploadedFile("cau-hoi.xlsx", xlsx_bytes([row(1), row(2)]))
@@ -209,9 +208,6 @@ def test_preview_questions_tcvn3_csv_bytes_names_encoding_row_and_column(world):
 
 
 def test_upload_page_tcvn3_file_shows_message_and_no_token(world, login):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
     session = make_session(world)
     client = login(world.users["commune_official"])
     upload = SimpleUploadedFile(

@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -130,8 +131,6 @@ def test_secretary_quick_entry_then_written_reply_closed(world, login):
 def test_written_reply_file_kept_per_question_and_downloaded_through_the_permission_check(
     world, login, settings, tmp_path
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.MEDIA_ROOT = tmp_path
     session = make_session(world)
     question = Question.objects.create(

@@ -3,11 +3,14 @@ import io
 
 from django.core import mail
 from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Role
 from notifications.deadlines import question_deadline, reminder_days
 from notifications.models import OutboxMessage, OutboxStatus, Purpose
+from notifications.services import reminders
 from notifications.services.reminders import queue_reminders
+from notifications.tasks import scan_reminders
 from tests.factories import UserFactory
 
 from .conftest import add_participants, make_plan, make_session
@@ -140,8 +143,6 @@ def test_send_reminders_command_twice_queues_nothing_second_time(world, django_c
 
 
 def test_daily_scan_registered_with_celery_beat(db):
-    from django_celery_beat.models import PeriodicTask
-
     task = PeriodicTask.objects.get(task="notifications.tasks.scan_reminders")
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
         "6",
@@ -153,9 +154,6 @@ def test_daily_scan_registered_with_celery_beat(db):
 def test_scan_run_again_after_a_crash_sends_the_rows_the_first_run_wrote(world):
     """A worker that died after writing the day's rows and before queueing them: the redelivered
     scan writes nothing new but still sends them."""
-    from notifications.services import reminders
-    from notifications.tasks import scan_reminders
-
     _official(world)
     make_session(world, date=D(2024, 5, 6))
     written = reminders.queue_reminders(today=D(2024, 4, 22))  # the crashed run: written, not sent

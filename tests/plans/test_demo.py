@@ -1,9 +1,12 @@
 """load_demo brings in the five seed plans once, with their issued state, and one plan in progress."""
 
+import datetime
 from io import StringIO
 
 from dialogue_portal.demo import load_demo
+from feedback.models import Question
 from plans.models import Plan
+from sessions.models import Session
 
 
 def test_load_demo_twice_loads_each_seed_plan_once(db):
@@ -60,11 +63,6 @@ def test_load_demo_drafts_keep_their_draft_month(db):
 
 
 def test_load_demo_plan_in_progress_gives_each_account_work(db, client):
-    import datetime
-
-    from feedback.models import Question
-    from sessions.models import Session
-
     load_demo()
     plan = Plan.objects.exclude(copied_from=None).get()
     first, second = Session.objects.filter(plan=plan, time_kind="exact").order_by("date")

@@ -2,11 +2,12 @@
 
 import pytest
 
-from directory.models import Place
+from directory.models import Place, PlaceKind
 from plans.models import Plan, PlanStatus
 from plans.planfile import PlanFileError, import_plan
 from plans.services import creation
 
+from ..factories import PlaceFactory
 from ..matrix_rows import plan_file
 
 
@@ -27,10 +28,6 @@ def _actions(plan) -> list[str]:
 
 
 def test_import_plan_file_outside_territory_is_refused(world):
-    from directory.models import PlaceKind
-
-    from ..factories import PlaceFactory
-
     PlaceFactory(code="52-551", kind=PlaceKind.HUYEN, name="An Nhơn", parent=world.province)
 
     with pytest.raises(PlanFileError) as excinfo:

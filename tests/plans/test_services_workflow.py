@@ -210,11 +210,6 @@ def test_plan_rules_each_role(world, perm, status, allowed):
 
 
 def test_plan_rules_other_district_staff_forbidden(world):
-    from accounts.models import Role
-    from directory.models import PlaceKind
-
-    from ..factories import PlaceFactory, UserFactory
-
     other_district = PlaceFactory(code="52-551", kind=PlaceKind.HUYEN, name="An Nhơn", parent=world.province)
     outsider = UserFactory(username="chuyenvien2", role=Role.DISTRICT_STAFF, place=other_district)
     plan = _plan(world)

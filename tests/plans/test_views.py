@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from directory.models import PlaceKind
 from plans.models import BlockKind, Plan, PlanBlock, PlanStatus
 from plans.planfile import PlanFileError, export_plan, import_plan
 from plans.rendering import build_document, load_plan_for_document
+from plans.selectors import plan_for_page
 from plans.services import creation, editing, workflow
 
 from ..factories import PlaceFactory, PlanFactory
@@ -302,8 +304,6 @@ def test_plan_detail_forged_id_is_404(world, login):
 
 
 def test_plan_detail_other_district_is_403(world, login):
-    from directory.models import PlaceKind
-
     other = PlaceFactory(code="52-551", kind=PlaceKind.HUYEN, name="An Nhơn", parent=world.province)
     plan = _plan(world, issuer=other.code)
 
@@ -919,8 +919,6 @@ def test_plan_import_numeric_issuer_outside_territory_is_refused(world, login):
 
 @pytest.mark.parametrize("load", ["page", "document"])
 def test_plan_loaders_prefetch_every_part_of_the_sessions(world, load, django_assert_num_queries):
-    from plans.selectors import plan_for_page
-
     plan = _plan(world)
     loaded = (plan_for_page if load == "page" else load_plan_for_document)(plan.pk)
 

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 
+from feedback.models import Channel, Question, Topic
+from notifications.models import Attendance
 from plans.models import Plan
 from plans.planfile import import_plan
 from plans.services.errors import PlanWorkflowError
 from sessions.editor import services as session_editing
-from sessions.models import Session, TimeKind
+from sessions.models import Participant, ParticipantCategory, Session, TimeKind
 
 from ..matrix_rows import plan_file
 
@@ -88,9 +90,6 @@ def test_save_sessions_missing_month_is_refused(world):
 
 
 def test_save_sessions_refuses_to_delete_session_with_participants_or_questions(world):
-    from feedback.models import Channel, Question, Topic
-    from sessions.models import Participant, ParticipantCategory
-
     plan = _plan(world)
     session = plan.sessions.get()
     Participant.objects.create(
@@ -124,9 +123,6 @@ def test_save_sessions_refuses_to_delete_session_with_participants_or_questions(
 
 
 def test_save_sessions_refuses_to_delete_session_with_check_ins(world):
-    from notifications.models import Attendance
-    from sessions.models import ParticipantCategory
-
     plan = _plan(world)
     session = plan.sessions.get()
     Attendance.objects.create(

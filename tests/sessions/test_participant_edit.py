@@ -5,15 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Attendance
-from sessions.models import Participant, ParticipantCategory
+from plans.models import PlanStatus
+from sessions.models import Participant, ParticipantCategory, Quota
 
 from .participant_data import make_session
 
 
 @pytest.fixture
 def session(world):
-    from plans.models import PlanStatus
-
     session = make_session(world)
     session.plan.status = PlanStatus.APPROVED
     session.plan.save(update_fields=["status"])
@@ -135,8 +134,6 @@ def test_delete_one_person_but_not_once_checked_in(world, session, login):
 
 
 def test_forged_urls_are_404_or_403(world, session, login):
-    from sessions.models import Quota
-
     Quota.objects.create(session=session, place=world.other_commune, count=20, position=1)
     other = _person(world, session, "Võ Văn Ba", commune=world.other_commune)
     mine = _person(world, session, "Lê Văn Tám")

@@ -3,9 +3,14 @@ from pathlib import Path
 
 import pytest
 
+from directory.models import Place
 from directory.services import import_places, import_units
 from plans.planfile import import_plan
+from sessions.models import Participant, Quota
+from sessions.participants.services import import_participants
 from sessions.services import session_warnings
+
+from .participant_data import make_session, people, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,9 +60,6 @@ def test_session_warnings_totals_that_do_not_add_up(directory):
 
 
 def test_session_warnings_quota_outside_cluster(directory):
-    from directory.models import Place
-    from sessions.models import Quota
-
     plan = _seed("002")
     session = plan.sessions.first()
     Quota.objects.create(session=session, place=Place.objects.get(code="87-870-10"), count=5)
@@ -72,11 +74,6 @@ def test_seed_003_carries_the_per_khom_rule(directory):
 
 
 def test_import_with_per_hamlet_minimum_and_no_quota_notes_short_hamlets(world):
-    from sessions.models import Participant
-    from sessions.participants.services import import_participants
-
-    from .participant_data import make_session, people, xlsx_bytes
-
     session = make_session(world, quota=None)
     session.min_per_hamlet = 40
     session.save()

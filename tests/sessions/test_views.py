@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.forms import MAX_UPLOAD_BYTES
+from directory.models import Place
 from plans.models import Plan, PlanStatus
 from sessions.models import Participant, ParticipantCategory, Quota
 from sessions.views import UPLOADS_KEY
@@ -258,8 +259,6 @@ def test_upload_bad_row_shows_row_error_and_no_confirm(world, official, session)
 
 
 def test_upload_preview_of_a_long_file_shows_every_problem_row_and_200_plain_ones(world, login, session):
-    from sessions.models import Quota
-
     Quota.objects.filter(session=session).update(count=1000)
     rows = people(300)
     rows[279] = person(280, **{"Số CCCD": "12345"})
@@ -374,8 +373,6 @@ def test_page_queries_do_not_grow_with_participants(world, login, session, role,
 
 
 def test_participant_list_fill_per_hamlet_against_minimum_or_hamlet_quota(world, official, session):
-    from directory.models import Place
-
     second = Place.objects.create(
         code="52-550-03-02",
         kind="thon",
