@@ -5,8 +5,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_portal.settings")
-    # Django reads the settings module named above when this import runs.
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (after the settings module is named)
 
     execute_from_command_line(sys.argv)
 
