@@ -126,7 +126,9 @@ class Plan(models.Model):
 
     @property
     def summary_one_line(self) -> str:
-        return " ".join(self.summary.split())
+        """The summary on one line, as other papers quote it inside a sentence: without the full
+        stop a clerk may have typed at its end ("… năm 2026, Ủy ban …", never "năm 2026., …")."""
+        return " ".join(self.summary.split()).rstrip(".;: ")
 
     @property
     def number_label(self) -> str:

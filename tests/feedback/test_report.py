@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.vietnamese import short_date
 from directory.models import PlaceKind
 from feedback.documents import render_report, render_report_html, report_xlsx
 from feedback.models import Answer, Channel, Question, QuestionStatus, Topic, WrittenReply
@@ -470,6 +471,21 @@ def test_report_addressees_from_argument():
     plan = build_plan(questions=1)
     document = build_report(plan, addressees=["Sở Lao động - TB&XH tỉnh Bình Định", "Thường trực Huyện ủy."])
     assert document.addressees == ["- Sở Lao động - TB&XH tỉnh Bình Định;", "- Thường trực Huyện ủy;"]
+
+
+def test_report_quotes_a_summary_typed_with_a_full_stop_inside_its_sentence():
+    plan = build_plan(questions=0)
+    plan.summary = "Tổ chức các hội nghị đối thoại chính sách về giảm nghèo năm 2024."
+    plan.save()
+    plan = issued_by(plan, plan.issuer)
+
+    document = build_report(plan)
+
+    assert document.body[0].text == (
+        f"Thực hiện Kế hoạch số {plan.number_label} ngày {short_date(plan.issued_on)} của Ủy ban nhân dân "
+        f"{plan.issuer.full_name} về tổ chức các hội nghị đối thoại chính sách về giảm nghèo năm 2024, "
+        f"Ủy ban nhân dân {plan.issuer.full_name} báo cáo kết quả như sau:"
+    )
 
 
 def test_report_session_with_past_date_counts_as_held_without_attendance():
