@@ -8,16 +8,15 @@ names the file and hands everything to templates/feedback/document/report.html.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import openpyxl
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl.styles import Font
 
 from core.documents import skeleton_context
+from core.exports import CellStyle, ExportWorkbook
 from core.pdf import PDF_CONTENT_TYPE, Document, html_to_pdf, render_html, render_pdf
 from core.pdf_progress import CSS, FORMATTING, LAYOUT, PDF, layout_progress
 from plans.models import Plan
@@ -27,7 +26,6 @@ from .notice import NoticeDocument, build_notice
 from .report import ReportDocument, build_report
 
 TEMPLATE = "feedback/document/report.html"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "Times New Roman, Tinos, Liberation Serif, serif"
 
 # Chart geometry in millimetres: the chart is as wide as the text area (210 - 30 - 16 mm).
@@ -140,20 +138,18 @@ def render_report(plan: Plan, *, on_step: Callable[[str, int], None] | None = No
     return Document(report_filename(document), PDF_CONTENT_TYPE, content)
 
 
-def _sheet(workbook, title: str, header: list[str], rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
+_HEADER = CellStyle(font=Font(bold=True))
 
 
-def report_workbook(document: ReportDocument) -> openpyxl.Workbook:
-    """The report's figures, one sheet per table of the PDF, numbers as numbers."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+def _sheet(workbook: ExportWorkbook, title: str, header: list[str], rows: list[list]) -> None:
+    sheet = workbook.sheet(title, freeze="A2")
+    sheet.row(header, style=_HEADER)
+    sheet.rows(rows)
+
+
+def report_workbook(document: ReportDocument) -> bytes:
+    """The report's figures as .xlsx, one sheet per table of the PDF, numbers as numbers."""
+    workbook = ExportWorkbook()
     _sheet(
         workbook,
         "Tổng hợp",
@@ -207,14 +203,12 @@ def report_workbook(document: ReportDocument) -> openpyxl.Workbook:
             for q in document.questions
         ],
     )
-    return workbook
+    return workbook.content()
 
 
 def report_xlsx(plan: Plan, **options) -> bytes:
     """The report's figures as an .xlsx file; ``options`` go to ``build_report``. Reads only."""
-    buffer = io.BytesIO()
-    report_workbook(build_report(plan, **options)).save(buffer)
-    return buffer.getvalue()
+    return report_workbook(build_report(plan, **options))
 
 
 # ---------------------------------------------------------------- conclusion notice (TB)

@@ -4,15 +4,14 @@ again)."""
 
 from __future__ import annotations
 
-import io
+from itertools import zip_longest
 
-import openpyxl
 from django.utils import timezone
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.exports import CellStyle, ExportWorkbook
 from directory.models import Place, PlaceLevel
 
 from ..models import Participant, ParticipantCategory, Session
@@ -31,7 +30,12 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(name="Times New Roman", bold=True, size=12)
 _TITLE = Font(name="Times New Roman", bold=True, size=14)
-_PLAIN = Font(name="Times New Roman", size=12)
+_HEADER = CellStyle(
+    font=_BOLD,
+    fill=_HEADER_FILL,
+    border=_BORDER,
+    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+)
 
 
 def _session_title(session: Session) -> str:
@@ -53,9 +57,11 @@ def build_template(*, session: Session, commune: Place) -> bytes:
     quota = commune_quota(session=session, commune=commune)
     hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET))
     categories = list(ParticipantCategory.objects.all())
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách"
+    workbook = ExportWorkbook()
+    # Phone numbers and CCCD keep their leading zero only in text cells.
+    sheet = workbook.sheet(
+        "Danh sách", widths=COLUMN_WIDTHS, text_columns=("F", "G"), freeze=f"A{FIRST_DATA_ROW}"
+    )
     quota_text = f"chỉ tiêu {quota} người" if quota is not None else "chưa giao chỉ tiêu"
     titles = (
         ("DANH SÁCH NGƯỜI DÂN THAM DỰ HỘI NGHỊ ĐỐI THOẠI", _TITLE),
@@ -68,29 +74,14 @@ def build_template(*, session: Session, commune: Place) -> bytes:
         ),
     )
     last_column = get_column_letter(len(TEMPLATE_HEADER))
-    for row, (text, font) in enumerate(titles, start=1):
-        sheet.cell(row=row, column=1, value=text).font = font
-        sheet.merge_cells(f"A{row}:{last_column}{row}")
-    for column, (label, width) in enumerate(zip(TEMPLATE_HEADER, COLUMN_WIDTHS, strict=True), start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=label)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = width
-    # Phone numbers and CCCD keep their leading zero only in text cells.
-    sheet.column_dimensions["F"].number_format = "@"
-    sheet.column_dimensions["G"].number_format = "@"
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
+    for text, font in titles:
+        row = sheet.row([text], style=CellStyle(font=font))
+        sheet.merge(f"A{row}:{last_column}{row}")
+    sheet.row(TEMPLATE_HEADER, style=_HEADER)
 
-    lists = workbook.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    lists["A1"], lists["B1"] = "Loại hộ", "Thôn, ấp"
-    for row, category in enumerate(categories, start=2):
-        lists.cell(row=row, column=1, value=category.name)
-    for row, hamlet in enumerate(hamlets, start=2):
-        lists.cell(row=row, column=2, value=hamlet.name)
+    lists = workbook.sheet(LISTS_SHEET, hidden=True)
+    lists.row(["Loại hộ", "Thôn, ấp"])
+    lists.rows(zip_longest([category.name for category in categories], [hamlet.name for hamlet in hamlets]))
     last_row = HEADER_ROW + MAX_ROWS
     sheet_ref = f"'{LISTS_SHEET}'"
     validations = [
@@ -130,21 +121,8 @@ def build_template(*, session: Session, commune: Place) -> bytes:
     for letter, validation in validations:
         validation.allow_blank = True
         validation.showErrorMessage = True
-        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
-        sheet.add_data_validation(validation)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet, value, font=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        # Stored names are data: a leading "=" must stay text in Excel, never become a formula.
-        cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
+        sheet.validate(validation, f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+    return workbook.content()
 
 
 def export_participants_xlsx(*, session: Session, commune: Place | None = None) -> bytes:
@@ -165,17 +143,14 @@ def export_participants_xlsx(*, session: Session, commune: Place | None = None) 
     if commune is None:
         header.insert(4, "Xã, phường")
         widths.insert(4, 20)
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Danh sách")
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet("Danh sách", widths=widths, freeze=f"A{FIRST_DATA_ROW}")
     place_line = commune.title_name if commune is not None else "Tất cả các xã"
-    sheet.append([_text_cell(sheet, "DANH SÁCH NGƯỜI DÂN THAM DỰ HỘI NGHỊ ĐỐI THOẠI", _TITLE)])
-    sheet.append([_text_cell(sheet, f"Phiên: {_session_title(session)}", _BOLD)])
-    sheet.append([_text_cell(sheet, place_line, _BOLD)])
-    sheet.append([])
-    sheet.append([_text_cell(sheet, label, _BOLD) for label in header])
+    sheet.row(["DANH SÁCH NGƯỜI DÂN THAM DỰ HỘI NGHỊ ĐỐI THOẠI"], style=CellStyle(font=_TITLE))
+    sheet.row([f"Phiên: {_session_title(session)}"], style=CellStyle(font=_BOLD))
+    sheet.row([place_line], style=CellStyle(font=_BOLD))
+    sheet.row([])
+    sheet.row(header, style=CellStyle(font=_BOLD))
     for number, person in enumerate(participants, start=1):
         values = [
             number,
@@ -189,7 +164,5 @@ def export_participants_xlsx(*, session: Session, commune: Place | None = None) 
         ]
         if commune is None:
             values.insert(4, person.commune.full_name)
-        sheet.append([_text_cell(sheet, value) for value in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.row(values)
+    return workbook.content()

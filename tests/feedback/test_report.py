@@ -51,6 +51,7 @@ from ..pdfcheck import (
     text_edges_mm,
     text_lines,
 )
+from ..xlsxcheck import FORMULA_PAYLOADS, as_text, formulas, read_back
 
 pytestmark = pytest.mark.django_db
 
@@ -462,6 +463,39 @@ def test_report_xlsx_has_the_same_figures(printed):
     assert summary["Số câu hỏi"] == len(printed.db_question_texts)
     texts = [row[1] for row in workbook["Câu hỏi và trả lời"].iter_rows(min_row=2, values_only=True)]
     assert texts == printed.db_question_texts
+
+
+def test_report_xlsx_keeps_typed_formulas_as_text():
+    """Issue 15: question text, asker, venue and answer reached the district's workbook as
+    formulas. Whatever people typed comes back as text, marked to stay text in Excel."""
+    plan = build_plan(questions=0)
+    held = plan.sessions.get(position=0)
+    topic = Topic.objects.get(code="giam-ngheo")
+    unit = UnitFactory(place=plan.issuer)
+    for position, payload in enumerate(FORMULA_PAYLOADS, start=2):
+        Session.objects.create(plan=plan, position=position, venue_name=payload, time_kind="later")
+        question = Question.objects.create(
+            session=held,
+            commune=held.host_commune,
+            text=payload,
+            asker_name=payload,
+            channel=Channel.BEFORE_SESSION,
+            topic=topic,
+            status=QuestionStatus.ANSWER_APPROVED,
+            assigned_unit=unit,
+            due_date=datetime.date(2024, 6, 1),
+        )
+        Answer.objects.create(question=question, unit=unit, text=payload, approved_at=timezone.now())
+
+    content = report_xlsx(plan)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    expected = [(read_back(payload), "s", True) for payload in FORMULA_PAYLOADS]
+    # The first two sessions are build_plan's.
+    assert [as_text(row[1]) for row in workbook["Hội nghị"].iter_rows(min_row=4)] == expected
+    questions = list(workbook["Câu hỏi và trả lời"].iter_rows(min_row=2))
+    assert [[as_text(row[column]) for row in questions] for column in (1, 2, 7)] == [expected] * 3
+    assert formulas(content) == []
 
 
 # ---------------------------------------------------------------- options, command, queries

@@ -15,6 +15,7 @@ from sessions.participants.services import import_participants, preview_particip
 from sessions.participants.workbook import export_participants_xlsx
 
 from ..factories import PlaceFactory
+from ..xlsxcheck import FORMULA_PAYLOADS, as_text, formulas, read_back
 from .participant_data import HEADER, csv_text, make_session, people, person, xlsx_bytes
 
 CATEGORY_NAMES = (
@@ -707,6 +708,27 @@ def test_export_participants_xlsx_lists_rows_as_text(world):
         [2, "=1+1", 1985, "Lộc Thượng", "Hộ nghèo", "0912345678", "052085000002", None],
     ]
     assert sheet["B7"].data_type == "s"
+
+
+def test_export_participants_xlsx_keeps_typed_formulas_as_text(world):
+    session = make_session(world)
+    run_import(world, session, people(len(FORMULA_PAYLOADS)))
+    for participant, payload in zip(
+        Participant.objects.order_by("row_number"), FORMULA_PAYLOADS, strict=True
+    ):
+        Participant.objects.filter(pk=participant.pk).update(full_name=payload)
+
+    content = export_participants_xlsx(session=session, commune=world.commune)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert [as_text(row[1]) for row in sheet.iter_rows(min_row=6)] == [
+        (read_back(payload), "s", True) for payload in FORMULA_PAYLOADS
+    ]
+    assert [(row[0].value, row[0].data_type) for row in sheet.iter_rows(min_row=6, max_row=7)] == [
+        (1, "n"),
+        (2, "n"),
+    ]
+    assert formulas(content) == []
 
 
 def test_export_of_commune_imports_back_unchanged(world):

@@ -10,6 +10,7 @@ from sessions.participants.services import import_participants
 from sessions.participants.workbook import build_template, template_filename
 
 from ..factories import PlaceFactory
+from ..xlsxcheck import FORMULA_PAYLOADS, as_text, formulas
 from .participant_data import HEADER, make_session
 
 
@@ -68,6 +69,19 @@ def test_template_lists_only_the_commune_hamlets(world):
         "C6:C10005": ("whole", "1900", str(timezone.localdate().year - 16)),
         "D6:D10005": ("list", "'Danh mục'!$B$2:$B$3", None),
     }
+
+
+def test_template_keeps_formula_like_names_as_text(world):
+    PlaceFactory(code="52-550-03-02", kind=PlaceKind.THON, name=FORMULA_PAYLOADS[0], parent=world.commune)
+    session = make_session(world)
+
+    content = build_template(session=session, commune=world.commune)
+
+    lists = openpyxl.load_workbook(io.BytesIO(content))["Danh mục"]
+    hamlets = [as_text(cell) for cell in lists["B"]]
+    assert (FORMULA_PAYLOADS[0], "s", True) in hamlets
+    assert ("Lộc Thượng", "s", False) in hamlets
+    assert formulas(content) == []
 
 
 def test_template_reads_back_with_no_rows(world):
