@@ -13,7 +13,7 @@ from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
-from .models import Attendance, OutboxMessage, OutboxStatus, Purpose
+from .models import Attendance, BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
 from .services.invitations import participants_without_email
 
 CHECKIN_RESULTS = 50
@@ -25,6 +25,14 @@ def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
         OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
         .select_related("participant__commune", "unit", "user")
         .order_by("participant__commune__name", "participant__row_number", "id")
+    )
+
+
+def latest_letters_job(session: Session) -> BatchJob | None:
+    """The newest job printing the whole session's letters: the invitations page shows its bar or
+    its file, so the file stays within reach after the page is left or reloaded."""
+    return (
+        BatchJob.objects.filter(session=session, kind=JobKind.LETTERS, commune=None).order_by("-pk").first()
     )
 
 

@@ -54,6 +54,7 @@ class InvitationsView(SessionMixin, TemplateView):
         context["hand_out"] = selectors.letters_to_hand_out(self.session)
         context["communes"] = session_selectors.session_communes(self.session).order_by("code")
         context["units"] = selectors.invited_units(self.session)
+        context["letters_job"] = selectors.latest_letters_job(self.session)
         return context
 
 

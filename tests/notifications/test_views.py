@@ -2,9 +2,11 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
-from notifications.models import OutboxMessage, OutboxStatus, Purpose
+from core.jobs import JobStatus
+from notifications.models import BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
 from notifications.services.invitations import queue_invitations
 from sessions.models import Quota
 
@@ -54,6 +56,20 @@ def test_invitations_detail_counts_and_rows(world, login):
     html = response.content.decode()
     assert "550 5.1.1 Không có hộp thư này" in html
     assert html.count("Gửi lại</button>") == 1
+
+
+def test_invitations_detail_shows_the_newest_whole_session_letters_job(world, login):
+    session = _with_outbox(world, 1)
+    done = {"kind": JobKind.LETTERS, "status": JobStatus.DONE, "total": 1, "done": 1}
+    BatchJob.objects.create(session=session, finished_at=timezone.now(), **done)
+    newest = BatchJob.objects.create(session=session, finished_at=timezone.now(), **done)
+    BatchJob.objects.create(session=session, kind=JobKind.LETTERS, commune=world.commune, total=1)
+
+    response = login(world.users["district_staff"]).get(_detail(session))
+
+    assert response.context["letters_job"] == newest
+    progress = reverse("notifications:job.progress", args=[session.pk, newest.pk])
+    assert f'<div id="letters-job"><div hx-get="{progress}" hx-trigger="load"' in response.content.decode()
 
 
 def test_invitations_detail_queries_constant_1_vs_50_rows(world, login):
