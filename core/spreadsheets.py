@@ -119,13 +119,15 @@ def fold_line_breaks(text: str) -> str:
     return _FOLDED_RE.sub(" ", text)
 
 
+def control_character_message(code: str) -> str:
+    """What is wrong with a text holding the control character `code` ("U+0000")."""
+    return f"có ký tự điều khiển {code} (không nhìn thấy được, thường lẫn vào khi sao chép từ phần mềm khác)"
+
+
 def refused_cells_message(name: str, cells: list[tuple[int, str, str]], total: int) -> str:
     """Say which cells hold a control character: the first with its code, the next few by place."""
     number, label, code = cells[0]
-    message = (
-        f"Dòng {number}, cột «{label}»: có ký tự điều khiển {code} (không nhìn thấy được, thường lẫn vào "
-        "khi sao chép từ phần mềm khác)."
-    )
+    message = f"Dòng {number}, cột «{label}»: {control_character_message(code)}."
     if total > 1:
         others = "; ".join(f"dòng {n}, cột «{lab}»" for n, lab, _ in cells[1:])
         rest = total - len(cells)
