@@ -10,6 +10,10 @@ apostrophe — so that it stays text even when the cell is edited. The value its
 changed: an exported participant list reads back and imports again unchanged. Numbers, dates and
 booleans are never touched (-1 is a number, not a formula).
 
+Nor may a stored character the XML of a workbook cannot hold (a control character that got in
+before the uploads refused them, a lone surrogate) make a download fail: `data_cell` leaves it
+out of the cell.
+
 `ExportWorkbook` streams its rows (openpyxl's write-only mode): a sheet's column widths, text
 columns and frozen panes are fixed when it is created, before its first row.
 """
@@ -17,6 +21,7 @@ columns and frozen panes are fixed when it is created, before its first row.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +34,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 # A tab or CR is listed because spreadsheet programs skip it before reading a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# openpyxl refuses C0 controls but tab, LF and CR (IllegalCharacterError); a lone surrogate cannot be
+# encoded as UTF-8 and U+FFFE/U+FFFF are not XML characters.
+UNWRITABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def formula_like(value: Any) -> bool:
@@ -45,7 +55,10 @@ class CellStyle:
 
 
 def data_cell(sheet, value: Any, style: CellStyle | None = None) -> Cell:
-    """A streamed cell holding `value` as data: a formula-like string is stored as text."""
+    """A streamed cell holding `value` as data: a formula-like string is stored as text, and a
+    character no workbook can hold is left out."""
+    if isinstance(value, str) and not value.isprintable():
+        value = UNWRITABLE_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if formula_like(value):
         cell.data_type = "s"

@@ -7,8 +7,12 @@ file it cannot use. The reader looks for the header row in the first rows of eac
 and reads the first sheet that has one, streaming the rows below it: it stops at the row cap
 and reads no further, so a huge file costs no more than its first `max_rows` rows, and never
 looks past `MAX_COLUMNS` columns. A CSV may be separated by commas, semicolons (Excel in a
-Vietnamese locale) or tabs, carry a byte-order mark, or not be UTF-8 at all: then the message
-names TCVN3, VNI or Windows-1258 when the text shows it.
+Vietnamese locale) or tabs, carry a byte-order mark, be UTF-16 (Excel's "Unicode text") or not
+be Unicode at all: then the message names TCVN3, VNI or Windows-1258 when the text shows it.
+
+Bytes no person types never get past the reader, since a database or a workbook written later
+would choke on them: a tab or line break inside a cell becomes a space, and a cell holding a
+control character (NUL, ESC, the C1 range…) refuses the file, naming its row and column.
 
 Problems with the whole file raise `SpreadsheetError` with a message for the user; checking
 each cell is the importer's business (its columns' checks).
@@ -16,6 +20,7 @@ each cell is the importer's business (its columns' checks).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -45,6 +50,20 @@ HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 200
 # The separators Excel writes for "CSV" in each locale, and for "Unicode text".
 CSV_DELIMITERS = (",", ";", "\t")
+# Line breaks and tabs inside a cell (Alt+Enter in Excel) read as a space.
+_FOLDED_RE = re.compile("[\t\n\v\f\r\x85\u2028\u2029]+")
+# What no person types and PostgreSQL (NUL) or an .xlsx (the rest of C0) cannot hold: control
+# characters, lone surrogates and the two non-characters XML forbids.
+_REFUSED_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# How many refused cells a message names before it only counts the rest.
+NAMED_CELLS = 3
+# A BOM says which UTF-16 or UTF-32 a CSV is in (UTF-32's is checked first: it starts like UTF-16 LE's).
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 SAVE_AS_CSV_UTF8 = (
     "Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → «CSV UTF-8 (phân cách bằng dấu phẩy) (*.csv)» "
     "rồi tải lên lại."
@@ -85,6 +104,37 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def refused_character(text: str) -> str | None:
+    """The first character of `text` that no cell may hold, as "U+0000"; None when there is none."""
+    if text.isprintable():
+        return None
+    match = _REFUSED_RE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None
+
+
+def fold_line_breaks(text: str) -> str:
+    """Tabs and line breaks inside a cell as one space each run: "Lộc\nThượng" -> "Lộc Thượng"."""
+    return _FOLDED_RE.sub(" ", text)
+
+
+def control_character_message(code: str) -> str:
+    """What is wrong with a text holding the control character `code` ("U+0000")."""
+    return f"có ký tự điều khiển {code} (không nhìn thấy được, thường lẫn vào khi sao chép từ phần mềm khác)"
+
+
+def refused_cells_message(name: str, cells: list[tuple[int, str, str]], total: int) -> str:
+    """Say which cells hold a control character: the first with its code, the next few by place."""
+    number, label, code = cells[0]
+    message = f"Dòng {number}, cột «{label}»: {control_character_message(code)}."
+    if total > 1:
+        others = "; ".join(f"dòng {n}, cột «{lab}»" for n, lab, _ in cells[1:])
+        rest = total - len(cells)
+        more = f" và {rest} ô khác" if rest else ""
+        message += f" Các ô có ký tự như vậy còn ở {others}{more}."
+    cells_word = "ô đó" if total == 1 else "các ô đó"
+    return f"{message} Hãy gõ lại nội dung {cells_word} trong tệp «{name}» rồi tải lên lại."
 
 
 class Column:
@@ -181,6 +231,12 @@ class SpreadsheetReader:
             f"dòng tiêu đề cần có các cột {self.expected_columns()}."
         )
 
+    def broken_unicode_message(self, name: str, encoding: str) -> str:
+        return (
+            f"Tệp «{name}» lưu ở bảng mã {encoding[:6].upper()} nhưng có đoạn không đọc được (tệp bị cắt "
+            f"hoặc hỏng). {SAVE_AS_CSV_UTF8}"
+        )
+
     def too_many_rows_message(self, name: str) -> str:
         limit = format_vnd(self.max_rows)
         return f"Tệp «{name}» có hơn {limit} dòng dữ liệu; mỗi lần chỉ nhận tối đa {limit} dòng."
@@ -256,10 +312,15 @@ class SpreadsheetReader:
             workbook.close()
 
     def _read_csv(self, name: str, content: bytes) -> list[dict]:
+        encoding = _unicode_encoding(content)
         try:
-            text = content.decode("utf-8-sig")
+            text = content.decode(encoding or "utf-8-sig")
         except UnicodeDecodeError:
+            if encoding is not None:
+                raise SpreadsheetError(self.broken_unicode_message(name, encoding)) from None
             raise self._not_utf8(name, content) from None
+        if encoding is not None:
+            text = text.removeprefix("\ufeff")
         try:
             return self._csv_rows(name, text, check=True)
         except csv.Error as exc:
@@ -275,7 +336,9 @@ class SpreadsheetReader:
                 index, mapping = found
                 if check:
                     self._check_header(name, mapping, header_row=index + 1)
-                return self._collect(name, chain(head[index + 1 :], reader), mapping, first_row=index + 2)
+                return self._collect(
+                    name, chain(head[index + 1 :], reader), mapping, first_row=index + 2, check=check
+                )
         raise SpreadsheetError(self.no_header_message(name))
 
     def _check_header(self, name: str, mapping: dict[int, Column], *, header_row: int) -> None:
@@ -320,20 +383,31 @@ class SpreadsheetReader:
         return SpreadsheetError(f"Tệp «{name}» không dùng bảng mã Unicode (UTF-8). {SAVE_AS_CSV_UTF8}")
 
     def _collect(
-        self, name: str, records: Iterator, mapping: dict[int, Column], *, first_row: int
+        self, name: str, records: Iterator, mapping: dict[int, Column], *, first_row: int, check: bool = True
     ) -> list[dict]:
+        """The kept rows. With `check` (always, but when a non-Unicode file is only being looked
+        at to name its encoding) a cell holding a control character refuses the file."""
         rows: list[dict] = []
-        columns = [(index, column.field) for index, column in mapping.items()]
+        columns = [(index, column.field, column.label) for index, column in mapping.items()]
         limit = self.max_rows
-        # This loop runs for every cell of a 10,000-row file: it only strips and spots blank
-        # rows; the columns that keep a cell otherwise are asked afterwards, on kept rows.
+        refused: list[tuple[int, str, str]] = []
+        refused_total = 0
+        # This loop runs for every cell of a 10,000-row file: it only strips, spots blank rows and
+        # (for the rare text that is not all printable) folds line breaks and spots control
+        # characters; the columns that keep a cell otherwise are asked afterwards, on kept rows.
         for number, values in enumerate(records, start=first_row):
             row: dict = {"row_number": number}
             blank = True
             width = len(values)
-            for index, field in columns:
+            for index, field, label in columns:
                 value = values[index] if index < width else None
                 if isinstance(value, str):
+                    if not value.isprintable():
+                        value = fold_line_breaks(value)
+                        if check and (code := refused_character(value)):
+                            refused_total += 1
+                            if len(refused) < NAMED_CELLS:
+                                refused.append((number, label, code))
                     value = value.strip() or None
                 if value is not None:
                     blank = False
@@ -343,6 +417,8 @@ class SpreadsheetReader:
             if len(rows) == limit:
                 raise SpreadsheetError(self.too_many_rows_message(name))
             rows.append(row)
+        if refused:
+            raise SpreadsheetError(refused_cells_message(name, refused, refused_total))
         parsers = [
             (column.field, column.parse)
             for column in mapping.values()
@@ -353,3 +429,20 @@ class SpreadsheetReader:
                 for field, parse in parsers:
                     row[field] = parse(row[field])
         return rows
+
+
+def _unicode_encoding(content: bytes) -> str | None:
+    """ "utf-16" or "utf-32" when `content` is in one of them (by its BOM, or for UTF-16 without one
+    by the zero byte beside each ASCII letter); None for anything else."""
+    for bom, encoding in _UNICODE_BOMS:
+        if content.startswith(bom):
+            return encoding
+    sample = content[:2000]
+    if len(sample) >= 4:
+        # ASCII text in UTF-16 has a zero in every other byte (odd ones in LE, even ones in BE).
+        half = len(sample) // 2
+        if sample[1::2].count(0) > half * 0.4 and not sample[0::2].count(0):
+            return "utf-16-le"
+        if sample[0::2].count(0) > half * 0.4 and not sample[1::2].count(0):
+            return "utf-16-be"
+    return None

@@ -92,7 +92,8 @@ class Session(models.Model):
         related_name="+",
     )
     notice_time = models.CharField("thời gian đã thông báo", max_length=120, blank=True)
-    notice_venue = models.CharField("địa điểm đã thông báo", max_length=255, blank=True)
+    # The venue's name and address as announced, "name, address": room for both full fields.
+    notice_venue = models.CharField("địa điểm đã thông báo", max_length=512, blank=True)
     notice_topics = models.TextField("nội dung đối thoại đã thông báo", blank=True)
     # The results (questions and answers), public within 10 days after the session.
     results_published_at = models.DateTimeField("ngày công khai kết quả", null=True, blank=True)

@@ -92,6 +92,7 @@ HAMLET = AskerHamletColumn("hamlet", "Thôn, ấp", {"thon ap", "thon", "ap", "k
 TOPIC = TopicColumn("topic", "Lĩnh vực", {"linh vuc", "chu de", "nhom van de"})
 COLUMNS = (TEXT, ASKER_NAME, HAMLET, TOPIC)
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+REQUIRED_COLUMNS = (TEXT, TOPIC)
 # The order a row's messages come in.
 CHECK_ORDER = (TEXT, TOPIC, HAMLET)
 
@@ -102,6 +103,16 @@ class QuestionReader(SpreadsheetReader):
 
     def accepts_header(self, fields: set[str]) -> bool:
         return "text" in fields
+
+    def check_header(self, name: str, fields: set[str], *, header_row: int) -> None:
+        # Every question needs its topic: a list without the column could not be saved at all.
+        missing = [column.label for column in REQUIRED_COLUMNS if column.field not in fields]
+        if missing:
+            columns = ", ".join(f"«{label}»" for label in missing)
+            raise SpreadsheetError(
+                f"Dòng tiêu đề (dòng {header_row}) của tệp «{name}» thiếu cột {columns}; "
+                f"dòng tiêu đề cần có các cột {self.expected_columns()}."
+            )
 
     def too_many_rows_message(self, name: str) -> str:
         return f"Tệp «{name}» có hơn {self.max_rows} câu hỏi; hãy chia thành nhiều tệp."
@@ -163,17 +174,21 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
     legacy_cells = LegacyCells()
     for record in rows:
-        row = QuestionRow(number=record["row_number"], values=record)
+        # A column the file lacks reads as blank cells: the preview shows every column.
+        values = {"row_number": record["row_number"]} | {
+            column.field: record.get(column.field) or "" for column in COLUMNS
+        }
+        row = QuestionRow(number=record["row_number"], values=values)
         if not concerns:
             row.error(None, f"phiên «{session}» thuộc xã khác, không phải phiên của {commune.full_name}.")
         legacy_fields = set()
         for column in COLUMNS:
-            tcvn, vni = legacy_scores(record.get(column.field, ""))
+            tcvn, vni = legacy_scores(values[column.field])
             if tcvn or vni:
-                legacy_cells.add(row, column.field, record[column.field], tcvn, vni)
+                legacy_cells.add(row, column.field, values[column.field], tcvn, vni)
                 legacy_fields.add(column.field)
         for column in CHECK_ORDER:
-            column.check(record.get(column.field, ""), row, lookups, legacy=column.field in legacy_fields)
+            column.check(values[column.field], row, lookups, legacy=column.field in legacy_fields)
         report.rows.append(row)
     if message := legacy_cells.report():
         report.errors.append(message)

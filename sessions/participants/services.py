@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from core.legacy_encoding import encoding_name, how_to_convert
-from core.spreadsheets import SpreadsheetError
+from core.spreadsheets import SpreadsheetError, control_character_message, refused_character
 from directory.models import Place
 
 from ..models import Participant, Session
@@ -139,6 +139,9 @@ def update_participant(
         record = {name: values.get(name, "") for name in EDITABLE_FIELDS}
         record["row_number"] = participant.row_number or 0
         row, legacy = checker.check(record)
+        for name in EDITABLE_FIELDS:
+            if code := refused_character(str(record[name])):
+                row.error(name, f"{control_character_message(code)}; hãy gõ lại.")
         for name, text, tcvn, vni in legacy:
             encoding = encoding_name(tcvn, vni)
             row.error(

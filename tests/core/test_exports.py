@@ -72,3 +72,16 @@ def test_export_sheet_layout_reads_back():
     assert main.freeze_panes == "A3"
     assert [str(v.sqref) for v in main.data_validations.dataValidation] == ["A3:A9"]
     assert (book["Danh mục"].sheet_state, book["Danh mục"]["A1"].value) == ("hidden", "Loại hộ")
+
+
+def test_export_leaves_out_characters_no_workbook_can_hold():
+    # Stored before uploads refused them: NUL, ESC, a vertical tab, a lone surrogate, U+FFFF.
+    content, workbook = export(
+        [["Nguyễn\x00 Văn\x1b An\x0b", "Lộc\ud800 Thượng\uffff", "dòng 1\ndòng 2\tcột"]]
+    )
+
+    assert [cell.value for cell in workbook["Dữ liệu"][1]] == [
+        "Nguyễn Văn An",
+        "Lộc Thượng",
+        "dòng 1\ndòng 2\tcột",
+    ]

@@ -1,6 +1,7 @@
 """The shared spreadsheet reader: formats, CSV dialects and encodings, sheets, and the caps that
 stop reading early."""
 
+import codecs
 import datetime
 import io
 
@@ -217,3 +218,60 @@ def test_importer_rewords_a_message_and_refuses_a_header_missing_a_column():
     with pytest.raises(SpreadsheetError) as error:
         read("ds.csv", "Họ và tên,Năm sinh\nA,1\nB,2\nC,3\nD,4\n".encode(), reader)
     assert error.value.message == "Quá nhiều dòng."
+
+
+UNICODE_TEXT = "Họ và tên\tThôn, ấp\r\nLương Văn Thư\tLộc Thượng\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_read_csv_in_utf16_reads_excel_unicode_text(encoding):
+    # Excel's "Unicode text" is UTF-16 LE with a BOM, separated by tabs; BE and no BOM read too.
+    content = UNICODE_TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        content = codecs.BOM_UTF16_BE + content
+    assert read("ds.csv", content) == [{"row_number": 2, "name": "Lương Văn Thư", "hamlet": "Lộc Thượng"}]
+
+
+def test_read_csv_in_broken_utf16_is_named_utf16_not_windows_1258():
+    content = UNICODE_TEXT.encode("utf-16")[:-1]
+    with pytest.raises(SpreadsheetError) as error:
+        read("ds.csv", content)
+    assert error.value.message == (
+        "Tệp «ds.csv» lưu ở bảng mã UTF-16 nhưng có đoạn không đọc được (tệp bị cắt hoặc hỏng). Hãy mở tệp "
+        "bằng Excel, chọn Tệp → Lưu thành → «CSV UTF-8 (phân cách bằng dấu phẩy) (*.csv)» rồi tải lên lại."
+    )
+
+
+CONTROL_HINT = "(không nhìn thấy được, thường lẫn vào khi sao chép từ phần mềm khác)."
+
+
+def test_read_csv_control_characters_refused_naming_row_and_column():
+    content = (
+        "Họ và tên,Thôn,Ghi chú\n"
+        "Nguyễn\x00 Văn An,Lộc Thượng,\x07\n"  # a control character in a column not read is no matter
+        "Trần Thị Bích,Lộc\x1b Thượng\n"
+        "Lê Văn\x7f C,Lộc\x9f Thượng\n"
+    ).encode()
+    with pytest.raises(SpreadsheetError) as error:
+        read("ds.csv", content, PeopleReader())
+    assert error.value.message == (
+        f"Dòng 2, cột «Họ và tên»: có ký tự điều khiển U+0000 {CONTROL_HINT} Các ô có ký tự như vậy còn ở "
+        "dòng 3, cột «Thôn, ấp»; dòng 4, cột «Họ và tên» và 1 ô khác. "
+        "Hãy gõ lại nội dung các ô đó trong tệp «ds.csv» rồi tải lên lại."
+    )
+
+
+def test_read_xlsx_control_character_refused_naming_row_and_column():
+    # XML cannot hold C0 controls, but it can hold C1 ones (here U+0086).
+    content = workbook_bytes([["Họ và tên", "Thôn"], ["Nguyễn Văn An", "Lộc\x86 Thượng"]])
+    with pytest.raises(SpreadsheetError) as error:
+        read("ds.xlsx", content)
+    assert error.value.message == (
+        f"Dòng 2, cột «Thôn, ấp»: có ký tự điều khiển U+0086 {CONTROL_HINT} "
+        "Hãy gõ lại nội dung ô đó trong tệp «ds.xlsx» rồi tải lên lại."
+    )
+
+
+def test_read_line_breaks_and_tabs_inside_a_cell_read_as_spaces():
+    content = workbook_bytes([["Họ và tên", "Thôn"], ["Nguyễn\nVăn\r\nAn", "Lộc\tThượng\u2028"]])
+    assert read("ds.xlsx", content) == [{"row_number": 2, "name": "Nguyễn Văn An", "hamlet": "Lộc Thượng"}]

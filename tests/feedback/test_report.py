@@ -577,3 +577,29 @@ def test_report_views_serve_pdf_and_xlsx_to_the_issuing_office(world, login):
         == 403
     )
     assert client.get(reverse("feedback:report.pdf", args=[999999])).status_code == 404
+
+
+def test_report_xlsx_of_a_question_holding_a_control_character_is_served(world, login):
+    """Issue 15: a control character stored before uploads refused them made every export of the
+    plan fail; the workbook leaves the character out."""
+    plan = import_plan(
+        data=plan_file(world, status="issued", number=7, issued_on="2024-03-01"), keep_status=True
+    )
+    session = plan.sessions.first()
+    Question.objects.create(
+        session=session,
+        commune=session.host_commune,
+        text="Vay\x01 vốn\x1b thế nào?",
+        asker_name="Nguyễn\x08 Văn An",
+        channel=Channel.BEFORE_SESSION,
+        topic=Topic.objects.get(code="giam-ngheo"),
+    )
+
+    response = login(world.users["leader"]).get(reverse("feedback:report.xlsx", args=[plan.pk]))
+
+    assert response.status_code == 200
+    questions = openpyxl.load_workbook(io.BytesIO(response.content))["Câu hỏi và trả lời"]
+    assert [cell.value for cell in next(questions.iter_rows(min_row=2, max_row=2))][1:3] == [
+        "Vay vốn thế nào?",
+        "Nguyễn Văn An",
+    ]

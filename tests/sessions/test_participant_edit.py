@@ -145,3 +145,18 @@ def test_forged_urls_are_404_or_403(world, session, login):
     assert client.get(_url("edit", session, mine, code="52-550-08")).status_code == 403
     assert login(world.users["other_commune_official"]).post(_url("delete", session, mine)).status_code == 403
     assert Participant.objects.count() == 2
+
+
+def test_control_character_typed_into_a_field_is_refused_and_nothing_changes(world, session, login):
+    person = _person(world, session, "Lê Văn Tám")
+    client = login(world.users["commune_official"])
+
+    response = client.post(_url("edit", session, person), _data(full_name="Nguyễn\x1b Thị Mai"))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Cột «Họ và tên»: có ký tự điều khiển U+001B (không nhìn thấy được, thường lẫn vào khi sao chép từ "
+        "phần mềm khác); hãy gõ lại."
+    ]
+    person.refresh_from_db()
+    assert person.full_name == "Lê Văn Tám"

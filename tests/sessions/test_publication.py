@@ -177,3 +177,21 @@ def test_withdrawn_results_leave_the_public_page_and_can_be_published_again(worl
         withdraw_results(user=staff, session=session)
     publish_results(user=staff, session=session)
     assert login(None).get(public).status_code == 200
+
+
+@pytest.mark.postgresql
+def test_notice_of_a_venue_with_the_longest_name_and_address_is_published_whole(world, login):
+    """Issue 15: a venue name and address the session form accepts (255 characters each) made
+    publishing the notice fail on PostgreSQL; the announced venue holds both."""
+    session = make_session(world, date=datetime.date(2024, 5, 6))
+    session.venue_name, session.venue_address = "Hội trường " + "A" * 244, "thôn Lộc Thượng " + "B" * 239
+    session.save()
+    client = login(world.users["district_staff"])
+
+    response = client.post(reverse("sessions:notice.publish", args=[session.pk]), {"topics": "Việc làm"})
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.notice_venue == f"Hội trường {'A' * 244}, thôn Lộc Thượng {'B' * 239}"
+    assert len(session.notice_venue) == 512
+    assert client.get(reverse("public:session.detail", args=[session.pk])).status_code == 200
