@@ -104,6 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.RolePasswordLengthValidator"},
 ]
 # Failed logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from
 # one address, that pair is locked for the cool-off; an administrator unlocks it sooner
