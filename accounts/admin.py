@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .lockout import unlock_logins
 from .models import User
 
 
@@ -12,3 +13,13 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Vai trò và địa bàn", {"fields": ("role", "place", "unit", "job_title")}),
     )
+    actions = ["unlock_logins"]
+
+    @admin.action(description="Mở khóa đăng nhập (xóa các lần nhập sai mật khẩu)")
+    def unlock_logins(self, request, queryset):
+        removed = unlock_logins(usernames=list(queryset.values_list("username", flat=True)))
+        self.message_user(
+            request,
+            f"Đã mở khóa đăng nhập cho {queryset.count()} tài khoản ({removed} bản ghi).",
+            messages.SUCCESS,
+        )

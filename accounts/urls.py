@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from .forms import LoginForm
 
@@ -12,4 +12,32 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password.change.done")),
+        name="password.change",
+    ),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password.change.done"),
+    path(
+        "quen-mat-khau/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password.reset.done"),
+        ),
+        name="password.reset",
+    ),
+    path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password.reset.done"),
+    path(
+        "dat-lai-mat-khau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password.reset.complete")
+        ),
+        name="password.reset.confirm",
+    ),
+    path(
+        "dat-lai-mat-khau/xong/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password.reset.complete",
+    ),
 ]

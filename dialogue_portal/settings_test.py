@@ -17,3 +17,6 @@ STORAGES = {
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # Issued PDFs and pending uploads written by tests stay out of the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dialogue-test-media-"))
+# Logins in tests go through force_login or Client.login (no request for axes); the lockout
+# tests turn it on (tests/accounts/test_lockout.py).
+AXES_ENABLED = False

@@ -13,6 +13,7 @@ question was sent to a written reply at the session, else the unit and due date 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -40,6 +41,11 @@ class Assignment:
     unit: str
     due: datetime.date | None
     in_writing: bool
+    # What a reader who may not see the asker's name reads instead, and what the rules
+    # (feedback.view_asker) check: the same fields as on the question.
+    place: str = ""
+    commune_id: int | None = None
+    assigned_unit_id: int | None = None
 
     @property
     def due_label(self) -> str:
@@ -186,7 +192,8 @@ def _assignments(session: Session) -> list[Assignment]:
             unit = question.assigned_unit.name
         else:
             unit = NO_UNIT
-        asker = question.asker_label + (f", {question.commune.full_name}" if question.commune else "")
+        place = question.commune.full_name if question.commune else ""
+        asker = question.asker_label + (f", {place}" if place else "")
         rows.append(
             Assignment(
                 number=0,
@@ -196,6 +203,9 @@ def _assignments(session: Session) -> list[Assignment]:
                 unit=unit,
                 due=reply.due_date if reply is not None else question.due_date,
                 in_writing=question.status == QuestionStatus.TO_ANSWER_IN_WRITING,
+                place=place,
+                commune_id=question.commune_id,
+                assigned_unit_id=question.assigned_unit_id,
             )
         )
     rows.sort(key=lambda a: (not a.in_writing, a.due or datetime.date.max, a.question_id))
@@ -237,10 +247,20 @@ def _questions(figures: NoticeFigures) -> str:
     return text + "."
 
 
-def build_notice(session: Session, *, today: datetime.date | None = None) -> NoticeDocument:
+def build_notice(
+    session: Session,
+    *,
+    today: datetime.date | None = None,
+    asker_shown: Callable[[Assignment], bool] | None = None,
+) -> NoticeDocument:
     """Every line of the notice of `session` from its saved conclusion (raises
-    SessionConclusion.DoesNotExist without one). Reads only, in nine queries."""
+    SessionConclusion.DoesNotExist without one). Reads only, in nine queries.
+
+    `asker_shown` tells, for a page read by one person, whose askers' names they may read;
+    the others' lines name only the commune. Without it (the printed notice) every name shows.
+    """
     today = today or timezone.localdate()
+    shown = asker_shown or (lambda assignment: True)
     session = Session.objects.select_related("plan__issuer").prefetch_related("quotas").get(pk=session.pk)
     plan = session.plan
     conclusion = SessionConclusion.objects.prefetch_related("items").get(session=session)
@@ -287,7 +307,10 @@ def build_notice(session: Session, *, today: datetime.date | None = None) -> Not
                 table="assignments",
                 centred=(0, 4),
                 header=["STT", "Nội dung câu hỏi, kiến nghị", "Người hỏi", "Đơn vị trả lời", "Hạn trả lời"],
-                rows=[[str(a.number), a.text, a.asker, a.unit, a.due_label] for a in assignments],
+                rows=[
+                    [str(a.number), a.text, a.asker if shown(a) else a.place, a.unit, a.due_label]
+                    for a in assignments
+                ],
             ),
         ]
     else:

@@ -97,8 +97,18 @@ can_record_written_reply = (
     (is_district_staff & question_in_territory) | (is_department_officer & question_assigned_to_unit)
 ) & question_awaits_written_reply
 
+# The asker's name, checked against a question or a line of a notice (feedback.notice.Assignment)
+# on a page the user may already read: the office, the commune it came from, the unit that
+# answers it. Other readers see the commune only.
+can_view_asker = (
+    is_office
+    | (is_commune_official & question_of_own_commune)
+    | (is_department_officer & question_assigned_to_unit)
+)
+
 rules.add_perm("feedback.list_questions", is_office | is_commune_official | is_department_officer)
 rules.add_perm("feedback.view_question", can_view_question)
+rules.add_perm("feedback.view_asker", can_view_asker)
 rules.add_perm("feedback.submit_question", can_submit_question)
 rules.add_perm("feedback.record_question", can_record_question)
 rules.add_perm("feedback.assign_question", can_assign_question)

@@ -61,3 +61,5 @@ rules.add_perm("plans.submit_plan", is_district_staff & plan_in_territory & plan
 rules.add_perm("plans.approve_plan", is_leader & plan_in_territory & plan_is_submitted)
 rules.add_perm("plans.return_plan", is_leader & plan_in_territory & (plan_is_submitted | plan_is_approved))
 rules.add_perm("plans.issue_plan", is_leader & plan_in_territory & plan_is_approved)
+# The workflow log (who returned the plan and why) is the office's internal record.
+rules.add_perm("plans.view_plan_log", is_office & plan_in_territory)

@@ -125,6 +125,23 @@ ROWS: dict[str, Row] = {
         method="post",
         state=lambda o: LoginSession.objects.count(),
     ),
+    # Changing one's own password needs a login; asking for a reset link does not.
+    "accounts:password.change": Row(lambda o: reverse("accounts:password.change"), everyone(200)),
+    "accounts:password.change.done": Row(lambda o: reverse("accounts:password.change.done"), everyone(200)),
+    "accounts:password.reset": Row(
+        lambda o: reverse("accounts:password.reset"), everyone(200, anonymous=200)
+    ),
+    "accounts:password.reset.done": Row(
+        lambda o: reverse("accounts:password.reset.done"), everyone(200, anonymous=200)
+    ),
+    # A made-up link: the page says it is not valid, to anyone.
+    "accounts:password.reset.confirm": Row(
+        lambda o: reverse("accounts:password.reset.confirm", args=["MQ", "khong-hop-le"]),
+        everyone(200, anonymous=200),
+    ),
+    "accounts:password.reset.complete": Row(
+        lambda o: reverse("accounts:password.reset.complete"), everyone(200, anonymous=200)
+    ),
 }
 
 

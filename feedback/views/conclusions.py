@@ -50,7 +50,11 @@ class ConclusionDetailView(ConclusionMixin, TemplateView):
         user = self.request.user
         context["can_draft"] = user.has_perm("feedback.draft_conclusion", self.session)
         context["can_issue"] = user.has_perm("feedback.issue_conclusion", self.session)
-        context["notice"] = build_notice(self.session) if self.conclusion is not None else None
+        context["notice"] = (
+            build_notice(self.session, asker_shown=lambda line: user.has_perm("feedback.view_asker", line))
+            if self.conclusion is not None
+            else None
+        )
         return context
 
 

@@ -1,0 +1,32 @@
+"""The password policy that depends on who holds the account."""
+
+from django.core.exceptions import ValidationError
+
+from .models import Role
+
+# Accounts that approve plans, issue notices or read every citizen's name in the district.
+STRONG_ROLES = frozenset({Role.DISTRICT_STAFF, Role.LEADER, Role.SECRETARY})
+
+
+class RolePasswordLengthValidator:
+    """At least `strong_length` characters for the office roles and for administrators;
+    the other accounts keep the general minimum (MinimumLengthValidator)."""
+
+    def __init__(self, strong_length: int = 12):
+        self.strong_length = strong_length
+
+    def needs_strong(self, user) -> bool:
+        if user is None:
+            return False
+        return bool(user.role in STRONG_ROLES or user.is_staff or user.is_superuser)
+
+    def validate(self, password: str, user=None) -> None:
+        if self.needs_strong(user) and len(password) < self.strong_length:
+            raise ValidationError(
+                f"Mật khẩu của chuyên viên phòng, lãnh đạo, thư ký và quản trị viên phải có ít nhất "
+                f"{self.strong_length} ký tự.",
+                code="password_too_short_for_role",
+            )
+
+    def get_help_text(self) -> str:
+        return f"Chuyên viên phòng, lãnh đạo, thư ký và quản trị viên: mật khẩu ít nhất {self.strong_length} ký tự."
