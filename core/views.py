@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.uploads import PendingUploads
+from core.uploads import PendingUploads, UploadAlreadyImported, receipt_for_token
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -122,6 +122,10 @@ class UploadConfirmView(UploadPreviewView):
     not for this page or expired sends back to the upload form; a report that cannot be saved
     any more is shown like a preview, without a token.
 
+    A token imports once: `save` passes it to the service, which claims it in the import's
+    transaction (core.uploads.record_import). A second click, even at the same moment, is told
+    when and by whom the file was imported and goes to `imported_url` (the list).
+
     Errors in `refused_errors` (a rule the user broke, raised by the service) are shown as a
     message on the upload form.
     """
@@ -133,8 +137,12 @@ class UploadConfirmView(UploadPreviewView):
     def upload_url(self) -> str:
         raise NotImplementedError
 
-    def save(self, *, filename: str, content: bytes, details: dict[str, Any]):
+    def save(self, *, filename: str, content: bytes, details: dict[str, Any], token: str):
         raise NotImplementedError
+
+    def imported_url(self) -> str:
+        """Where a confirmation whose token was already used goes."""
+        return self.upload_url()
 
     def success_message(self, report) -> str:
         raise NotImplementedError
@@ -147,13 +155,19 @@ class UploadConfirmView(UploadPreviewView):
         uploads = self.pending()
         found = uploads.load(token, **self.pending_scope())
         if found is None:
+            receipt = receipt_for_token(token)
+            if receipt is not None:
+                return self._already_imported(UploadAlreadyImported(receipt))
             messages.error(request, self.expired_message)
             return redirect(self.upload_url())
         details, content = found
         details = {name: value for name, value in details.items() if name not in self.pending_scope()}
         filename = details.pop("filename")
         try:
-            report = self.save(filename=filename, content=content, details=details)
+            report = self.save(filename=filename, content=content, details=details, token=token)
+        except UploadAlreadyImported as exc:
+            uploads.forget(token)
+            return self._already_imported(exc)
         except self.refused_errors as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
             return redirect(self.upload_url())
@@ -164,3 +178,7 @@ class UploadConfirmView(UploadPreviewView):
         uploads.forget(token)
         messages.success(request, self.success_message(report))
         return redirect(self.success_url(report))
+
+    def _already_imported(self, exc: UploadAlreadyImported):
+        messages.warning(self.request, exc.message)
+        return redirect(self.imported_url())

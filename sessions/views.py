@@ -361,7 +361,7 @@ class ParticipantConfirmView(ParticipantUploadView, UploadConfirmView):
     def upload_url(self) -> str:
         return reverse("sessions:participants.upload", args=[self.session.pk, self.commune.code])
 
-    def save(self, *, filename: str, content: bytes, details: dict):
+    def save(self, *, filename: str, content: bytes, details: dict, token: str):
         return import_participants(
             session=self.session,
             commune=self.commune,
@@ -369,7 +369,11 @@ class ParticipantConfirmView(ParticipantUploadView, UploadConfirmView):
             content=content,
             user=self.request.user,
             replace=details["replace"],
+            token=token,
         )
+
+    def imported_url(self) -> str:
+        return self.list_url()
 
     def success_message(self, report) -> str:
         return f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}."

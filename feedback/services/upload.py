@@ -1,7 +1,9 @@
 """A commune's questions from a spreadsheet (.xlsx or .csv), in two steps like a participant
 list: `preview_questions` reads and checks the file without writing, `import_questions` checks
 it again and saves every question or none. The file is read by the portal's spreadsheet reader
-(core.spreadsheets); each column below checks its own cell."""
+(core.spreadsheets); each column below checks its own cell. A question already in the session
+(or twice in the file) is a duplicate, shown and not saved (feedback.services.question_duplicates),
+and a file imported before is recognised by its receipt (core.uploads)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.db import transaction
 
 from core.legacy_encoding import legacy_scores
 from core.spreadsheets import LegacyCells, SpreadsheetError, SpreadsheetReader, TextColumn, words_key
+from core.uploads import earlier_import, record_import, repeated_file_notice, upload_scope
 from directory.models import Place, PlaceLevel
 from sessions.models import Session
 from sessions.selectors import session_communes
@@ -19,11 +22,15 @@ from sessions.selectors import session_communes
 from ..models import Channel, Question, Topic
 from ..rules import can_submit_question
 from . import FeedbackError
+from .question_duplicates import mark_duplicate_questions
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from core.models import UploadReceipt
 
 MAX_QUESTION_ROWS = 2_000
+# What a question list's receipt says it is (core.uploads.record_import).
+UPLOAD_KIND = "questions"
 
 
 class _Lookups:
@@ -132,14 +139,20 @@ class QuestionRow:
     topic: Topic | None = None
     hamlet: Place | None = None
     errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
 
     def error(self, field_: str | None, message: str) -> None:
         where = f", cột «{COLUMN_BY_FIELD[field_].label}»" if field_ else ""
         self.errors.append(f"Dòng {self.number}{where}: {message}")
 
+    def duplicate(self, message: str) -> None:
+        self.duplicates.append(f"Dòng {self.number}: {message}")
+
     @property
     def status_label(self) -> str:
-        return "lỗi" if self.errors else "mới"
+        if self.errors:
+            return "lỗi"
+        return "trùng" if self.duplicates else "mới"
 
 
 @dataclass
@@ -149,6 +162,8 @@ class QuestionImportReport:
     filename: str = ""
     rows: list[QuestionRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Things to know that do not stop the import (the file was imported before).
+    notices: list[str] = field(default_factory=list)
     saved: int = 0
     committed: bool = False
 
@@ -157,12 +172,23 @@ class QuestionImportReport:
         return sum(1 for row in self.rows if row.errors)
 
     @property
+    def duplicate_count(self) -> int:
+        return sum(1 for row in self.rows if row.duplicates and not row.errors)
+
+    @property
+    def rows_to_save(self) -> list[QuestionRow]:
+        return [row for row in self.rows if not row.errors and not row.duplicates]
+
+    @property
     def can_commit(self) -> bool:
-        return not self.errors and bool(self.rows) and not self.error_count
+        return not self.errors and not self.error_count and bool(self.rows_to_save)
 
 
-def validate_questions(*, session: Session, commune: Place, rows: list[dict]) -> QuestionImportReport:
-    """Check rows read by `read_question_rows` for `commune` in `session`. Reads only (3 queries)."""
+def validate_questions(
+    *, session: Session, commune: Place, rows: list[dict], earlier: UploadReceipt | None = None
+) -> QuestionImportReport:
+    """Check rows read by `read_question_rows` for `commune` in `session`. Reads only (4 queries).
+    `earlier` is the import of these very bytes before, if any: the report says so."""
     report = QuestionImportReport(session=session, commune=commune)
     lookups = _Lookups(commune)
     concerns = session_communes(session).filter(pk=commune.pk).exists()
@@ -190,6 +216,9 @@ def validate_questions(*, session: Session, commune: Place, rows: list[dict]) ->
         for column in CHECK_ORDER:
             column.check(values[column.field], row, lookups, legacy=column.field in legacy_fields)
         report.rows.append(row)
+    mark_duplicate_questions(report, session=session, commune=commune)
+    if earlier is not None:
+        report.notices.append(repeated_file_notice(earlier))
     if message := legacy_cells.report():
         report.errors.append(message)
     return report
@@ -203,21 +232,43 @@ def preview_questions(
         rows = read_question_rows(filename=filename, content=content)
     except SpreadsheetError as exc:
         return QuestionImportReport(session=session, commune=commune, filename=filename, errors=[exc.message])
-    report = validate_questions(session=session, commune=commune, rows=rows)
+    earlier = earlier_import(kind=UPLOAD_KIND, scope=_scope(session, commune), content=content)
+    report = validate_questions(session=session, commune=commune, rows=rows, earlier=earlier)
     report.filename = filename
     return report
 
 
+def _scope(session: Session, commune: Place) -> str:
+    return upload_scope(session=session.pk, commune=commune.pk)
+
+
 def import_questions(
-    *, user: User, session: Session, commune: Place, filename: str, content: bytes
+    *, user: User, session: Session, commune: Place, filename: str, content: bytes, token: str | None = None
 ) -> QuestionImportReport:
-    """Check the list again and save every question or none (one INSERT)."""
+    """Check the list again and save every question or none (one INSERT), duplicates left out.
+
+    Side effects, in one transaction: the questions, and a receipt of the file that claims the
+    preview's `token` (core.uploads.record_import). The session row is locked meanwhile, so an
+    import sees the questions of the one before it. Raises core.uploads.UploadAlreadyImported
+    when `token` was used by an import already, however close together the two confirmations."""
     if not (can_submit_question(user, session) and user.place_id == commune.pk):
         raise FeedbackError("Chỉ cán bộ xã có tham dự phiên đối thoại này mới gửi được câu hỏi cho phiên.")
-    report = preview_questions(session=session, commune=commune, filename=filename, content=content)
-    if not report.can_commit:
-        return report
+    try:
+        rows = read_question_rows(filename=filename, content=content)
+    except SpreadsheetError as exc:
+        return QuestionImportReport(session=session, commune=commune, filename=filename, errors=[exc.message])
     with transaction.atomic():
+        list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        scope = _scope(session, commune)
+        earlier = earlier_import(kind=UPLOAD_KIND, scope=scope, content=content)
+        record_import(
+            kind=UPLOAD_KIND, scope=scope, content=content, filename=filename, user=user, token=token
+        )
+        report = validate_questions(session=session, commune=commune, rows=rows, earlier=earlier)
+        report.filename = filename
+        if not report.can_commit:
+            transaction.set_rollback(True)  # the receipt with it: the token stays usable
+            return report
         Question.objects.bulk_create(
             [
                 Question(
@@ -232,9 +283,9 @@ def import_questions(
                     row_number=row.number,
                     created_by=user,
                 )
-                for row in report.rows
+                for row in report.rows_to_save
             ]
         )
-    report.saved = len(report.rows)
-    report.committed = True
+        report.saved = len(report.rows_to_save)
+        report.committed = True
     return report

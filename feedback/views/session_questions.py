@@ -100,17 +100,21 @@ class ConfirmView(UploadView, UploadConfirmView):
     def upload_url(self) -> str:
         return reverse("feedback:question.upload", args=[self.session.pk])
 
-    def save(self, *, filename: str, content: bytes, details: dict):
+    def save(self, *, filename: str, content: bytes, details: dict, token: str):
         return import_questions(
             user=self.request.user,
             session=self.session,
             commune=self.commune,
             filename=filename,
             content=content,
+            token=token,
         )
 
     def success_message(self, report) -> str:
         return f"Đã nhận {report.saved} câu hỏi của {self.commune.full_name}."
 
     def success_url(self, report) -> str:
+        return self.imported_url()
+
+    def imported_url(self) -> str:
         return f"{reverse('feedback:question.list')}?session={self.session.pk}"

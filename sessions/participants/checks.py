@@ -12,15 +12,18 @@ from django.utils import timezone
 
 from core.legacy_encoding import legacy_scores
 from core.spreadsheets import LegacyCells, cell_text, words_key
+from core.uploads import repeated_file_notice
 from core.vietnamese import normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
 from ..models import Participant, ParticipantCategory, Quota, Session
 from .columns import COLUMNS, FIELDS, TEXT_FIELDS
+from .repeats import mark_listed_rows
 from .report import ImportReport, RowReport, RowStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from core.models import UploadReceipt
 
 
 class Checker:
@@ -182,13 +185,21 @@ def commune_quota(*, session: Session, commune: Place) -> int | None:
 
 
 def validate_participants(
-    *, session: Session, commune: Place, rows: list[dict], user: User | None = None, replace: bool = False
+    *,
+    session: Session,
+    commune: Place,
+    rows: list[dict],
+    user: User | None = None,
+    replace: bool = False,
+    earlier: UploadReceipt | None = None,
 ) -> ImportReport:
     """Check rows read by `read_rows` for `commune`'s list in `session`. Reads only; writes nothing.
 
     With `replace`, the commune's current list for the session is left out of the quota and of
     the duplicate checks, since the import will delete it. `user` is the uploader; the checks do
-    not depend on it (who may upload for which commune is the view's permission rule).
+    not depend on it (who may upload for which commune is the view's permission rule). `earlier`
+    is the import of these very bytes before, if any: the report says so, and the people of the
+    file still on the list are duplicates.
     """
     report = ImportReport(session=session, commune=commune, replace=replace)
     checker = Checker(session=session, commune=commune, replace=replace)
@@ -205,6 +216,11 @@ def validate_participants(
         for name, text, tcvn, vni in legacy:
             legacy_cells.add(row, name, text, tcvn, vni)
         check_duplicates(row, checker, seen_ids, seen_people)
+
+    if earlier is not None:
+        report.notices.append(repeated_file_notice(earlier))
+        if not replace:
+            mark_listed_rows(report, session=session, commune=commune)
 
     if message := legacy_cells.report():
         report.errors.append(message)

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from core.legacy_encoding import encoding_name, how_to_convert
 from core.spreadsheets import SpreadsheetError, control_character_message, refused_character
+from core.uploads import earlier_import, record_import, upload_scope
 from directory.models import Place
 
 from ..models import Participant, Session
@@ -34,6 +35,13 @@ if TYPE_CHECKING:
 # number of rows), so a single statement for the largest accepted file keeps the number of
 # queries independent of the file's size; SQLite splits it by its own parameter limit.
 INSERT_BATCH_SIZE = MAX_ROWS
+
+# What a participant list's receipt says it is (core.uploads.record_import).
+UPLOAD_KIND = "participants"
+
+
+def _scope(session: Session, commune: Place) -> str:
+    return upload_scope(session=session.pk, commune=commune.pk)
 
 
 def preview_participants(
@@ -52,7 +60,10 @@ def preview_participants(
         return ImportReport(
             session=session, commune=commune, filename=filename, replace=replace, errors=[exc.message]
         )
-    report = validate_participants(session=session, commune=commune, rows=rows, user=user, replace=replace)
+    earlier = earlier_import(kind=UPLOAD_KIND, scope=_scope(session, commune), content=content)
+    report = validate_participants(
+        session=session, commune=commune, rows=rows, user=user, replace=replace, earlier=earlier
+    )
     report.filename = filename
     return report
 
@@ -65,13 +76,16 @@ def import_participants(
     content: bytes,
     user: User | None = None,
     replace: bool = False,
+    token: str | None = None,
 ) -> ImportReport:
     """Check an uploaded list again and save it all or nothing.
 
     Side effects, in one transaction and only when the report has no error: with `replace`,
     deletes the commune's current list for the session; inserts every new row (duplicates are
-    skipped). The session row is locked meanwhile so that two uploads cannot both fit in the
-    same quota.
+    skipped); keeps a receipt of the file (core.uploads.record_import) that claims the preview's
+    `token`. The session row is locked meanwhile so that two uploads cannot both fit in the
+    same quota. Raises core.uploads.UploadAlreadyImported when `token` was used by an import
+    already, however close together the two confirmations came.
     """
     try:
         rows = read_rows(filename=filename, content=content)
@@ -81,11 +95,17 @@ def import_participants(
         )
     with transaction.atomic():
         list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        scope = _scope(session, commune)
+        earlier = earlier_import(kind=UPLOAD_KIND, scope=scope, content=content)
+        record_import(
+            kind=UPLOAD_KIND, scope=scope, content=content, filename=filename, user=user, token=token
+        )
         report = validate_participants(
-            session=session, commune=commune, rows=rows, user=user, replace=replace
+            session=session, commune=commune, rows=rows, user=user, replace=replace, earlier=earlier
         )
         report.filename = filename
         if not report.can_commit:
+            transaction.set_rollback(True)  # the receipt with it: the token stays usable
             return report
         if replace:
             report.replaced = Participant.objects.filter(session=session, commune=commune).delete()[0]

@@ -4,6 +4,7 @@ this user's page can use; a refusal or an expired token sends back to the upload
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -12,6 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from core.views import UploadConfirmView, UploadPreviewView
+
+# A token that finds no waiting file is looked up among the imports' receipts.
+pytestmark = pytest.mark.django_db
 
 
 @dataclass
@@ -64,7 +68,7 @@ class ListConfirm(ListUpload, UploadConfirmView):
     def upload_url(self):
         return f"/tai-len/{self.kwargs['commune']}/"
 
-    def save(self, *, filename, content, details):
+    def save(self, *, filename, content, details, token):
         if content == b"refused":
             raise Refused("Không được nhập.")
         self.saved.append((filename, content, details))

@@ -1,12 +1,24 @@
-"""Checked-but-unconfirmed uploads: kept per user, matched to their page, dropped after a day."""
+"""Checked-but-unconfirmed uploads: kept per user, matched to their page, dropped after a day;
+confirmed ones: a token imports once, and the same bytes are recognised later."""
 
 import os
 import time
 
+import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.test import RequestFactory
+from django.utils import timezone
 
-from core.uploads import MAX_AGE, PendingUploads
+from core.models import UploadReceipt
+from core.uploads import (
+    MAX_AGE,
+    PendingUploads,
+    UploadAlreadyImported,
+    earlier_import,
+    record_import,
+    upload_scope,
+)
 
 
 def _request():
@@ -44,3 +56,47 @@ def test_unconfirmed_uploads_older_than_a_day_are_dropped(settings, tmp_path):
     fresh = uploads.store(b"new")
 
     assert default_storage.listdir("uploads/test")[1] == [f"{fresh}.upload"]
+
+
+def _record(content=b"list", *, token="t1", scope="commune=7 session=5", user=None):
+    with transaction.atomic():
+        return record_import(
+            kind="participants", scope=scope, content=content, filename="ds.xlsx", user=user, token=token
+        )
+
+
+def test_upload_scope_names_the_ids_in_order():
+    assert upload_scope(session=5, commune=7) == "commune=7 session=5"
+
+
+@pytest.mark.django_db
+def test_a_token_is_recorded_once_and_the_second_claim_says_when_and_by_whom(world):
+    first = _record(user=world.users["commune_official"])
+
+    with pytest.raises(UploadAlreadyImported) as refused:
+        _record(b"other bytes")
+
+    assert refused.value.receipt == first
+    when = timezone.localtime(first.imported_at)
+    assert refused.value.message == (
+        f"Tệp này đã được nhập lúc {when:%H:%M ngày %d/%m/%Y} bởi Nguyễn Văn An; không nhập lại."
+    )
+    assert UploadReceipt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_imports_without_token_all_keep_a_receipt():
+    _record(token=None)
+    _record(token=None)
+    assert UploadReceipt.objects.filter(token=None).count() == 2
+
+
+@pytest.mark.django_db
+def test_earlier_import_matches_the_bytes_and_the_page_only():
+    _record(b"list", token="a")
+    latest = _record(b"list", token="b")
+    _record(b"list", token="c", scope="commune=8 session=5")
+
+    assert earlier_import(kind="participants", scope="commune=7 session=5", content=b"list") == latest
+    assert earlier_import(kind="participants", scope="commune=7 session=5", content=b"list ") is None
+    assert earlier_import(kind="questions", scope="commune=7 session=5", content=b"list") is None

@@ -3,7 +3,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from core.models import UploadReceipt
 from sessions.models import Participant
 
 from .participant_data import make_session, person, xlsx_bytes
@@ -46,6 +48,25 @@ def test_import_command_commit_saves(world, tmp_path):
 
     assert lines[-1] == "Đã lưu 2 người."
     assert list(Participant.objects.values_list("imported_by__username", flat=True)) == ["canboxa", "canboxa"]
+
+
+def test_import_command_same_file_twice_says_so_and_saves_nothing_new(world, tmp_path):
+    session = make_session(world)
+    path = write_list(tmp_path, [person(1, **{"Năm sinh": None, "Số CCCD": None})])
+    run(path, "--session", session.pk, "--commune", "52-550-03", "--commit")
+    when = timezone.localtime(UploadReceipt.objects.get().imported_at)
+
+    lines = run(path, "--session", session.pk, "--commune", "52-550-03", "--commit")
+
+    assert lines == [
+        "Dòng 2 [trùng] Nguyễn Văn An — Dòng 2, cột «Họ và tên»: «Nguyễn Văn An», thôn Lộc Thượng đã có "
+        "trong danh sách phiên này (đã nhập từ chính tệp này).",
+        f"Tệp này đã được nhập lúc {when:%H:%M ngày %d/%m/%Y} bởi lệnh quản trị (tệp «danh-sach.xlsx»).",
+        "Tổng 1 dòng — mới: 0, trùng: 1, cảnh báo: 0, lỗi: 0.",
+        "Chỉ tiêu: 150; đã có: 1; thêm: 0.",
+        "Không có người mới nào để lưu.",
+    ]
+    assert Participant.objects.count() == 1
 
 
 def test_import_command_replace_reports_removed_rows(world, tmp_path):

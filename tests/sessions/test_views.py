@@ -6,8 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.forms import MAX_UPLOAD_BYTES
+from core.models import UploadReceipt
 from directory.models import Place
 from plans.models import Plan, PlanStatus
 from sessions.models import Participant, ParticipantCategory, Quota
@@ -223,11 +225,18 @@ def test_upload_confirm_token_works_once(world, official, session):
     url = list_url("participants.confirm", session, world.commune.code)
     assert official.post(url, {"token": token}, follow=True).status_code == 200
     response = official.post(url, {"token": token}, follow=True)
+    # The token is spent: the second click is told the file is in, not asked to upload it again.
+    assert response.redirect_chain == [(list_url("participants.list", session, world.commune.code), 302)]
+    when = timezone.localtime(UploadReceipt.objects.get(token=token).imported_at)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Tệp này đã được nhập lúc {when:%H:%M ngày %d/%m/%Y} bởi Nguyễn Văn An; không nhập lại."
+    ]
+    assert Participant.objects.count() == 2
+    response = official.post(url, {"token": "khong-co"}, follow=True)
     assert response.redirect_chain == [(list_url("participants.upload", session, world.commune.code), 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại."
     ]
-    assert Participant.objects.count() == 2
 
 
 def test_upload_district_staff_replaces_list(world, login, session):

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             if row.messages:
                 line += " — " + " ".join(row.messages)
             self.stdout.write(line)
-        for message in report.errors:
+        for message in [*report.notices, *report.errors]:
             self.stdout.write(message)
         self.stdout.write(report.summary)
         if report.rows:
