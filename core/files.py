@@ -13,6 +13,7 @@ the person downloading it may see, stays the last part.
 from __future__ import annotations
 
 import mimetypes
+import os
 import secrets
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
+TOKEN_LENGTH = 22  # secrets.token_urlsafe(16)
 X_ACCEL_REDIRECT = "x-accel-redirect"
 X_SENDFILE = "x-sendfile"
 REDIRECT_MODES = ("", X_ACCEL_REDIRECT, X_SENDFILE)
@@ -58,6 +60,21 @@ def serve_stored_file(
         # Apache's mod_xsendfile unescapes the path (XSendFileUnescape, on by default).
         response["X-Sendfile"] = quote(fieldfile.path)
     return response
+
+
+def delete_stored_file(fieldfile: FieldFile) -> None:
+    """Delete the file, and its random directory (``unguessable_path``) when that is left empty."""
+    if not fieldfile:
+        return
+    name, storage = fieldfile.name, fieldfile.storage
+    fieldfile.delete(save=False)
+    directory = PurePosixPath(name).parent
+    if len(directory.name) != TOKEN_LENGTH:  # a name stored before the random directories
+        return
+    try:
+        os.rmdir(storage.path(str(directory)))
+    except (NotImplementedError, OSError):  # object storage has no directories; or not empty
+        pass
 
 
 def _content_type(filename: str) -> str:

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.http import Http404
 
-from core.files import serve_stored_file, unguessable_path
+from core.files import delete_stored_file, serve_stored_file, unguessable_path
 from feedback.models import WrittenReply
 
 from ..factories import QuestionFactory
@@ -56,6 +56,7 @@ def test_serve_hands_the_file_to_nginx_with_an_empty_body(stored, settings):
 
     response = serve_stored_file(stored, filename="tra-loi.pdf", as_attachment=False)
 
+    assert re.fullmatch(rf"feedback/tra-loi/cau-hoi-\d+/{RANDOM}/Công_văn_trả_lời\.pdf", stored.name)
     assert response["X-Accel-Redirect"] == quote(f"/_protected/{stored.name}")
     assert response["X-Accel-Redirect"].isascii()
     assert response.content == b""
@@ -79,3 +80,12 @@ def test_serve_a_lost_file_is_404_and_a_wrong_setting_is_refused(stored, setting
     settings.PROTECTED_MEDIA_REDIRECT = "nginx"
     with pytest.raises(ImproperlyConfigured):
         serve_stored_file(stored, filename="tra-loi.pdf")
+
+
+def test_delete_removes_the_random_directory_too(stored):
+    directory = Path(stored.path).parent
+
+    delete_stored_file(stored)
+
+    assert not directory.exists()
+    assert directory.parent.exists()
