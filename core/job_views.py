@@ -7,10 +7,11 @@ says how to load the job (``load_job``, another object's job is a 404), how its 
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.functional import cached_property
 from django.views import View
 
+from .files import serve_stored_file
 from .jobs import JobStatus, TrackedJob
 
 
@@ -36,7 +37,8 @@ class JobProgressView(JobPageMixin, View):
 
 
 class JobDownloadView(JobPageMixin, View):
-    """The file of a finished job; a 404 with ``not_ready`` while it has none."""
+    """The file of a finished job, once the page mixin has checked the reader (core.files); a 404
+    with ``not_ready`` while it has none."""
 
     not_ready = "Tệp chưa tạo xong."
 
@@ -47,4 +49,4 @@ class JobDownloadView(JobPageMixin, View):
         job = self.job
         if job.status != JobStatus.DONE or not job.result:
             raise Http404(self.not_ready)
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=self.job_filename(job))
+        return serve_stored_file(job.result, filename=self.job_filename(job))

@@ -131,6 +131,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# MEDIA_ROOT is served at no URL: stored files are read through views that check the reader
+# (core.files). Behind a web server the view hands the file over instead of streaming it:
+# "x-accel-redirect" (nginx; PROTECTED_MEDIA_PREFIX is its `internal` location) or "x-sendfile"
+# (Apache mod_xsendfile); empty, Django streams the bytes itself (README, "Stored files").
+PROTECTED_MEDIA_REDIRECT = os.environ.get("PROTECTED_MEDIA_REDIRECT", "")
+PROTECTED_MEDIA_PREFIX = os.environ.get("PROTECTED_MEDIA_PREFIX", "/_protected/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,4 +1,5 @@
-"""Production settings: no default secret, HTTPS only, static files through whitenoise."""
+"""Production settings: no default secret, HTTPS only, static files through whitenoise, stored
+files handed to nginx after the permission check."""
 
 import os
 
@@ -25,3 +26,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# The download views answer with the header only; nginx sends the file from an `internal`
+# location (README, "Stored files"). An empty value makes the web workers stream the bytes.
+PROTECTED_MEDIA_REDIRECT = os.environ.get("PROTECTED_MEDIA_REDIRECT", "x-accel-redirect")
+if PROTECTED_MEDIA_REDIRECT not in ("", "x-accel-redirect", "x-sendfile"):
+    raise RuntimeError('PROTECTED_MEDIA_REDIRECT must be "x-accel-redirect", "x-sendfile" or empty')

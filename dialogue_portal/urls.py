@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,7 +19,5 @@ handler403 = "dialogue_portal.views.permission_denied"
 handler404 = "dialogue_portal.views.page_not_found"
 handler500 = "dialogue_portal.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served at a URL, not even in development: every stored file is read through
+# a view that checks the reader (core.files).

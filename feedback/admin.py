@@ -1,4 +1,8 @@
+from pathlib import PurePosixPath
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Answer, ConclusionItem, Question, SessionConclusion, Topic, WrittenReply
 
@@ -28,6 +32,16 @@ class AnswerAdmin(admin.ModelAdmin):
 class WrittenReplyAdmin(admin.ModelAdmin):
     list_display = ["question", "due_date", "document_number", "closed_at"]
     raw_id_fields = ["question"]
+    # The file widget would link to MEDIA_URL, which nothing serves: link to the checked download.
+    exclude = ["file"]
+    readonly_fields = ["stored_file"]
+
+    @admin.display(description="tệp văn bản")
+    def stored_file(self, reply: WrittenReply) -> str:
+        if not reply.file:
+            return "—"
+        url = reverse("feedback:reply.file", args=[reply.question_id])
+        return format_html('<a href="{}">{}</a>', url, PurePosixPath(reply.file.name).name)
 
 
 class ConclusionItemInline(admin.TabularInline):
@@ -41,3 +55,12 @@ class SessionConclusionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["session", "issued_by", "drafted_by"]
     inlines = [ConclusionItemInline]
+    exclude = ["issued_pdf"]
+    readonly_fields = ["stored_pdf"]
+
+    @admin.display(description="bản ban hành (PDF)")
+    def stored_pdf(self, conclusion: SessionConclusion) -> str:
+        if not conclusion.issued_pdf:
+            return "—"
+        url = reverse("feedback:conclusion.pdf", args=[conclusion.session_id])
+        return format_html('<a href="{}">{}</a>', url, PurePosixPath(conclusion.issued_pdf.name).name)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.files import unguessable_path
 from core.jobs import TrackedJob
 
 
@@ -194,7 +195,7 @@ class Answer(models.Model):
 
 def reply_file_path(reply: "WrittenReply", filename: str) -> str:
     # Never served from MEDIA_URL: downloaded through feedback:reply.file, which checks the reader.
-    return f"feedback/tra-loi/cau-hoi-{reply.question_id}/{filename}"
+    return unguessable_path(f"feedback/tra-loi/cau-hoi-{reply.question_id}", filename)
 
 
 class WrittenReply(models.Model):
@@ -206,7 +207,7 @@ class WrittenReply(models.Model):
     due_date = models.DateField("hạn trả lời")
     document_number = models.CharField("số văn bản", max_length=60, blank=True)
     document_date = models.DateField("ngày văn bản", null=True, blank=True)
-    file = models.FileField("tệp văn bản", upload_to=reply_file_path, blank=True)
+    file = models.FileField("tệp văn bản", upload_to=reply_file_path, max_length=255, blank=True)
     closed_at = models.DateTimeField("ngày đóng", null=True, blank=True)
 
     class Meta:
@@ -234,7 +235,7 @@ class ConclusionStatus(models.TextChoices):
 
 
 def conclusion_pdf_path(conclusion: "SessionConclusion", filename: str) -> str:
-    return f"feedback/thong-bao-ket-luan/phien-{conclusion.session_id}/{filename}"
+    return unguessable_path(f"feedback/thong-bao-ket-luan/phien-{conclusion.session_id}", filename)
 
 
 class SessionConclusion(models.Model):
@@ -272,7 +273,9 @@ class SessionConclusion(models.Model):
         "directory.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    issued_pdf = models.FileField("bản ban hành (PDF)", upload_to=conclusion_pdf_path, blank=True)
+    issued_pdf = models.FileField(
+        "bản ban hành (PDF)", upload_to=conclusion_pdf_path, max_length=255, blank=True
+    )
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -324,7 +327,7 @@ class ConclusionItem(models.Model):
 
 
 def report_job_path(job: "ReportJob", filename: str) -> str:
-    return f"feedback/bao-cao/ke-hoach-{job.plan_id}/{filename}"
+    return unguessable_path(f"feedback/bao-cao/ke-hoach-{job.plan_id}", filename)
 
 
 class ReportJob(TrackedJob):
@@ -339,7 +342,7 @@ class ReportJob(TrackedJob):
     total = models.PositiveIntegerField("tổng số", default=100)  # percent of the layout
     stage = models.CharField("bước", max_length=120, blank=True)
     questions = models.PositiveIntegerField("số câu hỏi", default=0)
-    result = models.FileField("tệp kết quả", upload_to=report_job_path, blank=True)
+    result = models.FileField("tệp kết quả", upload_to=report_job_path, max_length=255, blank=True)
     filename = models.CharField("tên tệp tải về", max_length=120, blank=True)
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.files import delete_stored_file
 from core.jobs import ACTIVE_STATUSES, JobStatus, fail_jobs
 from plans.models import Plan
 
@@ -151,6 +152,5 @@ def _drop_older_files(job: ReportJob) -> None:
     """Keep only the newest report of a plan: the older jobs and their files are superseded."""
     older = ReportJob.objects.filter(plan_id=job.plan_id, status=JobStatus.DONE, pk__lt=job.pk)
     for previous in older:
-        if previous.result:
-            previous.result.delete(save=False)
+        delete_stored_file(previous.result)
     older.delete()

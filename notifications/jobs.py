@@ -20,6 +20,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core import pdf
+from core.files import delete_stored_file
 from core.jobs import ACTIVE_STATUSES, JOB_FAILED, JobStatus, Progress, fail_jobs
 from directory.models import Place
 from sessions.models import Participant, Session
@@ -157,7 +158,7 @@ def build_letters_part(*, part_id: int) -> int | None:
                 # A plain UPDATE: the page polling the row sees it at once.
                 BatchJob.objects.filter(pk=job.pk).update(done=F("done") + len(part.participant_ids))
         if not first:  # the same part delivered twice: the other finished first and counted
-            part.result.delete(save=False)
+            delete_stored_file(part.result)
     if BatchJobPart.objects.filter(job_id=job.pk, done_at__isnull=True).exists():
         return None
     return job.pk
@@ -189,12 +190,12 @@ def merge_letters(*, job_id: int) -> BatchJob | None:
             job.save(update_fields=["status", "error", "finished_at"])
             logger.exception("letters job %s failed", job.pk)
             return job
-        # Stored under the job's id, so a second job for the same session never collides.
+        # Named after the job's id (in a random directory, core.files): a second job never collides.
         job.result.save(f"job-{job.pk}.pdf", ContentFile(content), save=False)
         job.status, job.done, job.finished_at = JobStatus.DONE, job.total, timezone.now()
         job.save(update_fields=["status", "result", "done", "finished_at"])
     for part in parts:
-        part.result.delete(save=False)
+        delete_stored_file(part.result)
     BatchJobPart.objects.filter(job_id=job.pk).update(result="")
     return job
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.files import unguessable_path
 from core.jobs import TrackedJob
 
 
@@ -162,7 +163,7 @@ class JobKind(models.TextChoices):
 
 
 def job_result_path(job: "BatchJob", filename: str) -> str:
-    return f"giay-moi/phien-{job.session_id}/{filename}"
+    return unguessable_path(f"giay-moi/phien-{job.session_id}", filename)
 
 
 class BatchJob(TrackedJob):
@@ -186,7 +187,7 @@ class BatchJob(TrackedJob):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    result = models.FileField("tệp kết quả", upload_to=job_result_path, blank=True)
+    result = models.FileField("tệp kết quả", upload_to=job_result_path, max_length=255, blank=True)
 
     class Meta(TrackedJob.Meta):
         verbose_name = "tác vụ hàng loạt"
@@ -198,7 +199,7 @@ class BatchJob(TrackedJob):
 
 
 def job_part_path(part: "BatchJobPart", filename: str) -> str:
-    return f"giay-moi/phien-{part.job.session_id}/phan/{filename}"
+    return unguessable_path(f"giay-moi/phien-{part.job.session_id}/phan", filename)
 
 
 class BatchJobPart(models.Model):
@@ -212,7 +213,7 @@ class BatchJobPart(models.Model):
     job = models.ForeignKey(BatchJob, verbose_name="tác vụ", on_delete=models.CASCADE, related_name="parts")
     index = models.PositiveIntegerField("thứ tự")
     participant_ids = models.JSONField("người tham dự", default=list)
-    result = models.FileField("tệp", upload_to=job_part_path, blank=True)
+    result = models.FileField("tệp", upload_to=job_part_path, max_length=255, blank=True)
     done_at = models.DateTimeField("xong lúc", null=True, blank=True)
 
     class Meta:

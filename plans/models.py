@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.files import unguessable_path
 from core.vietnamese import short_date
 
 
@@ -37,6 +38,11 @@ class PlanFormat(models.TextChoices):
     IN_PERSON = "in_person", "Trực tiếp"
     ONLINE = "online", "Trực tuyến"
     HYBRID = "hybrid", "Trực tiếp kết hợp trực tuyến"
+
+
+def issued_pdf_path(plan: "Plan", filename: str) -> str:
+    # Never served from MEDIA_URL: plans:pdf reads it after checking the reader.
+    return unguessable_path("plans/issued", filename)
 
 
 class Plan(models.Model):
@@ -79,7 +85,7 @@ class Plan(models.Model):
     status = models.CharField(
         "trạng thái", max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
-    issued_pdf = models.FileField("bản ban hành (PDF)", upload_to="plans/issued/", blank=True)
+    issued_pdf = models.FileField("bản ban hành (PDF)", upload_to=issued_pdf_path, max_length=255, blank=True)
     issued_sha256 = models.CharField("SHA-256 bản ban hành", max_length=64, blank=True)
     copied_from = models.ForeignKey(
         "self",

@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.files import serve_stored_file
 from core.vietnamese import format_vnd, roman
 from core.views import ObjectPageMixin
 
@@ -372,16 +373,15 @@ class PlanPdfView(PlanMixin, View):
 
     def get(self, request, *args, **kwargs):
         plan = self.plan
-        content, filename = None, plan_filename(plan)
         if plan.status == PlanStatus.ISSUED and plan.issued_pdf:
             try:
-                with plan.issued_pdf.open("rb") as stored:
-                    content = stored.read()
-            except FileNotFoundError:
-                content = None
-        if content is None:
-            document = render_plan(plan)
-            content, filename = document.content, document.filename
+                return serve_stored_file(
+                    plan.issued_pdf, filename=plan_filename(plan), as_attachment=self.as_attachment
+                )
+            except Http404:  # the stored bytes are lost: print it again from the database
+                pass
+        document = render_plan(plan)
+        content, filename = document.content, document.filename
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(self.as_attachment, filename)
         return response

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.files import serve_stored_file
 from core.views import file_response
 
 from .. import forms
@@ -110,7 +111,6 @@ class ConclusionPdfView(ConclusionMixin, View):
         if conclusion is None:
             raise Http404("Phiên này chưa có thông báo kết luận.")
         if conclusion.is_issued and conclusion.issued_pdf:
-            name = Path(conclusion.issued_pdf.name).name
-            return FileResponse(conclusion.issued_pdf.open("rb"), as_attachment=True, filename=name)
+            return serve_stored_file(conclusion.issued_pdf, filename=Path(conclusion.issued_pdf.name).name)
         document = render_notice(self.session)
         return file_response(document.content, document.content_type, document.filename)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_office, user_place
+from core.files import serve_stored_file
 from directory.models import Place, Unit
 from sessions import selectors as session_selectors
 
@@ -209,7 +210,7 @@ class WrittenReplyFileView(QuestionMixin, View):
         reply = getattr(self.question, "written_reply", None)
         if reply is None or not reply.file:
             raise Http404("Câu hỏi này chưa có tệp văn bản trả lời.")
-        return FileResponse(reply.file.open("rb"), as_attachment=True, filename=Path(reply.file.name).name)
+        return serve_stored_file(reply.file, filename=Path(reply.file.name).name)
 
 
 class ApproveView(QuestionMixin, View):

@@ -113,7 +113,9 @@ def test_letters_job_of_one_commune(world, login, django_capture_on_commit_callb
     assert response.status_code == 302
     assert response["Location"] == _progress(job)
     assert (job.commune, job.status, job.done, job.total) == (world.commune, JobStatus.DONE, 2, 2)
-    assert job.result.name == f"giay-moi/phien-{session.pk}/job-{job.pk}.pdf"
+    assert re.fullmatch(
+        rf"giay-moi/phien-{session.pk}/[A-Za-z0-9_-]{{22}}/job-{job.pk}\.pdf", job.result.name
+    )
     download = client.get(_download(job))
     assert download.status_code == 200
     assert download["Content-Disposition"] == (

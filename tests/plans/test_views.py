@@ -770,7 +770,7 @@ def test_plan_pdf_of_issued_plan_serves_stored_bytes(world, login):
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="KH-UBND-15-2024.pdf"'
-    assert response.content == stored_bytes
+    assert b"".join(response.streaming_content) == stored_bytes
 
 
 def test_plan_preview_is_inline_and_frameable_by_same_origin(world, login):
