@@ -1,6 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 
 class LoginForm(AuthenticationForm):
@@ -15,3 +15,20 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "Mật khẩu"
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Đăng nhập", css_class="w-100"))
+
+
+class NewPasswordErrorsMixin:
+    """Say why a new password is refused under «Mật khẩu mới», where it was typed; Django puts it
+    under the confirmation field. Checked only once both fields agree, as Django does."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):
+        if self.cleaned_data.get(password_field_name):
+            super().validate_password_for_user(user, "new_password1")
+
+
+class NewPasswordForm(NewPasswordErrorsMixin, SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordErrorsMixin, PasswordChangeForm):
+    pass

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .forms import LoginForm
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
 
 app_name = "accounts"
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password.change.done")),
+        auth_views.PasswordChangeView.as_view(
+            form_class=ChangePasswordForm, success_url=reverse_lazy("accounts:password.change.done")
+        ),
         name="password.change",
     ),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password.change.done"),
@@ -31,7 +33,7 @@ urlpatterns = [
     path(
         "dat-lai-mat-khau/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password.reset.complete")
+            form_class=NewPasswordForm, success_url=reverse_lazy("accounts:password.reset.complete")
         ),
         name="password.reset.confirm",
     ),

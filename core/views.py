@@ -180,5 +180,9 @@ class UploadConfirmView(UploadPreviewView):
         return redirect(self.success_url(report))
 
     def _already_imported(self, exc: UploadAlreadyImported):
-        messages.warning(self.request, exc.message)
+        # A second click of the same person: their file is in, which is good news, not a warning.
+        if exc.receipt.imported_by_id == self.request.user.pk:
+            messages.success(self.request, exc.message)
+        else:
+            messages.warning(self.request, exc.message)
         return redirect(self.imported_url())

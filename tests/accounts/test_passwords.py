@@ -48,9 +48,20 @@ def test_password_change_refuses_a_short_password_for_a_leader(client, world):
         {"old_password": "matkhau-thu-nghiem", "new_password1": SHORT, "new_password2": SHORT},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"new_password2": [ROLE_MESSAGE]}
+    assert response.context["form"].errors == {"new_password1": [ROLE_MESSAGE]}
     user.refresh_from_db()
     assert user.check_password("matkhau-thu-nghiem")
+
+
+def test_password_change_says_in_vietnamese_under_the_new_password_why_it_is_too_short(client, world):
+    user = world.users["commune_official"]
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password.change"),
+        {"old_password": "matkhau-thu-nghiem", "new_password1": "Ts-9x", "new_password2": "Ts-9x"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"new_password1": ["Mật khẩu quá ngắn: cần ít nhất 8 ký tự."]}
 
 
 def test_password_reset_by_email_sets_a_new_password(client, world):

@@ -228,8 +228,8 @@ def test_upload_confirm_token_works_once(world, official, session):
     # The token is spent: the second click is told the file is in, not asked to upload it again.
     assert response.redirect_chain == [(list_url("participants.list", session, world.commune.code), 302)]
     when = timezone.localtime(UploadReceipt.objects.get(token=token).imported_at)
-    assert [str(m) for m in response.context["messages"]] == [
-        f"Tệp này đã được nhập lúc {when:%H:%M ngày %d/%m/%Y} bởi Nguyễn Văn An; không nhập lại."
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("success", f"Tệp này đã được nhập lúc {when:%H:%M ngày %d/%m/%Y} bởi Nguyễn Văn An; không nhập lại.")
     ]
     assert Participant.objects.count() == 2
     response = official.post(url, {"token": "khong-co"}, follow=True)
