@@ -85,7 +85,7 @@ def plan_for_page(pk: int) -> Plan:
     """One plan with every part the plan page and the editor show, in a fixed number of queries."""
     return (
         plans_with_parts()
-        .select_related("created_by", "copied_from")
+        .select_related("created_by", "copied_from__issuer")
         .prefetch_related(Prefetch("events", queryset=PlanEvent.objects.select_related("user")))
         .get(pk=pk)
     )

@@ -152,6 +152,20 @@ def test_plan_copy_makes_draft_for_next_year(world, login):
     assert (copy.year, copy.status, copy.number, copy.sessions.count()) == (2025, PlanStatus.DRAFT, None, 1)
 
 
+def test_plan_page_links_the_source_plan_only_for_who_may_open_it(world, login):
+    draft = _plan(world)
+    issued = _plan(world, status="issued", number=4, issued_on="2024-04-02")
+    Plan.objects.filter(pk=issued.pk).update(copied_from=draft)
+    source_url = _url("plan.detail", draft.pk)
+
+    staff_page = _staff(world, login).get(_url("plan.detail", issued.pk)).content.decode()
+    commune_page = login(world.users["commune_official"]).get(_url("plan.detail", issued.pk)).content.decode()
+
+    assert f'Sao chép từ <a href="{source_url}">Dự thảo /KH-UBND năm 2024</a>' in staff_page
+    assert "Sao chép từ Dự thảo /KH-UBND năm 2024</div>" in commune_page
+    assert source_url not in commune_page
+
+
 def _upload(content: bytes, name: str = "ke-hoach.json"):
     return SimpleUploadedFile(name, content, content_type="application/json")
 
