@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.roles import is_office
 from core.files import serve_stored_file
 from core.views import file_response
 
@@ -104,12 +105,21 @@ class ConclusionIssueView(ConclusionFormView):
 
 
 class ConclusionPdfView(ConclusionMixin, View):
-    """The notice as issued (the stored PDF), or the draft printed from the database."""
+    """The notice as issued (the stored PDF), or the draft printed from the database; for readers
+    outside the office, printed with only the askers' names they may read."""
 
     def get(self, request, *args, **kwargs):
         conclusion = self.conclusion
         if conclusion is None:
             raise Http404("Phiên này chưa có thông báo kết luận.")
+        user = request.user
+        if not is_office(user):
+            # The kept PDF names every asker; a commune or a unit reads the names the page
+            # shows them (feedback.view_asker), in a copy printed for them.
+            document = render_notice(
+                self.session, asker_shown=lambda line: user.has_perm("feedback.view_asker", line)
+            )
+            return file_response(document.content, document.content_type, document.filename)
         if conclusion.is_issued and conclusion.issued_pdf:
             return serve_stored_file(conclusion.issued_pdf, filename=Path(conclusion.issued_pdf.name).name)
         document = render_notice(self.session)

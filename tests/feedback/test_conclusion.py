@@ -718,10 +718,15 @@ def test_leader_issues_through_page_then_pdf_is_the_stored_one(world, login):
     )
     with conclusion.issued_pdf.open("rb") as handle:
         stored = handle.read()
-    pdf = login(world.users["commune_official"]).get(reverse("feedback:conclusion.pdf", args=[session.pk]))
+    pdf = login(world.users["secretary"]).get(reverse("feedback:conclusion.pdf", args=[session.pk]))
     assert pdf.status_code == 200
     assert b"".join(pdf.streaming_content) == stored
     assert pdf["Content-Disposition"] == f'attachment; filename="02-TB-UBND-ket-luan-phien-{session.pk}.pdf"'
+    # A commune reads a copy printed with only the askers' names it may read (issue 15, item 8).
+    copy = login(world.users["commune_official"]).get(reverse("feedback:conclusion.pdf", args=[session.pk]))
+    assert copy.status_code == 200
+    assert copy.content.startswith(b"%PDF-")
+    assert copy["Content-Disposition"] == pdf["Content-Disposition"]
     assert (
         login(world.users["district_staff"])
         .get(reverse("feedback:conclusion.edit", args=[session.pk]))

@@ -2,7 +2,9 @@
 questions given to their unit, and only the commune of the others (issue 15, item 8)."""
 
 import datetime
+import io
 
+import pdfplumber
 from django.urls import reverse
 
 from feedback.models import ConclusionStatus, QuestionStatus, SessionConclusion
@@ -49,3 +51,22 @@ def test_office_sees_every_asker_on_the_conclusion_page(world, login):
         reverse("feedback:conclusion.detail", args=[session.pk])
     )
     assert _asker_column(response) == ["Trần Thị Bích, xã Phước Hòa", "Lê Văn Cường, xã Phước Hòa"]
+
+
+def _pdf_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_department_officer_pdf_names_askers_of_own_unit_only(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    session = _issued_session(world)
+    url = reverse("feedback:conclusion.pdf", args=[session.pk])
+
+    officer_text = _pdf_text(login(world.users["department_officer"]).get(url))
+    office_text = _pdf_text(login(world.users["district_staff"]).get(url))
+
+    assert "Trần Thị Bích" in officer_text
+    assert "Lê Văn Cường" not in officer_text
+    assert "Lê Văn Cường" in office_text
