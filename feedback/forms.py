@@ -108,9 +108,16 @@ class MergeForm(_Form):
 class AnswerForm(_Form):
     submit_label = "Lưu dự thảo trả lời"
     text = forms.CharField(label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 6}))
+    # The answer's version when the page was rendered (answers.answer_token).
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def save(self, *, user, question):
-        return answers.draft_answer(user=user, question=question, **self.cleaned_data)
+        return answers.draft_answer(
+            user=user,
+            question=question,
+            text=self.cleaned_data["text"],
+            expected_token=self.cleaned_data["edit_token"],
+        )
 
 
 class AnsweredForm(_Form):
