@@ -177,6 +177,8 @@ class WrittenReplyForm(_Form):
 
 class ConclusionForm(_Form):
     submit_label = "Lưu dự thảo thông báo"
+    # The draft's version when the page was rendered (conclusions.conclusion_token).
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
     chair = forms.CharField(
         label="Người chủ trì kết luận",
         max_length=200,
@@ -215,7 +217,10 @@ class ConclusionForm(_Form):
     signer_name = forms.CharField(label="Họ tên người ký", max_length=80)
 
     def save(self, *, user, session):
-        return conclusions.save_conclusion(user=user, session=session, **self.cleaned_data)
+        data = dict(self.cleaned_data)
+        return conclusions.save_conclusion(
+            user=user, session=session, expected_token=data.pop("edit_token"), **data
+        )
 
 
 class ConclusionIssueForm(_Form):

@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from feedback.models import Answer, QuestionStatus
+from feedback.models import Answer, QuestionStatus, SessionConclusion
 
 from ..concurrent import restore_migration_data
 from ..factories import UserFactory
 from .feedback_data import make_question, make_session
+from .test_conclusion import DRAFT
 
 
 def token_of(html: str) -> str:
@@ -104,3 +105,26 @@ def test_same_answer_posted_twice_is_taken_as_saved(world, client):
 
     assert [r.status_code for r in responses] == [302, 302]
     assert Answer.objects.get(question=question).text == "Cùng một nội dung."
+
+
+def test_stale_conclusion_draft_is_refused_and_shows_the_other_draft(world, client):
+    session = make_session(world)
+    session.secretary = world.users["secretary"]
+    session.save(update_fields=["secretary"])
+    url = reverse("feedback:conclusion.edit", args=[session.pk])
+    other = Client()
+    other.force_login(world.users["secretary"])
+    client.force_login(world.users["district_staff"])
+    token = token_of(client.get(url).content.decode())
+    assert token == token_of(other.get(url).content.decode()) == "0"
+
+    assert client.post(url, {**DRAFT, "edit_token": token, "summary": "Tóm tắt thứ nhất."}).status_code == 302
+    refused = other.post(url, {**DRAFT, "edit_token": token, "summary": "Tóm tắt thứ hai."})
+    repeated = client.post(url, {**DRAFT, "edit_token": token, "summary": "Tóm tắt thứ nhất."})
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Thông báo kết luận vừa được" in html and "thay đổi của bạn chưa được lưu" in html
+    assert 'id="stale-conclusion"' in html and "Tóm tắt thứ nhất." in html and "Tóm tắt thứ hai." in html
+    assert repeated.status_code == 302  # the same post sent again by its author: already saved
+    assert SessionConclusion.objects.get(session=session).summary == "Tóm tắt thứ nhất."
