@@ -108,9 +108,16 @@ class MergeForm(_Form):
 class AnswerForm(_Form):
     submit_label = "Lưu dự thảo trả lời"
     text = forms.CharField(label="Nội dung trả lời", widget=forms.Textarea(attrs={"rows": 6}))
+    # The answer's version when the page was rendered (answers.answer_token).
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def save(self, *, user, question):
-        return answers.draft_answer(user=user, question=question, **self.cleaned_data)
+        return answers.draft_answer(
+            user=user,
+            question=question,
+            text=self.cleaned_data["text"],
+            expected_token=self.cleaned_data["edit_token"],
+        )
 
 
 class AnsweredForm(_Form):
@@ -170,6 +177,8 @@ class WrittenReplyForm(_Form):
 
 class ConclusionForm(_Form):
     submit_label = "Lưu dự thảo thông báo"
+    # The draft's version when the page was rendered (conclusions.conclusion_token).
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
     chair = forms.CharField(
         label="Người chủ trì kết luận",
         max_length=200,
@@ -208,7 +217,10 @@ class ConclusionForm(_Form):
     signer_name = forms.CharField(label="Họ tên người ký", max_length=80)
 
     def save(self, *, user, session):
-        return conclusions.save_conclusion(user=user, session=session, **self.cleaned_data)
+        data = dict(self.cleaned_data)
+        return conclusions.save_conclusion(
+            user=user, session=session, expected_token=data.pop("edit_token"), **data
+        )
 
 
 class ConclusionIssueForm(_Form):

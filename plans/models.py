@@ -104,6 +104,12 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save of the editor (plans.services.editing.touch): a form rendered with
+    # an older version is stale (plans.services.freshness).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    # A digest of the last editor post that saved (user, token, posted values): the same post
+    # sent again (a double click) is recognised as already saved, not refused as stale.
+    edit_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "kế hoạch"

@@ -39,6 +39,7 @@ from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
 from .services.errors import PlanWorkflowError
+from .services.freshness import TOKEN_FIELD, StaleEditError, edit_token, fresh_save
 from .services.workflow import approve_plan, check_plan_complete, submit_plan
 
 
@@ -169,7 +170,42 @@ class PlanDetailView(PlanMixin, DetailView):
 # ---------------------------------------------------------------- editor pages
 
 
-class PlanPartView(PlanMixin, TemplateView):
+class FreshEditMixin:
+    """An editor page whose form carries the plan's edit token: a save refused as stale shows
+    what the other person changed (`stale_events`) and a fresh token, keeping the user's values."""
+
+    stale_events: list = ()
+    repeated_message = "Đã lưu (nội dung này vừa được lưu, lần gửi lại được bỏ qua)."
+
+    def save_fresh(self, form, save) -> bool | None:
+        """Call save() unless the page is stale. True if saved, None if this very post was
+        already saved, False if refused (the error is on the form)."""
+        try:
+            with fresh_save(plan=self.plan, user=self.request.user, data=self.request.POST) as result:
+                if result.repeated:
+                    return None
+                save()
+        except StaleEditError as exc:
+            self.stale_events = exc.events
+            self.add_form_error(form, exc)
+            return False
+        except PlanWorkflowError as exc:
+            self.add_form_error(form, exc)
+            return False
+        return True
+
+    def add_form_error(self, form, exc: PlanWorkflowError) -> None:
+        form.add_workflow_error(exc)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edit_token"] = edit_token(self.plan)
+        context["edit_token_field"] = TOKEN_FIELD
+        context["stale_events"] = self.stale_events
+        return context
+
+
+class PlanPartView(FreshEditMixin, PlanMixin, TemplateView):
     """One part of a draft, edited in forms; a valid POST saves it through one service."""
 
     permission_required = "plans.change_plan"
@@ -189,17 +225,14 @@ class PlanPartView(PlanMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
         if form.is_valid():
-            try:
-                form.save(user=request.user)
-            except PlanWorkflowError as exc:
-                form.add_workflow_error(exc)
-            else:
-                messages.success(request, self.success_message)
+            saved = self.save_fresh(form, lambda: form.save(user=request.user))
+            if saved is not False:
+                messages.success(request, self.success_message if saved else self.repeated_message)
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class PlanEditView(PlanMixin, FormView):
+class PlanEditView(FreshEditMixin, PlanMixin, FormView):
     permission_required = "plans.change_plan"
     template_name = "plans/plan_edit.html"
     form_class = PlanDetailsForm
@@ -207,13 +240,20 @@ class PlanEditView(PlanMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.plan, "user": self.request.user}
 
+    def get_initial(self):
+        return {**super().get_initial(), TOKEN_FIELD: edit_token(self.plan)}
+
+    def add_form_error(self, form, exc: PlanWorkflowError) -> None:
+        form.add_error(None, exc.message)
+        if isinstance(exc, StaleEditError):  # the user's values stay; the next save overrides knowingly
+            form.data = form.data.copy()
+            form.data[TOKEN_FIELD] = edit_token(self.plan)
+
     def form_valid(self, form):
-        try:
-            form.save()
-        except PlanWorkflowError as exc:
-            form.add_error(None, exc.message)
+        saved = self.save_fresh(form, form.save)
+        if saved is False:
             return self.form_invalid(form)
-        messages.success(self.request, "Đã lưu thông tin chung.")
+        messages.success(self.request, "Đã lưu thông tin chung." if saved else self.repeated_message)
         return redirect(self.request.path)
 
 

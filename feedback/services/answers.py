@@ -22,10 +22,50 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def draft_answer(*, user: User, question: Question, text: str) -> Answer:
-    """An officer of the assigned unit writes (or rewrites) the answer; the question awaits approval."""
+def answer_token(answer: Answer | None) -> str:
+    """The version of an answer a form was rendered with: its last change, "0" for none yet."""
+    return answer.updated_at.isoformat() if answer is not None else "0"
+
+
+class StaleAnswerError(FeedbackError):
+    """The answer was changed by someone else since the form was rendered; `answer` is theirs."""
+
+    def __init__(self, message: str, answer: Answer | None):
+        super().__init__(message)
+        self.answer = answer
+
+
+def _stale_message(answer: Answer | None) -> str:
+    if answer is None:
+        who, at = "người khác", ""
+    else:
+        drafter = answer.drafted_by
+        who = (drafter.get_full_name() or drafter.get_username()) if drafter else "người khác"
+        at = f" lúc {timezone.localtime(answer.updated_at):%H:%M}"
+    return (
+        f"Trả lời vừa được {who} sửa{at}; thay đổi của bạn chưa được lưu. Nội dung bạn nhập vẫn giữ "
+        "bên dưới, cùng nội dung mới của người kia — hãy nhập lại cho khớp rồi bấm Lưu."
+    )
+
+
+def draft_answer(*, user: User, question: Question, text: str, expected_token: str = "") -> Answer:
+    """An officer of the assigned unit writes (or rewrites) the answer; the question awaits approval.
+
+    `expected_token` (answer_token of the answer the form showed; "" for no check): if the answer
+    changed since, the draft is refused with StaleAnswerError, unless it is the same text by the
+    same person (the same form sent twice), which is taken as already saved.
+    """
     with transaction.atomic():
         question = locked(question)
+        current = Answer.objects.select_related("drafted_by").filter(question=question).first()
+        if expected_token and expected_token != answer_token(current):
+            if (
+                current is not None
+                and current.drafted_by_id == user.pk
+                and current.text == (text or "").strip()
+            ):
+                return current
+            raise StaleAnswerError(_stale_message(current), current)
         if not can_draft_answer(user, question):
             if question.assigned_unit_id != getattr(user, "unit_id", None):
                 raise FeedbackError("Câu hỏi này không được giao cho đơn vị của bạn; không thể trả lời.")

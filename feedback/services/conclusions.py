@@ -24,6 +24,29 @@ if TYPE_CHECKING:
 MAX_CONCLUSION_ITEMS = 30
 
 
+def conclusion_token(conclusion: SessionConclusion | None) -> str:
+    """The version of a draft notice a form was rendered with: its last change, "0" for none."""
+    return conclusion.updated_at.isoformat() if conclusion is not None else "0"
+
+
+class StaleConclusionError(FeedbackError):
+    """The draft notice was saved by someone else since the form was rendered."""
+
+    def __init__(self, message: str, conclusion: SessionConclusion | None):
+        super().__init__(message)
+        self.conclusion = conclusion
+
+
+def _stale_message(conclusion: SessionConclusion | None) -> str:
+    drafter = conclusion.drafted_by if conclusion is not None else None
+    who = (drafter.get_full_name() or drafter.get_username()) if drafter else "người khác"
+    at = f" lúc {timezone.localtime(conclusion.updated_at):%H:%M}" if conclusion is not None else ""
+    return (
+        f"Thông báo kết luận vừa được {who} sửa{at}; thay đổi của bạn chưa được lưu. Nội dung bạn nhập "
+        "vẫn giữ bên dưới, cùng nội dung mới của người kia — hãy nhập lại cho khớp rồi bấm Lưu."
+    )
+
+
 def save_conclusion(
     *,
     user: User,
@@ -39,10 +62,15 @@ def save_conclusion(
     signer_delegation: str = "",
     signer_title: str,
     signer_name: str,
+    expected_token: str = "",
 ) -> SessionConclusion:
     """District staff or the session's secretary write (or rewrite) the draft conclusion notice;
     `conclusions` has one conclusion a line, saved as ordered items. Creates or updates the
-    SessionConclusion and replaces its items; an issued notice is refused."""
+    SessionConclusion and replaces its items; an issued notice is refused.
+
+    `expected_token` (conclusion_token of the draft the form showed; "" for no check): if the
+    draft changed since, the save is refused with StaleConclusionError, unless the same person
+    sent the same content again (a double click), which is taken as already saved."""
     items = lines_of(conclusions)
     values = {
         "chair": " ".join((chair or "").split()),
@@ -81,6 +109,15 @@ def save_conclusion(
             if conclusion is not None and conclusion.is_issued:
                 raise FeedbackError("Thông báo kết luận đã ban hành, không sửa được nữa.")
             raise FeedbackError("Chỉ chuyên viên phòng hoặc thư ký của phiên mới soạn thông báo kết luận.")
+        if expected_token and expected_token != conclusion_token(conclusion):
+            if (
+                conclusion is not None
+                and conclusion.drafted_by_id == user.pk
+                and all(getattr(conclusion, name) == value for name, value in values.items())
+                and [item.text for item in conclusion.items.order_by("position")] == items
+            ):
+                return conclusion
+            raise StaleConclusionError(_stale_message(conclusion), conclusion)
         if conclusion is None:
             conclusion = SessionConclusion(session=session)
         for name, value in values.items():

@@ -19,6 +19,7 @@ from ..documents import render_notice
 from ..models import SessionConclusion
 from ..notice import build_notice, conclusion_defaults
 from ..services import FeedbackError
+from ..services.conclusions import StaleConclusionError, conclusion_token
 from .mixins import SessionFeedbackMixin
 
 
@@ -87,14 +88,31 @@ class ConclusionEditView(ConclusionFormView):
     def get_initial(self):
         conclusion = self.conclusion
         if conclusion is None:
-            return conclusion_defaults(self.session)
+            return {**conclusion_defaults(self.session), "edit_token": conclusion_token(None)}
         initial = {
             name: getattr(conclusion, name)
             for name in forms.ConclusionForm.base_fields
-            if name != "conclusions"
+            if name not in ("conclusions", "edit_token")
         }
         initial["conclusions"] = "\n".join(item.text for item in conclusion.items.all())
+        initial["edit_token"] = conclusion_token(conclusion)
         return initial
+
+    def form_valid(self, form):
+        try:
+            form.save(user=self.request.user, session=self.session)
+        except StaleConclusionError as exc:
+            # Keep the user's text; show the other person's; the next save overrides knowingly.
+            form.add_error(None, exc.message)
+            form.data = form.data.copy()
+            form.data["edit_token"] = conclusion_token(exc.conclusion)
+            context = self.get_context_data(form=form, stale_conclusion=exc.conclusion)
+            return self.render_to_response(context)
+        except FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect("feedback:conclusion.detail", self.session.pk)
 
 
 class ConclusionIssueView(ConclusionFormView):

@@ -22,7 +22,7 @@ from sessions import selectors as session_selectors
 from .. import forms, selectors
 from ..models import Question, QuestionStatus, Topic
 from ..services import FeedbackError
-from ..services.answers import approve_answer
+from ..services.answers import StaleAnswerError, answer_token, approve_answer
 from .mixins import QuestionMixin
 
 QUESTIONS_PER_PAGE = 50
@@ -169,11 +169,30 @@ class AnswerView(QuestionActionView):
     title = "Dự thảo trả lời"
     success_message = "Đã lưu dự thảo trả lời; chờ lãnh đạo duyệt."
 
-    def get_initial(self):
+    def current_answer(self):
         try:
-            return {"text": self.question.answer.text}
+            return self.question.answer
         except Question.answer.RelatedObjectDoesNotExist:
-            return {}
+            return None
+
+    def get_initial(self):
+        answer = self.current_answer()
+        return {"text": answer.text if answer else "", "edit_token": answer_token(answer)}
+
+    def form_valid(self, form):
+        try:
+            form.save(user=self.request.user, question=self.question)
+        except StaleAnswerError as exc:
+            # Keep the user's text; show the other person's; the next save overrides knowingly.
+            form.add_error(None, exc.message)
+            form.data = form.data.copy()
+            form.data["edit_token"] = answer_token(exc.answer)
+            return self.render_to_response(self.get_context_data(form=form, stale_answer=exc.answer))
+        except FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect("feedback:question.detail", self.question.pk)
 
 
 class AnsweredView(QuestionActionView):

@@ -160,11 +160,15 @@ class PlanDetailsForm(forms.ModelForm):
         },
     )
 
+    # The plan's edit token when the page was rendered (plans.services.freshness).
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            "edit_token",
             Fieldset(
                 "Phần đầu văn bản",
                 Row(Column("agency_parent"), Column("agency_name")),

@@ -12,6 +12,7 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.vietnamese import format_vnd
@@ -86,7 +87,10 @@ def lock_editable(plan: Plan) -> Plan:
 
 
 def touch(plan: Plan) -> None:
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    """Mark the plan changed: every save of a part calls this, which makes older forms stale."""
+    Plan.objects.filter(pk=plan.pk).update(
+        updated_at=timezone.now(), version=F("version") + 1, edit_digest=""
+    )
 
 
 def pick(row: dict, allowed: list[str]) -> dict:
@@ -145,6 +149,7 @@ def update_plan_details(*, plan: Plan, user, data: dict) -> Plan:
             setattr(locked, name, value)
     if changes:
         locked.save(update_fields=[*changes, "updated_at"])
+        touch(locked)
         labels = [str(Plan._meta.get_field(name).verbose_name) for name in changes]
         record_event(
             plan=locked,
@@ -333,6 +338,7 @@ def save_recipients(*, plan: Plan, user, rows: list[dict], archive: str) -> None
     Recipient.objects.bulk_create([Recipient(plan=locked, position=i, **row) for i, row in enumerate(rows)])
     locked.archive = archive
     locked.save(update_fields=["archive", "updated_at"])
+    touch(locked)
     record_event(
         plan=locked,
         user=user,
