@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -40,6 +42,7 @@ BASE_URL = STATIC_DIR.as_uri() + "/"
 
 # WeasyPrint reports every layout step ("Step 5 - Creating layout - Page 3") at INFO, about fifteen
 # lines per document under the root INFO level; keep them out unless LOGGING sets a level for it.
+logger = logging.getLogger(__name__)
 _progress_logger = logging.getLogger("weasyprint.progress")
 if _progress_logger.level == logging.NOTSET:
     _progress_logger.setLevel(logging.WARNING)
@@ -83,12 +86,43 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+def static_roots() -> tuple[Path, ...]:
+    """The folders whose files a document may embed: the portal's own static files."""
+    roots = [STATIC_DIR, *(Path(entry) for entry in settings.STATICFILES_DIRS)]
+    if getattr(settings, "STATIC_ROOT", None):
+        roots.append(Path(settings.STATIC_ROOT))
+    return tuple(dict.fromkeys(root.resolve() for root in roots))
+
+
+def is_allowed_resource(url: str) -> bool:
+    """May a document fetch this URL? Only inline data (the QR codes and charts we generate
+    as ``data:`` URIs) and files inside the static folders; never the network, never another
+    file on the server (a reply's text cannot smuggle ``file:///etc/passwd`` into a PDF)."""
+    scheme, _, rest = url.partition(":")
+    scheme = scheme.lower()
+    if scheme == "data":
+        return True
+    if scheme != "file":
+        return False
+    path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+    return any(path.is_relative_to(root) for root in static_roots())
+
+
 @cache
 def url_fetcher() -> URLFetcher:
     from weasyprint.urls import URLFetcher  # noqa: PLC0415 (heavy: loaded on first use, see above)
 
-    # Documents only ever reference files under static/ (or inline data); never the network.
-    return URLFetcher(allowed_protocols={"file", "data"})
+    class PortalURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not is_allowed_resource(url):
+                logger.warning("Refused a resource outside the portal's static files: %.200s", url)
+                if url.lower().startswith("file:"):
+                    # WeasyPrint catches the error, skips the resource and renders the rest.
+                    raise ValueError(f"File outside static/ not allowed in a document: {url[:200]}")
+            # Any other scheme is refused by the base class ("disallowed protocol").
+            return super().fetch(url, headers)
+
+    return PortalURLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 @cache

@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "sessions.apps.DialogueSessionsConfig",
     "feedback",
     "notifications",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +68,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# No inline scripts or handlers (static/js only). Inline styles stay allowed: progress bars get
+# their width from the server (style="width: 40%"), the plan editor has a <style> block, and
+# htmx adds its indicator style. The plan preview PDF is framed by the plan page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "dialogue_portal.urls"
 WSGI_APPLICATION = "dialogue_portal.wsgi.application"

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from core.filetypes import content_mismatch_message
 from core.forms import MAX_UPLOAD_BYTES, SpreadsheetUploadMixin
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory
@@ -169,6 +170,8 @@ class WrittenReplyForm(_Form):
             )
         if upload and upload.size > MAX_UPLOAD_BYTES * 2:
             raise forms.ValidationError("Tệp quá lớn (tối đa 10 MB).")
+        if upload and (mismatch := content_mismatch_message(upload.name, upload)):
+            raise forms.ValidationError(mismatch)
         return upload
 
     def save(self, *, user, question):

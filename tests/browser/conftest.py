@@ -39,8 +39,17 @@ def page(browser):
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Anything the Content-Security-Policy blocks (an inline script or handler) is a failure.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == []
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 scanner types it), a name found without accents, a walk-in, and the attendance per commune."""
 
 import pytest
+from playwright.sync_api import expect
 
 from notifications.models import Attendance
 from notifications.services.checkin import checkin_token
@@ -48,7 +49,8 @@ def test_browser_secretary_checks_in_by_code_by_name_and_a_walk_in(world, page, 
     page.get_by_placeholder("Gõ họ tên người tham dự").fill("dang van huong")
     person = page.locator("#checkin-people [data-participant]")
     person.first.wait_for()
-    page.wait_for_function("document.querySelectorAll('#checkin-people [data-participant]').length === 1")
+    # A locator assertion, not wait_for_function: that evaluates a string, which the CSP forbids.
+    expect(person).to_have_count(1)
     assert person.locator(".fw-semibold").inner_text() == "Đặng Văn Hưởng"
     person.get_by_role("button", name="Điểm danh").click()
     page.wait_for_load_state()
