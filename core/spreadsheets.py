@@ -304,7 +304,10 @@ class SpreadsheetReader:
             raise SpreadsheetError(self.not_a_workbook_message(name)) from exc
         try:
             for sheet in workbook.worksheets:
-                width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+                # Never wider than MAX_COLUMNS, whatever the sheet declares; without a declared
+                # dimension each row comes as wide as its own last cell (padding every row of a
+                # plain list to MAX_COLUMNS would cost more than reading it).
+                width = min(sheet.max_column, MAX_COLUMNS) if sheet.max_column else None
                 rows = sheet.iter_rows(max_col=width, values_only=True)
                 head = list(islice(rows, self.header_search_rows))
                 found = self._find_header(head)

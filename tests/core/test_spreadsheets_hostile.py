@@ -7,6 +7,7 @@ characters, too many rows) get an answer, never a 500. The caps are lowered so t
 small (tests/hostile_files.py builds them; bench/hostile_uploads.py runs full-size ones)."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -171,3 +172,20 @@ def test_commands_refuse_bombs(world, tmp_path, command, case):
     assert all(word in out.getvalue() for word in words)
     assert not Question.objects.exists()
     assert not Participant.objects.exists()
+
+
+def test_a_sheet_without_dimension_is_not_parsed_whole_when_opened():
+    """openpyxl looked for a missing `<dimension>` through the whole sheet when the workbook was
+    opened, out of reach of the row cap and the deadline: here its broken end would be reached
+    first. Read as rows, the cap stops the reading long before it."""
+    content = hostile.workbook([QUESTION_HEADER, *[QUESTION_ROW] * 2_001], write_only=True)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read(hostile.SHEET)
+    assert b"<dimension" not in sheet
+    end = sheet.index(b"</sheetData>")
+    broken = hostile.replace_parts(content, {hostile.SHEET: [sheet[:end], b"<row><c><v>1</v></c><oops"]})
+
+    with pytest.raises(SpreadsheetError) as error:
+        read_question_rows(filename="cau-hoi.xlsx", content=broken)
+
+    assert error.value.message == "Tệp «cau-hoi.xlsx» có hơn 2000 câu hỏi; hãy chia thành nhiều tệp."
