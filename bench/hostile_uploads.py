@@ -1,7 +1,7 @@
 """Feed hostile spreadsheets to both upload readers and measure what each costs.
 
 Generates in a temporary folder (tests/hostile_files.py): a sheet of `<row/>` expanding to about
-1 GB, a shared-strings table of 20 million entries, a workbook of 1,000 parts, a sheet declaring
+1 GB, a shared-strings table of 20 million entries, a workbook of 1,000 parts, a row of 900,000 cells, a sheet declaring
 `A1:XFD8000` with two rows, a truncated .xlsx, a PDF and random bytes named .xlsx, a CSV with
 control characters, 100,000 rows and 16,384 columns (as CSV and .xlsx). Each file is read by the
 participant reader and the question reader, each time in a fresh process, which prints the
@@ -45,6 +45,7 @@ def corpus(folder: Path, header: list, row: list) -> list[Path]:
         "row-bomb.xlsx": lambda: hostile.row_bomb(header, 180_000_000),
         "shared-strings-bomb.xlsx": lambda: hostile.shared_strings_bomb(header, 20_000_000),
         "many-parts.xlsx": lambda: hostile.many_parts(header, 1_000),
+        "one-row-900000-cells.xlsx": lambda: hostile.long_row(header, 900_000),
         "dimension-XFD8000.xlsx": lambda: hostile.wide_dimension(header, row),
         "truncated.xlsx": lambda: hostile.truncated(header, row),
         "pdf-renamed.xlsx": hostile.pdf_bytes,

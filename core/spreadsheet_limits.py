@@ -6,18 +6,20 @@ the archive's directory without extracting anything and refuses a workbook with 
 a part (or all of them) too large once uncompressed, or a large part compressed far more than
 real data is. The sizes checked are the declared ones: Python's zipfile stops reading a part at
 its declared size (and fails its CRC check past it), so a part cannot expand further than it
-says. `ReadingClock` bounds the time spent streaming rows.
+says. A sheet's XML is also scanned, streaming, for a row of more cells than Excel allows
+(openpyxl holds a row whole). `ReadingClock` bounds the time spent streaming rows.
 
 Every limit is a setting, so tests can lower it: SPREADSHEET_MAX_PARTS,
 SPREADSHEET_MAX_SHEET_BYTES, SPREADSHEET_MAX_SHARED_STRINGS_BYTES, SPREADSHEET_MAX_PART_BYTES
 (any other part: styles, themes…), SPREADSHEET_MAX_TOTAL_BYTES, SPREADSHEET_MAX_RATIO (with
-SPREADSHEET_RATIO_FROM_BYTES, the size from which a part's ratio is checked) and
-SPREADSHEET_READ_SECONDS.
+SPREADSHEET_RATIO_FROM_BYTES, the size from which a part's ratio is checked),
+SPREADSHEET_MAX_ROW_CELLS and SPREADSHEET_READ_SECONDS.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 
@@ -26,6 +28,8 @@ from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.functions import iterparse
+
+from core.vietnamese import format_vnd
 
 MB = 1024 * 1024
 DEFAULTS = {
@@ -39,7 +43,11 @@ DEFAULTS = {
     "SPREADSHEET_MAX_RATIO": 100,
     "SPREADSHEET_RATIO_FROM_BYTES": 2 * MB,
     "SPREADSHEET_READ_SECONDS": 10.0,
+    # Excel's own width: openpyxl builds a whole row in memory (600 MB for a million cells).
+    "SPREADSHEET_MAX_ROW_CELLS": 16_384,
 }
+_ROOT_RE = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_CHUNK = 1024 * 1024
 
 
 def limit(name: str):
@@ -78,6 +86,40 @@ def too_slow_message(name: str, seconds: float) -> str:
     )
 
 
+def too_wide_message(name: str, cells: int) -> str:
+    return (
+        f"Tệp «{name}» có một dòng hơn {format_vnd(cells)} ô, nhiều hơn Excel cho phép; "
+        "tệp có cấu trúc bất thường nên không được đọc."
+    )
+
+
+def widest_row_over(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bool:
+    """Whether a row of the sheet part `info` holds more than `cap` cells: its XML is scanned
+    as it is decompressed (a few milliseconds a megabyte, bytes.count), never held whole."""
+    cells = 0
+    tail = b""
+    row_tag = cell_tags = None
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            buffer = tail + chunk
+            if row_tag is None:
+                # The tags' namespace prefix, if any, is the root element's ("<x:worksheet").
+                prefix = (match.group(1) or b"") if (match := _ROOT_RE.search(buffer)) else b""
+                row_tag = b"<" + prefix + b"row"
+                cell_tags = [b"<" + prefix + b"c" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")]
+            cut = buffer.rfind(b"<")
+            if cut <= 0:
+                cut = len(buffer)
+            buffer, tail = buffer[:cut], buffer[cut:]
+            for index, segment in enumerate(buffer.split(row_tag)):
+                if index:
+                    cells = 0
+                cells += sum(segment.count(tag) for tag in cell_tags)
+                if cells > cap:
+                    return True
+    return False
+
+
 def _part_cap(filename: str) -> int:
     lowered = filename.lower()
     if lowered.startswith("xl/worksheets/"):
@@ -110,6 +152,14 @@ def archive_problem(name: str, content: bytes) -> str | None:
             return compressed_too_much_message(name, size, ratio_limit)
     if total > limit("SPREADSHEET_MAX_TOTAL_BYTES"):
         return too_large_message(name, total)
+    cap = limit("SPREADSHEET_MAX_ROW_CELLS")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in infos:
+                if info.filename.lower().startswith("xl/worksheets/") and widest_row_over(archive, info, cap):
+                    return too_wide_message(name, cap)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return None  # a damaged part: openpyxl says the file is not a workbook
     return None
 
 

@@ -76,6 +76,16 @@ def row_bomb(header: list[str], rows: int) -> bytes:
     return replace_parts(base, {SHEET: _repeat(b"<row/>", rows, head=sheet[:end], tail=sheet[end:])})
 
 
+def long_row(header: list[str], cells: int) -> bytes:
+    """The header row, then one row of `cells` numbered cells (openpyxl holds a row whole)."""
+    base = workbook([header])
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        sheet = archive.read(SHEET)
+    end = sheet.index(b"</sheetData>")
+    numbers = (b"<c><v>%d</v></c>" % number for number in range(cells))
+    return replace_parts(base, {SHEET: [sheet[:end], b"<row>", *numbers, b"</row>", sheet[end:]]})
+
+
 def shared_strings_bomb(header: list[str], strings: int) -> bytes:
     """A workbook whose shared-strings table holds `strings` entries (the sheet uses a few)."""
     base = workbook([header])

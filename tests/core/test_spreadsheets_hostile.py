@@ -82,6 +82,21 @@ def test_reader_refuses_a_sheet_too_large_even_when_it_compresses_like_data(kind
 
 
 @pytest.mark.parametrize("kind", READERS)
+def test_reader_refuses_a_row_wider_than_excel_allows(kind, settings):
+    settings.SPREADSHEET_MAX_ROW_CELLS = 500
+    read, header, row = READERS[kind]
+
+    with pytest.raises(SpreadsheetError) as error:
+        read(filename="dai.xlsx", content=hostile.long_row(header, 501))
+
+    assert error.value.message == (
+        "Tệp «dai.xlsx» có một dòng hơn 500 ô, nhiều hơn Excel cho phép; tệp có cấu trúc bất thường "
+        "nên không được đọc."
+    )
+    assert read(filename="rong.xlsx", content=hostile.wide_xlsx(header, row, 500))
+
+
+@pytest.mark.parametrize("kind", READERS)
 def test_reader_stops_at_its_deadline(kind, settings):
     settings.SPREADSHEET_READ_SECONDS = 0
     read, header, _ = READERS[kind]
