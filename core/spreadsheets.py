@@ -41,6 +41,7 @@ from core.legacy_encoding import (
     legacy_cell_message,
     legacy_scores,
 )
+from core.spreadsheet_limits import ReadingClock, ReadingTooSlow, archive_problem, too_slow_message
 from core.vietnamese import format_vnd, normalize_key
 
 logger = logging.getLogger(__name__)
@@ -250,11 +251,16 @@ class SpreadsheetReader:
         if not content:
             raise SpreadsheetError(self.empty_message(name))
         suffix = PurePath(name).suffix.lower()
-        if suffix == ".xlsx":
-            return self._read_xlsx(name, content)
-        if suffix == ".csv":
+        if suffix not in (".xlsx", ".csv"):
+            raise SpreadsheetError(self.unsupported_message(name, suffix))
+        self._clock = ReadingClock()
+        try:
+            if suffix == ".xlsx":
+                return self._read_xlsx(name, content)
             return self._read_csv(name, content)
-        raise SpreadsheetError(self.unsupported_message(name, suffix))
+        except ReadingTooSlow:
+            logger.info("Reading %r stopped at its deadline", name)
+            raise SpreadsheetError(too_slow_message(name, self._clock.seconds)) from None
 
     def header_mapping(self, values) -> dict[int, Column]:
         """The columns a row names, by position; the first cell naming a column wins."""
@@ -284,6 +290,11 @@ class SpreadsheetReader:
     def _read_xlsx(self, name: str, content: bytes) -> list[dict]:
         if not content.startswith(b"PK"):
             raise SpreadsheetError(self.not_a_workbook_message(name))
+        # Look at the archive's directory before anything is decompressed: a small file may
+        # expand to gigabytes (core.spreadsheet_limits).
+        if problem := archive_problem(name, content):
+            logger.info("Refused workbook %r: %s", name, problem)
+            raise SpreadsheetError(problem)
         try:
             # data_only=False: a formula cell yields its text ("=A1+1"); nothing is ever computed.
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
@@ -293,7 +304,10 @@ class SpreadsheetReader:
             raise SpreadsheetError(self.not_a_workbook_message(name)) from exc
         try:
             for sheet in workbook.worksheets:
-                width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+                # Never wider than MAX_COLUMNS, whatever the sheet declares; without a declared
+                # dimension each row comes as wide as its own last cell (padding every row of a
+                # plain list to MAX_COLUMNS would cost more than reading it).
+                width = min(sheet.max_column, MAX_COLUMNS) if sheet.max_column else None
                 rows = sheet.iter_rows(max_col=width, values_only=True)
                 head = list(islice(rows, self.header_search_rows))
                 found = self._find_header(head)
@@ -303,7 +317,7 @@ class SpreadsheetReader:
                 self._check_header(name, mapping, header_row=index + 1)
                 return self._collect(name, chain(head[index + 1 :], rows), mapping, first_row=index + 2)
             raise SpreadsheetError(self.no_header_message(name))
-        except SpreadsheetError:
+        except (SpreadsheetError, ReadingTooSlow):
             raise
         except Exception as exc:
             logger.info("Unreadable worksheet in %r: %r", name, exc)
@@ -392,10 +406,14 @@ class SpreadsheetReader:
         limit = self.max_rows
         refused: list[tuple[int, str, str]] = []
         refused_total = 0
+        clock = getattr(self, "_clock", None) or ReadingClock()
+        every = clock.every
         # This loop runs for every cell of a 10,000-row file: it only strips, spots blank rows and
         # (for the rare text that is not all printable) folds line breaks and spots control
         # characters; the columns that keep a cell otherwise are asked afterwards, on kept rows.
         for number, values in enumerate(records, start=first_row):
+            if not number % every:
+                clock.check()  # blank rows count too: a sheet of a million `<row/>` stops here
             row: dict = {"row_number": number}
             blank = True
             width = len(values)

@@ -253,6 +253,22 @@ def import_questions(
     when `token` was used by an import already, however close together the two confirmations."""
     if not (can_submit_question(user, session) and user.place_id == commune.pk):
         raise FeedbackError("Chỉ cán bộ xã có tham dự phiên đối thoại này mới gửi được câu hỏi cho phiên.")
+    return save_questions(
+        user=user, session=session, commune=commune, filename=filename, content=content, token=token
+    )
+
+
+def save_questions(
+    *,
+    user: User | None,
+    session: Session,
+    commune: Place,
+    filename: str,
+    content: bytes,
+    token: str | None = None,
+) -> QuestionImportReport:
+    """`import_questions` without asking who may: for the `import_questions` management command
+    (`user` None: the receipt says a command imported the file)."""
     try:
         rows = read_question_rows(filename=filename, content=content)
     except SpreadsheetError as exc:
