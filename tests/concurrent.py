@@ -5,6 +5,7 @@ a thread sees only what is committed."""
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 from http.cookies import SimpleCookie
 
@@ -23,17 +24,17 @@ def twin_of(client: Client) -> Client:
     return twin
 
 
-def post_together(clients: list[Client], url: str, data: dict) -> list:
-    """POST `data` to `url` from every client at once (a barrier releases the threads together);
-    the responses in the order of `clients`. An exception in a thread is raised here.
+def post_each(pairs: list[tuple[Client, dict]], url: str) -> list:
+    """POST each client's own body to `url` at once (a barrier releases the threads together);
+    the responses in the order of `pairs`. An exception in a thread is raised here.
 
     Responses carry no `context`: the test client collects it through a signal every thread
     hears. Follow a redirect afterwards, one client after the other (`messages_after`)."""
-    barrier = threading.Barrier(len(clients))
-    responses: list = [None] * len(clients)
+    barrier = threading.Barrier(len(pairs))
+    responses: list = [None] * len(pairs)
     errors: list[BaseException] = []
 
-    def send(index: int, client: Client) -> None:
+    def send(index: int, client: Client, data: dict) -> None:
         try:
             barrier.wait(timeout=30)
             responses[index] = client.post(url, data)
@@ -42,7 +43,7 @@ def post_together(clients: list[Client], url: str, data: dict) -> list:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=send, args=(i, c)) for i, c in enumerate(clients)]
+    threads = [threading.Thread(target=send, args=(i, c, d)) for i, (c, d) in enumerate(pairs)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -50,6 +51,17 @@ def post_together(clients: list[Client], url: str, data: dict) -> list:
     if errors:
         raise errors[0]
     return responses
+
+
+def post_together(clients: list[Client], url: str, data: dict) -> list:
+    """POST the same `data` to `url` from every client at once (see `post_each`)."""
+    return post_each([(client, data) for client in clients], url)
+
+
+def edit_token_of(html: str) -> str:
+    """The edit token an editor page carries ("" on a page without one)."""
+    match = re.search(r'name="edit_token" value="([^"]*)"', html)
+    return match.group(1) if match else ""
 
 
 def messages_after(client: Client, response) -> list[str]:

@@ -1,26 +1,18 @@
 """Two officers of a unit drafting one answer: the page rendered before the other's save is
 refused (nothing lost) and shows the other's text; the same post sent twice is saved once."""
 
-import re
-import threading
-
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
 from feedback.models import Answer, QuestionStatus, SessionConclusion
 
-from ..concurrent import restore_migration_data
+from ..concurrent import edit_token_of as token_of
+from ..concurrent import post_each, restore_migration_data
 from ..factories import UserFactory
 from .feedback_data import make_question, make_session
 from .test_conclusion import DRAFT
-
-
-def token_of(html: str) -> str:
-    match = re.search(r'name="edit_token" value="([^"]*)"', html)
-    return match.group(1) if match else ""
 
 
 def officers(world):
@@ -74,21 +66,7 @@ def test_two_drafts_at_the_same_moment_keep_one_and_refuse_the_other(world):
     first, second = officers(world)
     token = token_of(first.get(url).content.decode())
     pairs = [(first, {"text": "A.", "edit_token": token}), (second, {"text": "B.", "edit_token": token})]
-    responses: list = [None, None]
-    barrier = threading.Barrier(2)
-
-    def send(index, client, data):
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(i, c, d)) for i, (c, d) in enumerate(pairs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    responses = post_each(pairs, url)
 
     assert sorted(r.status_code for r in responses) == [200, 302]
     winner = 0 if responses[0].status_code == 302 else 1

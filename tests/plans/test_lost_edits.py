@@ -3,25 +3,18 @@ lost), and the page shows what the other person changed; one person saving twice
 sending the same post twice, is not troubled."""
 
 import re
-import threading
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
 from plans.models import PlanEvent
 
-from ..concurrent import messages_after, post_together, restore_migration_data
+from ..concurrent import edit_token_of as token_of
+from ..concurrent import messages_after, post_each, post_together, restore_migration_data
 from ..factories import UserFactory
 from .test_views import _block_row, _formset, _plan, _url
-
-
-def token_of(html: str) -> str:
-    """The edit token a page carries ("" on a page without one)."""
-    match = re.search(r'name="edit_token" value="([^"]*)"', html)
-    return match.group(1) if match else ""
 
 
 def section_post(token: str, text: str) -> dict:
@@ -33,26 +26,6 @@ def section_post(token: str, text: str) -> dict:
 
 def texts(section) -> list[str]:
     return [block.text for block in section.plan.blocks.filter(parent__parent=section)]
-
-
-def post_each(pairs: list[tuple[Client, dict]], url: str) -> list:
-    """POST each client's own body to `url` at the same moment (threads, own connections)."""
-    barrier = threading.Barrier(len(pairs))
-    responses: list = [None] * len(pairs)
-
-    def send(index: int, client: Client, data: dict) -> None:
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(i, c, d)) for i, (c, d) in enumerate(pairs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return responses
 
 
 def two_editors(world):
