@@ -4,50 +4,18 @@ session's quotas, composition and cluster, under the plan's URLs."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils.html import escape
 
 from directory.models import PlaceKind, Unit
-from plans.models import Plan
-from plans.planfile import import_plan
 from sessions.models import Participant, ParticipantCategory, Session
 
 from ..factories import PlaceFactory
-from ..matrix_rows import plan_file
+from ..plans.test_views import _formset, _plan, _staff, _url
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def _plan(world, **overrides) -> Plan:
-    keep = "status" in overrides
-    return import_plan(
-        data=plan_file(world, **overrides), user=world.users["district_staff"], keep_status=keep
-    )
-
-
-def _url(name: str, *args) -> str:
-    return reverse(f"plans:{name}", args=args)
-
-
-def _formset(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
-    """POST data of an ordered formset: rows in the order given, ORDER filled in."""
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate(rows):
-        for key, value in {"ORDER": str(i + 1), **row}.items():
-            data[f"{prefix}-{i}-{key}"] = value
-    return data
-
-
-def _staff(world, login):
-    return login(world.users["district_staff"])
 
 
 def _session_row(**values):
