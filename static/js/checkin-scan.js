@@ -68,6 +68,9 @@
   function refreshPage() {
     clearTimeout(refreshing);
     refreshing = setTimeout(function () {
+      // The list of names asks again for what its search box holds (htmx, as when typing).
+      var search = document.querySelector("input[name=q][hx-get]");
+      if (search && window.htmx) { window.htmx.trigger(search, "search"); }
       fetch(window.location.pathname + window.location.search, {credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
@@ -200,7 +203,6 @@
     video.classList.add("d-none");
     button.textContent = "Dùng máy ảnh điện thoại";
     button.setAttribute("aria-pressed", "false");
-    field.focus();
   }
 
   function look(read) {
