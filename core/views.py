@@ -49,7 +49,8 @@ class MessagesAsJsonMixin:
         return JsonResponse(
             {
                 "messages": [
-                    {"level": message.level_tag, "text": str(message)} for message in messages.get_messages(request)
+                    {"level": message.level_tag, "text": str(message)}
+                    for message in messages.get_messages(request)
                 ]
             }
         )

@@ -130,6 +130,13 @@
       beep(false);
       return;
     }
+    // A letter's code is plain ASCII; letters with diacritics mean a Vietnamese input method
+    // (Unikey, EVKey in Telex) rewrote what the scanner typed.
+    if (/[^\x20-\x7e]/.test(token)) {
+      show("error", "Mã đọc được có chữ có dấu: hãy tắt bộ gõ tiếng Việt (Unikey, EVKey…) rồi quét lại.");
+      beep(false);
+      return;
+    }
     send(token);
   });
 

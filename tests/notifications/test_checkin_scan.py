@@ -39,7 +39,9 @@ def test_checkin_scan_answers_a_script_with_its_messages(world, login):
 
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
     assert {answer["Content-Type"] for answer in answers} == {"application/json"}
-    at = timezone.localtime(Attendance.objects.get(participant=first).checked_in_at).strftime("%H:%M ngày %d/%m/%Y")
+    at = timezone.localtime(Attendance.objects.get(participant=first).checked_in_at).strftime(
+        "%H:%M ngày %d/%m/%Y"
+    )
     assert [json.loads(answer.content) for answer in answers] == [
         {"messages": [{"level": "success", "text": "Đã điểm danh Trần Thị Hương 1 (Xã Phước Hòa)."}]},
         {"messages": [{"level": "success", "text": "Đã điểm danh Trần Thị Hương 2 (Xã Phước Hòa)."}]},
@@ -58,7 +60,8 @@ def test_checkin_scan_without_json_still_redirects(world, login):
     client = login(world.users["secretary"])
 
     response = client.post(
-        _url("checkin.scan", session), {"token": checkin_token(session_id=session.pk, participant_id=person.pk)}
+        _url("checkin.scan", session),
+        {"token": checkin_token(session_id=session.pk, participant_id=person.pk)},
     )
 
     assert (response.status_code, response["Location"]) == (302, _url("checkin", session))
@@ -112,4 +115,4 @@ def test_vendored_reader_is_committed_with_its_licences_and_hashes():
     reader = open(files["zxing-reader.js"], encoding="utf-8").read()
     wasm_hash = hashlib.sha256(open(files["zxing_reader.wasm"], "rb").read()).hexdigest()
     assert f"ZXING_WASM_SHA256=`{wasm_hash}`" in reader
-    assert 'ZXING_WASM_VERSION=O' in reader and "O=`3.1.8`" in reader
+    assert "ZXING_WASM_VERSION=O" in reader and "O=`3.1.8`" in reader
