@@ -24,10 +24,18 @@
   // ------------------------------------------------------------------ answers
 
   var audio = null;
-  function beep(ok) {
-    // A rising double tone for a new check-in, one low tone for anything else.
+  function unlockSound() {
+    // Browsers let a page play sound only once a click or key has started it.
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") { audio.resume(); }
+    } catch (error) { audio = null; }
+  }
+
+  function beep(ok) {
+    // A rising double tone for a new check-in, one low tone for anything else.
+    if (!audio) { return; }
+    try {
       var tones = ok ? [880, 1320] : [220];
       tones.forEach(function (frequency, index) {
         var oscillator = audio.createOscillator();
@@ -122,6 +130,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    unlockSound();
     var token = field.value.trim();
     field.value = "";
     field.focus();
@@ -233,7 +242,8 @@
   function cameraMessage(error) {
     var name = error && error.name;
     if (name === "NotAllowedError" || name === "SecurityError") {
-      return "Trình duyệt chưa cho phép dùng máy ảnh. Hãy cho phép trong cài đặt của trình duyệt, hoặc gõ mã.";
+      return "Trình duyệt chưa cho phép dùng máy ảnh. Hãy cho phép trong cài đặt, hoặc mở trang bằng Chrome hay Safari " +
+        "(trình duyệt trong Zalo, Facebook có thể không cho dùng máy ảnh), hoặc gõ mã.";
     }
     if (name === "NotFoundError" || name === "OverconstrainedError") {
       return "Không tìm thấy máy ảnh trên thiết bị này. Hãy gõ mã hoặc dùng máy quét.";
@@ -273,6 +283,7 @@
     return;
   }
   button.addEventListener("click", function () {
+    unlockSound();
     if (stream) { stopCamera(); } else { startCamera(); }
   });
   // The button only where there is a camera to open (a desktop without one keeps the field).

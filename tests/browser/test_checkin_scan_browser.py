@@ -5,6 +5,7 @@ vendored reader, and a handheld scanner typing one code after another into the f
 The camera is chromium's fake video capture, fed with a photo-like picture of the first page of
 a real letter (rendered, rasterised by pdftoppm, slightly turned and blurred)."""
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -90,7 +91,7 @@ def camera_page(browser):
     """Opens a page of a second chromium whose camera shows the given y4m file."""
     opened = {}
 
-    def _open(video: Path):
+    def _open(video: Path, *, init_script: str = "delete window.BarcodeDetector;", phone: bool = True):
         fake = browser.browser_type.launch(
             executable_path=CHROMIUM,
             headless=True,
@@ -105,10 +106,13 @@ def camera_page(browser):
                 f"--use-file-for-fake-video-capture={video}",
             ],
         )
-        context = fake.new_context(locale="vi-VN", viewport={"width": 900, "height": 1100})
+        size = (
+            {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True} if phone else {}
+        )
+        context = fake.new_context(locale="vi-VN", **size)
         context.grant_permissions(["camera"])
-        # As on Safari or Firefox: no BarcodeDetector (chromium on Linux has none either).
-        context.add_init_script("delete window.BarcodeDetector;")
+        # By default as on Safari or Firefox: no BarcodeDetector (chromium on Linux has none either).
+        context.add_init_script(init_script)
         page = context.new_page()
         page.set_default_timeout(15000)
         opened.update(browser=fake, violations=[], requests=[])
@@ -223,3 +227,66 @@ def test_browser_handheld_scanner_types_codes_one_after_another(world, page, bro
     expect(page.locator("#checkin-people .badge")).to_have_count(2)
     page.screenshot(path="/tmp/h3-scanner.png", full_page=True)
     assert Attendance.objects.filter(session=session).count() == 2
+
+
+def test_browser_camera_uses_the_browsers_own_reader_where_it_reads_qr_codes(
+    world, camera_page, live_server, tmp_path
+):
+    session = _door_session(world)
+    person = add_participants(world, session, 1)[0]
+    token = checkin_token(session_id=session.pk, participant_id=person.pk)
+    write_y4m(Image.new("RGB", (320, 240), (200, 200, 200)), tmp_path / "grey.y4m")
+    # A BarcodeDetector as Chrome on Android has it, reading the letter's code in every picture.
+    page, seen = camera_page(
+        tmp_path / "grey.y4m",
+        init_script=(
+            "window.BarcodeDetector = class {"
+            "  static getSupportedFormats() { return Promise.resolve(['qr_code', 'ean_13']); }"
+            "  detect(source) { return Promise.resolve(source.videoWidth ? [{rawValue: TOKEN}] : []); }"
+            "};"
+        ).replace("TOKEN", json.dumps(token)),
+    )
+
+    _login(page, live_server, "thuky")
+    page.goto(f"{live_server.url}/thong-bao/phien/{session.pk}/diem-danh/")
+    page.get_by_role("button", name="Dùng máy ảnh điện thoại").click()
+
+    expect(page.locator("#scan-results .alert").first).to_contain_text(
+        "Đã điểm danh Trần Thị Hương 1 (Xã Phước Hòa)."
+    )
+    assert Attendance.objects.get(session=session).participant == person
+    # The letter is held in front of the camera: sent once, not once a picture.
+    page.wait_for_timeout(1500)
+    assert page.locator("#scan-results .alert").count() == 1
+    assert not any("/zxing" in url for url in seen["requests"])
+
+
+def test_browser_camera_without_a_qr_reader_of_its_own_loads_the_vendored_one(
+    world, camera_page, live_server, tmp_path
+):
+    """Chrome on an Android phone without Google's services has a BarcodeDetector that reads no
+    QR code: the vendored reader takes over."""
+    session = _door_session(world)
+    add_participants(world, session, 1)
+    photo = letter_photo(render_invitations(session=session).content, tmp_path)
+    write_y4m(photo, tmp_path / "letter.y4m")
+    page, seen = camera_page(
+        tmp_path / "letter.y4m",
+        init_script=(
+            "window.BarcodeDetector = class {"
+            "  static getSupportedFormats() { return Promise.resolve([]); }"
+            "  detect() { return Promise.reject(new Error('not supported')); }"
+            "};"
+        ),
+        phone=False,
+    )
+
+    _login(page, live_server, "thuky")
+    page.goto(f"{live_server.url}/thong-bao/phien/{session.pk}/diem-danh/")
+    page.get_by_role("button", name="Dùng máy ảnh điện thoại").click()
+
+    expect(page.locator("#scan-results .alert").first).to_contain_text(
+        "Đã điểm danh Trần Thị Hương 1 (Xã Phước Hòa).", timeout=30000
+    )
+    assert any(url.endswith("/static/vendor/zxing-wasm/zxing_reader.wasm") for url in seen["requests"])
+    page.screenshot(path="/tmp/h3-camera-desktop.png", full_page=True)
