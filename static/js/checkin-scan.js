@@ -209,10 +209,12 @@
   }
 
   var stream = null;
+  var run = 0; // each start of the camera; a stopped run's reading loop ends
   var lastCode = null;
   var lastSeen = 0;
 
   function stopCamera() {
+    run += 1;
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
     stream = null;
     video.srcObject = null;
@@ -221,8 +223,8 @@
     button.setAttribute("aria-pressed", "false");
   }
 
-  function look(read) {
-    if (!stream) { return; }
+  function look(read, thisRun) {
+    if (!stream || thisRun !== run) { return; }
     var reading = video.readyState >= 2 && video.videoWidth ? read(video) : Promise.resolve([]);
     reading.then(function (codes) {
       var now = Date.now();
@@ -236,7 +238,7 @@
         send(code);
       });
     }).catch(function () { /* an unreadable picture: try the next one */ })
-      .then(function () { setTimeout(function () { look(read); }, SCAN_EVERY_MS); });
+      .then(function () { setTimeout(function () { look(read, thisRun); }, SCAN_EVERY_MS); });
   }
 
   function cameraMessage(error) {
@@ -266,7 +268,7 @@
       video.classList.remove("d-none");
       button.textContent = "Tắt máy ảnh";
       button.setAttribute("aria-pressed", "true");
-      return video.play().then(function () { look(ready[0]); });
+      return video.play().then(function () { look(ready[0], run); });
     }).catch(function (error) {
       opened.then(function (unused) { unused.getTracks().forEach(function (track) { track.stop(); }); }, function () {});
       stopCamera();
