@@ -1,5 +1,5 @@
-"""Views every app builds on: generated files, a page about one object, and the two-step
-upload (upload → preview → confirm)."""
+"""Views every app builds on: generated files, a page about one object, the two-step
+upload (upload → preview → confirm), and answers to pages that post without leaving."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
@@ -29,6 +29,31 @@ def file_response(
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response
+
+
+class MessagesAsJsonMixin:
+    """A form that a page's script posts with ``fetch`` (Accept: application/json) and that
+    otherwise redirects back with messages: the script gets those messages as JSON instead,
+    ``{"messages": [{"level": "success", "text": "…"}]}``, and the page stays as it is (the
+    door's check-in keeps its camera running and its field focused for the next scan).
+
+    Put it after the permission mixins, so that a refused or logged-out request still gets
+    their answer (a 403, a redirect to the login page), which the script reports as such.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        if not wants_json or not isinstance(response, HttpResponseRedirect):
+            return response
+        return JsonResponse(
+            {
+                "messages": [
+                    {"level": message.level_tag, "text": str(message)}
+                    for message in messages.get_messages(request)
+                ]
+            }
+        )
 
 
 class ObjectPageMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -6,11 +6,13 @@ letters, notifications.calendar writes the .ics files, notifications.rules decid
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
@@ -18,7 +20,7 @@ from django.views.generic import TemplateView
 
 from core import job_views
 from core.jobs import job_progress
-from core.views import file_response
+from core.views import MessagesAsJsonMixin, file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.lookups import session_commune_or_404
@@ -168,6 +170,9 @@ class CheckinMixin(SessionMixin):
         return f"{url}?{urlencode({'q': query})}" if query else url
 
 
+# The QR-code reader for browsers without BarcodeDetector is WebAssembly (static/vendor/zxing-wasm),
+# which a policy without 'wasm-unsafe-eval' forbids compiling; it allows no JavaScript eval.
+@method_decorator(csp_update({"script-src": ["'wasm-unsafe-eval'"]}), name="dispatch")
 class CheckinView(CheckinMixin, TemplateView):
     template_name = "notifications/checkin.html"
 
@@ -199,7 +204,7 @@ def _report_mark(request, attendance, created: bool) -> None:
         )
 
 
-class CheckinScanView(CheckinMixin, View):
+class CheckinScanView(CheckinMixin, MessagesAsJsonMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
