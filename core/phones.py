@@ -29,7 +29,9 @@ _LANDLINE_RE = re.compile(r"02\d{9}")
 # The 11-digit mobile numbers (01…) were renumbered to 10 digits in 2018.
 _OLD_MOBILE_RE = re.compile(r"01[2-9]\d{8}")
 
-FORMS_HINT = "số di động 10 chữ số (09…, 03…) hoặc số cố định 11 chữ số kèm mã vùng (02…), có thể ghi kèm mã nước +84"
+FORMS_HINT = (
+    "số di động 10 chữ số (09…, 03…) hoặc số cố định 11 chữ số kèm mã vùng (02…), có thể ghi kèm mã nước +84"
+)
 
 
 class PhoneError(ValueError):

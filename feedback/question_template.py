@@ -43,7 +43,9 @@ def build_question_template(*, session: Session, commune: Place) -> bytes:
     hamlets = [hamlet.name for hamlet in Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET)]
     workbook = ExportWorkbook()
     sheet = workbook.sheet("Câu hỏi", widths=WIDTHS, freeze=f"A{FIRST_DATA_ROW}")
-    place = ", ".join(part for part in dict.fromkeys([session.name, session.venue_name, session.time_label]) if part)
+    place = ", ".join(
+        part for part in dict.fromkeys([session.name, session.venue_name, session.time_label]) if part
+    )
     titles = (
         ("DANH SÁCH CÂU HỎI, KIẾN NGHỊ CỦA NGƯỜI DÂN", Font(name="Times New Roman", bold=True, size=14)),
         (f"Phiên: {place}", _BOLD),

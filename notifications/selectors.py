@@ -26,7 +26,9 @@ def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
     return (
         OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
         .select_related("participant__commune", "unit", "user")
-        .order_by(vi_order("participant__commune__name"), *session_selectors.name_order("participant__"), "id")
+        .order_by(
+            vi_order("participant__commune__name"), *session_selectors.name_order("participant__"), "id"
+        )
     )
 
 

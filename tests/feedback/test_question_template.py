@@ -40,7 +40,9 @@ def test_question_template_downloads_for_the_commune_official(world, login):
     lists = workbook["Danh mục"]
     assert lists.sheet_state == "hidden"
     assert "Lộc Thượng" in [cell.value for cell in lists["B"]]
-    validated = {str(validation.sqref): validation.formula1 for validation in sheet.data_validations.dataValidation}
+    validated = {
+        str(validation.sqref): validation.formula1 for validation in sheet.data_validations.dataValidation
+    }
     assert set(validated) == {f"D{FIRST_DATA_ROW}:D2005", f"C{FIRST_DATA_ROW}:C2005"}
     assert formulas(response.content) == []
 

@@ -80,7 +80,7 @@ def test_searching_pages_the_matches_too(world, login):
 
     assert response.context["people"].paginator.count == 85
     assert "85 người có tên «so» · trang 1/2" in response.content.decode()
-    assert 'q=so&amp;page=2' in response.content.decode()
+    assert "q=so&amp;page=2" in response.content.decode()
 
 
 def test_check_in_from_page_two_comes_back_to_page_two(world, login):

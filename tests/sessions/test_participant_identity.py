@@ -133,7 +133,10 @@ def test_same_cccd_another_name_in_the_file_is_an_error_naming_both_rows(world):
 
 def test_same_cccd_same_name_another_birth_year_is_an_error(world):
     session = make_session(world)
-    rows = [person(1), person(2, **{"Họ và tên": "Nguyễn Văn An", "Năm sinh": 1960, "Số CCCD": "052085000001"})]
+    rows = [
+        person(1),
+        person(2, **{"Họ và tên": "Nguyễn Văn An", "Năm sinh": 1960, "Số CCCD": "052085000001"}),
+    ]
 
     report = _run(world, session, rows)
 
@@ -170,9 +173,7 @@ def test_same_cccd_as_another_person_on_the_session_list_is_an_error_naming_them
 def test_upload_page_shows_both_rows_of_a_shared_cccd_and_no_confirm(world, login):
     session = _approved_session(world)
     client = login(world.users["commune_official"])
-    content = xlsx_bytes(
-        [person(1), person(2, **{"Họ và tên": "Lê Thị Bảy", "Số CCCD": "052085000001"})]
-    )
+    content = xlsx_bytes([person(1), person(2, **{"Họ và tên": "Lê Thị Bảy", "Số CCCD": "052085000001"})])
 
     response = client.post(
         reverse("sessions:participants.upload", args=[session.pk, world.commune.code]),

@@ -42,9 +42,7 @@ NAMES_IN_ORDER = [
 
 
 def _file(names, start=1):
-    return xlsx_bytes(
-        [person(start + index, **{"Họ và tên": name}) for index, name in enumerate(names)]
-    )
+    return xlsx_bytes([person(start + index, **{"Họ và tên": name}) for index, name in enumerate(names)])
 
 
 def _upload(world, session, names, start=1):
