@@ -1,4 +1,4 @@
-"""The check-in list (issue 14, point 9): every person of a long list reachable page by page,
+"""The check-in list and the letters to hand out (issue 14, point 9): every person of a long list reachable page by page,
 in Vietnamese name order, with a constant number of queries per page."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.collation import sort_key
 from notifications.models import Attendance
-from notifications.selectors import CHECKIN_PAGE_SIZE, checkin_people
+from notifications.selectors import CHECKIN_PAGE_SIZE, checkin_people, letters_to_hand_out
 from sessions.models import Participant, ParticipantCategory
 
 from .conftest import make_session
@@ -109,3 +109,14 @@ def test_checkin_pages_take_the_same_queries_whatever_the_page(world, login):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+@pytest.mark.postgresql  # commune and name order through the database's collation
+def test_letters_to_hand_out_are_listed_by_name_not_by_upload(world):
+    session = make_session(world, secretary=world.users["secretary"], quota=100)
+    names = _eighty_five(world, session)
+
+    groups = letters_to_hand_out(session)
+
+    assert [group.commune for group in groups] == [world.commune]
+    assert [person.full_name for person in groups[0].participants] == names
