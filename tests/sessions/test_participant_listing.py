@@ -19,7 +19,7 @@ from sessions.models import Participant
 from sessions.participants.services import import_participants, preview_participants
 from sessions.participants.workbook import export_participants_xlsx
 
-from .participant_data import HEADER, make_session, person, xlsx_bytes
+from .participant_data import HEADER, csv_text, make_session, person, xlsx_bytes
 
 # Code-point order puts Lý before Lương (ý U+00FD < ư U+01B0) and Nguyễn before Ngô (u < ô).
 NAMES_IN_ORDER = [
@@ -203,3 +203,12 @@ def test_upload_page_shows_the_ignored_columns(world, login):
     assert 'id="ignored-columns"' in page
     assert "bị bỏ qua: «Dân tộc» (cột I), «Ghi chú» (cột J)" in page
     assert 'id="confirm-import"' in page
+
+
+def test_csv_preview_says_which_columns_were_ignored_too(world):
+    session = make_session(world)
+    content = csv_text([[*person(1), "x"]], header=[*HEADER, "Ghi chú"]).encode()
+
+    report = preview_participants(session=session, commune=world.commune, filename="ds.csv", content=content)
+
+    assert report.ignored_columns == ["«Ghi chú» (cột I)"]
