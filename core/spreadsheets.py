@@ -33,6 +33,7 @@ from pathlib import PurePath
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from core.legacy_encoding import (
     VIET_LETTERS,
@@ -190,13 +191,37 @@ class LegacyCells:
         return f"Tệp có chữ gõ bằng bảng mã {encoding}. {how_to_convert(encoding)}"
 
 
+class SheetRows(list):
+    """The data rows `SpreadsheetReader.read` returns, with `ignored_columns`: the header cells
+    of the file that name no column the importer reads ("«Ghi chú» (cột I)"), so that a preview
+    can say which of the file's columns were left out rather than drop them without a word."""
+
+    ignored_columns: list[str]
+
+    def __init__(self, rows=(), ignored_columns=()):
+        super().__init__(rows)
+        self.ignored_columns = list(ignored_columns)
+
+
+def ignored_columns_notice(ignored: list[str], expected: str) -> str:
+    """What a preview says about the columns of a file that were not read."""
+    columns = ", ".join(ignored)
+    return (
+        f"Các cột sau của tệp không được nhập và bị bỏ qua: {columns}. "
+        f"Chỉ nhận các cột {expected}; nếu một cột trên là một trong số đó, hãy sửa tiêu đề cột cho đúng mẫu."
+    )
+
+
 class SpreadsheetReader:
     """How one importer reads its files; subclasses set the class attributes and may reword the
-    messages. `read` returns the data rows as dicts: "row_number" (as numbered in the file) and
-    one key per column found in the header, holding `Column.parse` of the cell. Blank rows are
-    skipped."""
+    messages. `read` returns the data rows (`SheetRows`) as dicts: "row_number" (as numbered in
+    the file) and one key per column found in the header, holding `Column.parse` of the cell.
+    Blank rows are skipped. The header cells naming no column are listed in `ignored_columns`,
+    but for `unlisted_headers` (the "STT" every Vietnamese list starts with)."""
 
     columns: tuple[Column, ...] = ()
+    # Header texts (as `header_key` spells them) of columns a file may have and no one misses.
+    unlisted_headers: frozenset[str] = frozenset({"stt", "tt", "so tt", "so thu tu", "thu tu"})
     max_rows: int = 10_000
     header_search_rows: int = HEADER_SEARCH_ROWS
     # The fields scanned for TCVN3 or VNI text when a CSV is not UTF-8 (all columns when empty).
@@ -244,7 +269,7 @@ class SpreadsheetReader:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def read(self, *, filename: str, content: bytes) -> list[dict]:
+    def read(self, *, filename: str, content: bytes) -> SheetRows:
         """The data rows of an .xlsx or .csv file. Raises SpreadsheetError when the file cannot
         be used at all."""
         name = PurePath(filename or "").name or "tải lên"
@@ -284,8 +309,22 @@ class SpreadsheetReader:
         for index, values in enumerate(head):
             mapping = self.header_mapping(values)
             if self.accepts_header({column.field for column in mapping.values()}):
+                self._ignored = self.ignored_headers(head[index], mapping)
                 return index, mapping
         return None
+
+    def ignored_headers(self, values, mapping: dict[int, Column]) -> list[str]:
+        """The header cells `mapping` does not read, as "«Ghi chú» (cột I)": texts naming no
+        column, or naming one a cell further left already names."""
+        ignored = []
+        for index, value in enumerate(islice(values, MAX_COLUMNS)):
+            if index in mapping or value is None:
+                continue
+            text = cell_text(value)
+            if not text or header_key(text) in self.unlisted_headers:
+                continue
+            ignored.append(f"«{text[:60]}» (cột {get_column_letter(index + 1)})")
+        return ignored
 
     def _read_xlsx(self, name: str, content: bytes) -> list[dict]:
         if not content.startswith(b"PK"):
@@ -446,7 +485,7 @@ class SpreadsheetReader:
             for row in rows:
                 for field, parse in parsers:
                     row[field] = parse(row[field])
-        return rows
+        return SheetRows(rows, getattr(self, "_ignored", ()))
 
 
 def _unicode_encoding(content: bytes) -> str | None:

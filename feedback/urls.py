@@ -32,6 +32,11 @@ urlpatterns = [
     path("phien/<int:session_pk>/gui/", session_questions.SubmitView.as_view(), name="question.submit"),
     path("phien/<int:session_pk>/tai-len/", session_questions.UploadView.as_view(), name="question.upload"),
     path(
+        "phien/<int:session_pk>/mau-cau-hoi.xlsx",
+        session_questions.QuestionTemplateView.as_view(),
+        name="question.template",
+    ),
+    path(
         "phien/<int:session_pk>/xac-nhan/", session_questions.ConfirmView.as_view(), name="question.confirm"
     ),
     path(

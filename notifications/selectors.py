@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
 from core.collation import vi_order
@@ -16,7 +17,8 @@ from sessions.models import Participant, Session
 from .models import Attendance, BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
 from .services.invitations import participants_without_email
 
-CHECKIN_RESULTS = 50
+# People per page of the check-in list; the rest are a page away or found by name.
+CHECKIN_PAGE_SIZE = 50
 
 
 def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
@@ -24,7 +26,9 @@ def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
     return (
         OutboxMessage.objects.filter(session=session, purpose=Purpose.INVITATION)
         .select_related("participant__commune", "unit", "user")
-        .order_by("participant__commune__name", "participant__row_number", "id")
+        .order_by(
+            vi_order("participant__commune__name"), *session_selectors.name_order("participant__"), "id"
+        )
     )
 
 
@@ -78,8 +82,9 @@ def invited_units(session: Session) -> list:
     return units
 
 
-def checkin_people(session: Session, query: str = "") -> list[Participant]:
-    """Participants matching `query` by name, each with `checked_in_at` (None when absent). One query."""
+def checkin_people(session: Session, query: str = "", page: str | int | None = 1) -> Page:
+    """A page of the participants matching `query` by name, in Vietnamese name order, each with
+    `checked_in_at` (None when absent). Two queries (the count and the page), whatever the page."""
     arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk")).values("checked_in_at")[
         :1
     ]
@@ -87,15 +92,18 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
         .annotate(checked_in_at=Subquery(arrived))
-        .order_by(vi_order("full_name"), "id")
+        .order_by(*session_selectors.name_order())
     )
     query = " ".join(query.split())
     if query:
         # Accents optional ("huong" finds "Hương"); names typed exactly as written come first.
         people = people.matching_name(query).order_by(
-            Case(When(full_name__icontains=query, then=0), default=1), vi_order("full_name"), "id"
+            Case(When(full_name__icontains=query, then=0), default=1), *session_selectors.name_order()
         )
-    return list(people[:CHECKIN_RESULTS])
+    result = Paginator(people, CHECKIN_PAGE_SIZE).get_page(page)
+    # The page numbers to link: all of a short list, the ends and neighbours of a long one.
+    result.links = list(result.paginator.get_elided_page_range(result.number, on_each_side=2, on_ends=1))
+    return result
 
 
 def territory_communes(session: Session) -> QuerySet[Place]:

@@ -165,9 +165,10 @@ class PlanCalendarView(PlanMixin, View):
 class CheckinMixin(SessionMixin):
     permission_required = "notifications.check_in"
 
-    def checkin_url(self, query: str = "") -> str:
+    def checkin_url(self, query: str = "", page: str = "") -> str:
         url = reverse("notifications:checkin", args=[self.session.pk])
-        return f"{url}?{urlencode({'q': query})}" if query else url
+        params = {name: value for name, value in (("q", query), ("page", page)) if value}
+        return f"{url}?{urlencode(params)}" if params else url
 
 
 # The QR-code reader for browsers without BarcodeDetector is WebAssembly (static/vendor/zxing-wasm),
@@ -186,8 +187,7 @@ class CheckinView(CheckinMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")
         context["query"] = query
-        context["people"] = selectors.checkin_people(self.session, query)
-        context["result_limit"] = selectors.CHECKIN_RESULTS
+        context["people"] = selectors.checkin_people(self.session, query, self.request.GET.get("page"))
         if self.request.headers.get("HX-Request") != "true":
             context.setdefault("scan_form", ScanForm(session=self.session))
             context.setdefault("walkin_form", WalkInForm(session=self.session))
@@ -235,7 +235,7 @@ class CheckinMarkView(CheckinMixin, View):
             session=self.session, participant=participant, user=request.user
         )
         _report_mark(request, attendance, created)
-        return redirect(self.checkin_url(request.POST.get("q", "")))
+        return redirect(self.checkin_url(request.POST.get("q", ""), request.POST.get("page", "")))
 
 
 class CheckinWalkInView(CheckinMixin, TemplateView):

@@ -60,7 +60,7 @@ class ParticipantEditForm(forms.Form):
     birth_year = forms.CharField(label="Năm sinh", max_length=10, required=False)
     hamlet = forms.ChoiceField(label="Thôn, ấp", required=False)
     category = forms.ChoiceField(label="Loại hộ")
-    phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
+    phone = forms.CharField(label="Số điện thoại", max_length=30, required=False)
     national_id = forms.CharField(label="Số CCCD", max_length=20, required=False)
     email = forms.CharField(label="Thư điện tử", max_length=254, required=False)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.phones import PHONE_MAX_LENGTH
 from core.vietnamese import normalize_key, roman, short_date
 from plans.models import PlanFormat
 
@@ -260,7 +261,8 @@ class Participant(models.Model):
     category = models.ForeignKey(
         ParticipantCategory, verbose_name="loại hộ", on_delete=models.PROTECT, related_name="participants"
     )
-    phone = models.CharField("số điện thoại", max_length=10, blank=True)
+    # The digits of a mobile (10) or landline (11) number, as core.phones.normalize_phone gives them.
+    phone = models.CharField("số điện thoại", max_length=PHONE_MAX_LENGTH, blank=True)
     national_id = models.CharField("số CCCD", max_length=12, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     row_number = models.PositiveIntegerField("dòng trong tệp", null=True, blank=True)

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import is_commune_official, is_department_officer, is_office, user_place
+from core.collation import vi_order
 from directory.models import Place, PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 
@@ -210,11 +211,19 @@ def session_commune(session: Session, code: str) -> Place | None:
     return session_communes(session).filter(code=code).first()
 
 
+def name_order(prefix: str = "") -> tuple:
+    """How every list of people is sorted: by full name in Vietnamese order (core.collation),
+    people of the same name in the order they were added. A list grows by several uploads, each
+    numbering its rows from the top of its own file, so the row number orders nothing across
+    uploads; a clerk looks a person up by name, on the page, the sign-in sheet or the export."""
+    return (vi_order(f"{prefix}full_name"), f"{prefix}id")
+
+
 def participant_list(session: Session, commune: Place) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(session=session, commune=commune)
         .select_related("hamlet", "category")
-        .order_by("row_number", "id")
+        .order_by(*name_order())
     )
 
 

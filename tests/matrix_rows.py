@@ -594,6 +594,7 @@ ROWS.update(
         ),
         "feedback:question.submit": Row(_feedback_session_url("question.submit"), only(COMMUNE)),
         "feedback:question.upload": Row(_feedback_session_url("question.upload"), only(COMMUNE)),
+        "feedback:question.template": Row(_feedback_session_url("question.template"), only(COMMUNE)),
         # Every role holds a checked file of the commune; only its official may save it.
         "feedback:question.confirm": Row(
             _feedback_session_url("question.confirm"),

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from core.legacy_encoding import legacy_scores
-from core.spreadsheets import LegacyCells, SpreadsheetError, SpreadsheetReader, TextColumn, words_key
+from core.spreadsheets import (
+    LegacyCells,
+    SpreadsheetError,
+    SpreadsheetReader,
+    TextColumn,
+    ignored_columns_notice,
+    words_key,
+)
 from core.uploads import earlier_import, record_import, repeated_file_notice, upload_scope
 from directory.models import Place, PlaceLevel
 from sessions.models import Session
@@ -164,6 +171,9 @@ class QuestionImportReport:
     errors: list[str] = field(default_factory=list)
     # Things to know that do not stop the import (the file was imported before).
     notices: list[str] = field(default_factory=list)
+    # Header cells of the file naming no column of the list, and what the preview says of them.
+    ignored_columns: list[str] = field(default_factory=list)
+    ignored_notice: str = ""
     saved: int = 0
     committed: bool = False
 
@@ -198,6 +208,9 @@ def validate_questions(
         )
     if not rows:
         report.errors.append("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    if ignored := getattr(rows, "ignored_columns", None):
+        report.ignored_columns = ignored
+        report.ignored_notice = ignored_columns_notice(ignored, QuestionReader().expected_columns())
     legacy_cells = LegacyCells()
     for record in rows:
         # A column the file lacks reads as blank cells: the preview shows every column.

@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import FormView
 
-from core.views import UploadConfirmView, UploadPreviewView
+from core.views import XLSX_CONTENT_TYPE, UploadConfirmView, UploadPreviewView, file_response
 from sessions import selectors as session_selectors
 
 from .. import forms
 from ..models import Question
+from ..question_template import build_question_template, question_template_filename
 from ..services import FeedbackError
 from ..services.upload import import_questions, preview_questions
 from .mixins import SessionFeedbackMixin
@@ -89,6 +91,19 @@ class UploadView(SessionFeedbackMixin, UploadPreviewView):
     def preview(self, *, filename: str, content: bytes, details: dict):
         return preview_questions(
             session=self.session, commune=self.commune, filename=filename, content=content
+        )
+
+
+class QuestionTemplateView(SessionFeedbackMixin, View):
+    """The .xlsx a commune fills with its questions: the columns the upload reads."""
+
+    permission_required = "feedback.submit_question"
+
+    def get(self, request, *args, **kwargs):
+        commune = request.user.place
+        content = build_question_template(session=self.session, commune=commune)
+        return file_response(
+            content, XLSX_CONTENT_TYPE, question_template_filename(session=self.session, commune=commune)
         )
 
 

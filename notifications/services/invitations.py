@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core.collation import vi_order
 from directory.models import Unit
 from sessions.models import Participant, Session
 
@@ -27,7 +28,7 @@ def participants_without_email(session_id: int) -> list[Participant]:
     return list(
         Participant.objects.filter(session_id=session_id, email="")
         .select_related("commune", "hamlet")
-        .order_by("commune__name", "row_number", "id")
+        .order_by(vi_order("commune__name"), "commune_id", vi_order("full_name"), "id")
     )
 
 

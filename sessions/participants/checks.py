@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.legacy_encoding import legacy_scores
-from core.spreadsheets import LegacyCells, cell_text, words_key
+from core.spreadsheets import LegacyCells, cell_text, ignored_columns_notice, words_key
 from core.uploads import repeated_file_notice
 from core.vietnamese import normalize_key
 from directory.models import Place, PlaceKind, PlaceLevel
 
 from ..models import Participant, ParticipantCategory, Quota, Session
 from .columns import COLUMNS, FIELDS, TEXT_FIELDS
+from .reading import ParticipantReader
 from .repeats import mark_listed_rows
 from .report import ImportReport, RowReport, RowStatus
 
@@ -65,13 +66,15 @@ class Checker:
     def _load_existing(self, replace: bool) -> None:
         """Index the plan's saved participants by CCCD and by name + year + hamlet."""
         self.existing_count = 0
-        # Where each one is listed: "phiên «Hội trường xã Phước An» (xã Phước An)".
-        self.existing_ids: dict[str, str] = {}
+        # Where each one is listed: "phiên «Hội trường xã Phước An» (xã Phước An)"; by CCCD, also
+        # whose it is (name, name key, birth year).
+        self.existing_ids: dict[str, tuple[str, str, str, int | None]] = {}
         self.existing_people: dict[tuple, str] = {}
         saved = Participant.objects.filter(session__plan_id=self.session.plan_id)
         if self.editing is not None:
             saved = saved.exclude(pk=self.editing)
         saved = saved.values_list(
+            "full_name",
             "session_id",
             "commune_id",
             "hamlet_id",
@@ -85,6 +88,7 @@ class Checker:
         )
         labels: dict[tuple, str] = {}
         for (
+            full_name,
             session_id,
             commune_id,
             hamlet_id,
@@ -106,7 +110,7 @@ class Checker:
                 commune_label = f"{PlaceKind(kind).label} {c_name}"
                 where = labels[(session_id, commune_id)] = f"{session_label} ({commune_label})"
             if national_id:
-                self.existing_ids.setdefault(national_id, where)
+                self.existing_ids.setdefault(national_id, (where, full_name, name_key, year))
             if year and hamlet_id:
                 self.existing_people.setdefault((name_key, year, hamlet_id), where)
 
@@ -140,16 +144,53 @@ class Checker:
         return row, legacy
 
 
+def _same_person(row: RowReport, name_key: str, year: int | None) -> bool:
+    """Whether `row` may be the person of that name and birth year: same name (accents and case
+    aside) and, when both give one, same birth year. A row without a name cannot say otherwise."""
+    if row.full_name and normalize_key(row.full_name) != name_key:
+        return False
+    return not (row.birth_year and year and row.birth_year != year)
+
+
+def _who(full_name: str, year: int | None) -> str:
+    return f"«{full_name}», sinh năm {year}" if year else f"«{full_name}»"
+
+
 def check_duplicates(row: RowReport, checker: Checker, seen_ids: dict, seen_people: dict) -> None:
+    """Mark `row` a duplicate of a row above it or of someone already listed in the plan (by
+    CCCD, else by name + birth year + hamlet). A CCCD that is another person's (another name or
+    birth year) is an error on both rows, since one of the two numbers is wrong. `seen_ids` maps
+    the CCCDs of the rows above to their RowReport, `seen_people` their people to row numbers."""
     national_id = row.national_id
     if national_id:
-        if national_id in seen_ids:
-            row.duplicate("national_id", f"«{national_id}» trùng với dòng {seen_ids[national_id]}.")
+        first = seen_ids.get(national_id)
+        if first is not None:
+            if _same_person(row, normalize_key(first.full_name), first.birth_year) or not first.full_name:
+                row.duplicate("national_id", f"«{national_id}» trùng với dòng {first.number}.")
+                return
+            mistake = "nhưng khác họ tên hoặc năm sinh; mỗi người một số CCCD, hãy kiểm tra lại số CCCD"
+            row.error(
+                "national_id",
+                f"«{national_id}» cũng là số CCCD của dòng {first.number} "
+                f"({_who(first.full_name, first.birth_year)}) {mistake} của dòng {first.number} và dòng {row.number}.",
+            )
+            first.error(
+                "national_id",
+                f"«{national_id}» cũng là số CCCD của dòng {row.number} "
+                f"({_who(row.full_name, row.birth_year)}) {mistake} của dòng {first.number} và dòng {row.number}.",
+            )
             return
-        seen_ids[national_id] = row.number
+        seen_ids[national_id] = row
         if national_id in checker.existing_ids:
-            where = checker.existing_ids[national_id]
-            row.duplicate("national_id", f"«{national_id}» đã có trong danh sách {where}.")
+            where, full_name, name_key, year = checker.existing_ids[national_id]
+            if _same_person(row, name_key, year):
+                row.duplicate("national_id", f"«{national_id}» đã có trong danh sách {where}.")
+            else:
+                row.error(
+                    "national_id",
+                    f"«{national_id}» đã có trong danh sách {where} là số CCCD của {_who(full_name, year)}, "
+                    "khác họ tên hoặc năm sinh của dòng này; mỗi người một số CCCD, hãy kiểm tra lại.",
+                )
             return
     if row.full_name and row.birth_year and row.hamlet:
         key = (normalize_key(row.full_name), row.birth_year, row.hamlet.pk)
@@ -207,7 +248,10 @@ def validate_participants(
     report.existing = checker.existing_count
     if rows:
         report.columns = [name for name in FIELDS if name in rows[0]]
-    seen_ids: dict[str, int] = {}
+    if ignored := getattr(rows, "ignored_columns", None):
+        report.ignored_columns = ignored
+        report.ignored_notice = ignored_columns_notice(ignored, ParticipantReader().expected_columns())
+    seen_ids: dict[str, RowReport] = {}
     seen_people: dict[tuple, int] = {}
     legacy_cells = LegacyCells()
     for record in rows:

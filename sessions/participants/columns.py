@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from core.phones import PhoneError, normalize_phone
 from core.spreadsheets import Column, words_key
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ HAMLET_HEADER_WORDS = frozenset(
 HAMLET_PREFIXES = ("to dan pho", "khu pho", "thon", "khom", "xom", "lang", "buon", "ban", "khu", "ap", "to")
 
 _DIGITS_RE = re.compile(r"[\s.\-()/]")
-_PHONE_RE = re.compile(r"0[235789]\d{8}")
 _YEAR_IN_DATE_RE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4})")
 _email_validator = EmailValidator()
 
@@ -172,39 +172,48 @@ class CategoryColumn(ParticipantColumn):
 
 
 class PhoneColumn(ParticipantColumn):
+    """A mobile or landline number written any usual way, stored as its digits (core.phones)."""
+
     def check(self, value, text, row, checker):
         if not text:
             return
-        digits = _DIGITS_RE.sub("", text)
-        if digits.startswith("+84"):
-            digits = "0" + digits[3:]
-        elif digits.startswith("84") and len(digits) == 11:
-            digits = "0" + digits[2:]
-        elif len(digits) == 9 and digits[:1] in "235789":
-            # Excel drops the leading zero of a number typed into a General cell.
-            digits = "0" + digits
-        if not _PHONE_RE.fullmatch(digits):
-            row.error(
-                self.field,
-                f"«{text}» không phải số điện thoại hợp lệ (10 chữ số bắt đầu bằng 0, hoặc +84…).",
-            )
-            return
-        row.phone = digits
+        try:
+            row.phone = normalize_phone(text)
+        except PhoneError as exc:
+            row.error(self.field, exc.message)
 
 
 class NationalIdColumn(ParticipantColumn):
+    """A CCCD of exactly 12 digits (an old 9-digit CMND is taken, with a warning).
+
+    Every CCCD starts with 0 (the province codes run 001–096), which a cell formatted as a
+    number drops: a number cell one digit short gets its zero back, with a warning saying so.
+    Text one digit short is a mistyped number, not a lost zero: an error."""
+
     def check(self, value, text, row, checker):
         if not text:
             return
         digits = _DIGITS_RE.sub("", text)
-        if digits.isdigit() and len(digits) in (8, 11):
-            # Every CCCD (and some CMND) starts with 0, which Excel drops from a number.
-            digits = "0" + digits
+        from_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if from_number and digits.isdigit() and len(digits) in (8, 11):
+            restored = "0" + digits
+            kind = "CCCD" if len(restored) == 12 else "CMND"
+            row.warning(
+                self.field,
+                f"ô kiểu số «{text}» đã mất số 0 ở đầu; đã ghi lại là số {kind} «{restored}». "
+                "Hãy kiểm tra lại và định dạng cột là Văn bản (Text).",
+            )
+            digits = restored
         if digits.isdigit() and len(digits) == 12:
             row.national_id = digits
         elif digits.isdigit() and len(digits) == 9:
             row.warning(self.field, f"«{text}» là số CMND cũ (9 chữ số); nên ghi số CCCD 12 chữ số.")
             row.national_id = digits
+        elif digits.isdigit() and len(digits) == 11:
+            row.error(
+                self.field,
+                f"«{text}» có 11 chữ số, thiếu một chữ số; số CCCD phải đủ 12 chữ số (thường bắt đầu bằng 0).",
+            )
         else:
             row.error(self.field, f"«{text}» không phải số CCCD hợp lệ (phải đủ 12 chữ số).")
 

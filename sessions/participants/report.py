@@ -89,6 +89,9 @@ class ImportReport:
     # Things to look at that do not stop the import (a hamlet below the session's minimum).
     notices: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # Header cells of the file naming no column of the list, and what the preview says of them.
+    ignored_columns: list[str] = field(default_factory=list)
+    ignored_notice: str = ""
     quota: int | None = None
     existing: int = 0
     saved: int = 0

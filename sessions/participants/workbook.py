@@ -15,6 +15,7 @@ from core.exports import CellStyle, ExportWorkbook
 from directory.models import Place, PlaceLevel
 
 from ..models import Participant, ParticipantCategory, Session
+from ..selectors import name_order
 from .checks import commune_quota
 from .columns import MIN_AGE, MIN_BIRTH_YEAR
 from .reading import MAX_ROWS
@@ -126,7 +127,8 @@ def build_template(*, session: Session, commune: Place) -> bytes:
 
 
 def export_participants_xlsx(*, session: Session, commune: Place | None = None) -> bytes:
-    """The participant list of a session (or of one commune in it) as .xlsx. One query.
+    """The participant list of a session (or of one commune in it) as .xlsx, by commune and
+    then by name (sessions.selectors.name_order). One query.
 
     One commune's export has the template's columns, so it can be corrected and uploaded again
     with `replace`.
@@ -134,7 +136,7 @@ def export_participants_xlsx(*, session: Session, commune: Place | None = None) 
     participants = (
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
-        .order_by("commune__code", "row_number", "id")
+        .order_by("commune__code", *name_order())
     )
     if commune is not None:
         participants = participants.filter(commune=commune)

@@ -80,7 +80,7 @@ def test_browser_commune_official_uploads_list_then_other_commune_cannot_see_it(
         page.locator(".alert-success").inner_text().strip() == "Đã nhập 3 người vào danh sách xã Phước Hòa."
     )
     names = page.locator("#participants tbody tr td:nth-child(2)").all_inner_texts()
-    assert names == ["Nguyễn Thị Mai", "Trần Văn Hùng", "Lê Văn Tám"]
+    assert names == ["Lê Văn Tám", "Nguyễn Thị Mai", "Trần Văn Hùng"]  # by name, in Vietnamese order
     assert Participant.objects.filter(session=session, commune=world.commune).count() == 3
 
     # The other commune's official: no access to the list, and only their own quota on the list page.

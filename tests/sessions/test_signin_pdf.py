@@ -22,7 +22,7 @@ CATEGORIES = ("ho-ngheo", "ho-can-ngheo", "hoi-vien-nong-dan")
 
 def add_people(world, session, count):
     categories = [ParticipantCategory.objects.get(code=code) for code in CATEGORIES]
-    # Inserted out of order: the sheet follows the list's row numbers, not insertion.
+    # Inserted out of order: the sheet follows the names (sessions.selectors.name_order), not insertion.
     Participant.objects.bulk_create(
         Participant(
             session=session,

@@ -49,6 +49,8 @@ class Command(CommuneFileCommand):
             self.stdout.write(line)
         for message in [*report.notices, *report.errors]:
             self.stdout.write(message)
+        if report.ignored_notice:
+            self.stdout.write(report.ignored_notice)
         new = len(report.rows_to_save)
         self.stdout.write(
             f"Tổng {len(report.rows)} dòng — mới: {new}, trùng: {report.duplicate_count}, "

@@ -45,6 +45,8 @@ class Command(CommuneFileCommand):
             self.stdout.write(line)
         for message in [*report.notices, *report.errors]:
             self.stdout.write(message)
+        if report.ignored_notice:
+            self.stdout.write(report.ignored_notice)
         self.stdout.write(report.summary)
         if report.rows:
             quota = report.quota if report.quota is not None else "chưa giao"
