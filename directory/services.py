@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 
-from .models import KIND_LEVEL, Place, PlaceKind, Unit, UnitKind
+from .models import ERA_LEVELS, KIND_LEVEL, MapEra, Place, PlaceKind, Unit, UnitKind, era_path_prefix
 
 
 class DirectoryImportError(Exception):
@@ -26,10 +26,15 @@ class DirectoryImportResult:
 
 
 def place_position_error(*, place: Place) -> str | None:
-    """Why `place` cannot sit under its parent (a lower level, not inside itself), or None."""
+    """Why `place` cannot sit under its parent (a lower level of the same map, not inside
+    itself) or on its map (today's has no districts), or None."""
     parent = place.parent
+    if KIND_LEVEL[PlaceKind(place.kind)] not in ERA_LEVELS[MapEra(place.era)]:
+        return f"bản đồ «{MapEra(place.era).label}» không có cấp huyện."
     if parent is None:
         return None
+    if parent.era != place.era:
+        return "địa bàn trực thuộc phải cùng bản đồ hành chính."
     if parent.level >= KIND_LEVEL[PlaceKind(place.kind)]:
         return "cấp của địa bàn phải thấp hơn cấp trực thuộc."
     if place.pk is not None:
@@ -47,7 +52,7 @@ def save_place_in_tree(place: Place) -> str | None:
     None otherwise. The caller checks `place_position_error` first.
     """
     place.level = KIND_LEVEL[PlaceKind(place.kind)]
-    place.path = f"{place.parent.path if place.parent else ''}{place.code}/"
+    place.path = f"{place.parent.path if place.parent else era_path_prefix(place.era)}{place.code}/"
     old = None
     if place.pk is not None:
         old = Place.objects.filter(pk=place.pk).values_list("path", flat=True).first()
@@ -60,6 +65,18 @@ def save_place_in_tree(place: Place) -> str | None:
     return old
 
 
+ERA_COLUMN_HELP = ", ".join(f"«{value}»" for value in MapEra.values)
+
+
+def _era_of(row: dict[str, str], default: str, line: int, errors: list[str]) -> str | None:
+    """The map of a row: its `era` cell when the file has that column, else `default`."""
+    era = row.get("era") or default
+    if era not in MapEra.values:
+        errors.append(f"Dòng {line}, cột era: bản đồ «{era}» không hợp lệ (dùng {ERA_COLUMN_HELP}).")
+        return None
+    return era
+
+
 def _rows(text: str, required: list[str]) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(unicodedata.normalize("NFC", text.lstrip("\ufeff"))))
     missing = [name for name in required if name not in (reader.fieldnames or [])]
@@ -69,12 +86,19 @@ def _rows(text: str, required: list[str]) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def import_places(*, text: str) -> DirectoryImportResult:
-    """Create or update places from CSV (code,kind,name,parent_code). All or nothing."""
+def import_places(*, text: str, era: str = MapEra.FROM_2025) -> DirectoryImportResult:
+    """Create or update places from CSV (code,kind,name,parent_code[,era]). All or nothing.
+
+    A row is on the map of its `era` cell, or on `era` when the file has no such column; its
+    code and its parent's code are read within that map (a hamlets' file for today's
+    communes names their official codes)."""
     rows = _rows(text, ["code", "kind", "name", "parent_code"])
     result = DirectoryImportResult()
-    known = {p.code: p for p in Place.objects.all()}
+    known = {(p.era, p.code): p for p in Place.objects.all()}
     for line, row in enumerate(rows, start=2):
+        row_era = _era_of(row, era, line, result.errors)
+        if row_era is None:
+            continue
         if row["kind"] not in PlaceKind.values:
             result.errors.append(f"Dòng {line}, cột kind: loại địa bàn «{row['kind']}» không hợp lệ.")
             continue
@@ -83,16 +107,19 @@ def import_places(*, text: str) -> DirectoryImportResult:
             continue
         parent = None
         if row["parent_code"]:
-            parent = known.get(row["parent_code"])
+            parent = known.get((row_era, row["parent_code"]))
             if parent is None:
                 result.errors.append(
                     f"Dòng {line}, cột parent_code: không tìm thấy địa bàn mã «{row['parent_code']}»."
                 )
                 continue
-        place = known.get(row["code"])
+        if "/" in row["code"] or ":" in row["code"]:
+            result.errors.append(f"Dòng {line}, cột code: mã «{row['code']}» không được chứa «/» hoặc «:».")
+            continue
+        place = known.get((row_era, row["code"]))
         created = place is None
         if created:
-            place = Place(code=row["code"])
+            place = Place(era=row_era, code=row["code"])
         place.kind, place.name, place.parent = row["kind"], row["name"], parent
         error = place_position_error(place=place)
         if error:
@@ -112,7 +139,7 @@ def import_places(*, text: str) -> DirectoryImportResult:
             for other in known.values():
                 if other.pk != place.pk and other.path.startswith(old_path):
                     other.path = place.path + other.path[len(old_path) :]
-        known[place.code] = place
+        known[(place.era, place.code)] = place
         if created:
             result.created += 1
         else:
@@ -123,12 +150,16 @@ def import_places(*, text: str) -> DirectoryImportResult:
 
 
 @transaction.atomic
-def import_units(*, text: str) -> DirectoryImportResult:
-    """Create or update units from CSV (code,name,short_name,kind,place_code,email)."""
+def import_units(*, text: str, era: str = MapEra.FROM_2025) -> DirectoryImportResult:
+    """Create or update units from CSV (code,name,short_name,kind,place_code,email[,era]);
+    `place_code` is read on the row's map (its `era` cell, else `era`)."""
     rows = _rows(text, ["code", "name", "short_name", "kind", "place_code"])
     result = DirectoryImportResult()
-    places = {p.code: p for p in Place.objects.filter(level__lte=3)}
+    places = {(p.era, p.code): p for p in Place.objects.filter(level__lte=3)}
     for line, row in enumerate(rows, start=2):
+        row_era = _era_of(row, era, line, result.errors)
+        if row_era is None:
+            continue
         if row["kind"] not in UnitKind.values:
             result.errors.append(f"Dòng {line}, cột kind: loại đơn vị «{row['kind']}» không hợp lệ.")
             continue
@@ -144,7 +175,7 @@ def import_units(*, text: str) -> DirectoryImportResult:
                     f"Dòng {line}, cột email: «{email}» không phải là địa chỉ thư điện tử hợp lệ."
                 )
                 continue
-        place = places.get(row["place_code"])
+        place = places.get((row_era, row["place_code"]))
         if place is None:
             result.errors.append(
                 f"Dòng {line}, cột place_code: không tìm thấy địa bàn mã «{row['place_code']}»."

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from rules.contrib.views import PermissionRequiredMixin
 
-from .models import Place
+from .models import MapEra, Place
 
 
 class PlaceDetailView(PermissionRequiredMixin, DetailView):
@@ -11,7 +11,13 @@ class PlaceDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "place"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Place.objects.select_related("parent"), code=self.kwargs["code"])
+        # A code is unique within one map: read it on the map asked for (?ban-do=), else on
+        # the reader's own map, else today's.
+        era = self.request.GET.get("ban-do")
+        if era not in MapEra.values:
+            own = getattr(self.request.user, "place", None)
+            era = own.era if own is not None else MapEra.FROM_2025
+        return get_object_or_404(Place.objects.select_related("parent"), era=era, code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
