@@ -5,8 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from .forms import DirectoryCsvForm, PlaceAdminForm
-from .models import Place, Unit
-from .services import DirectoryImportError, import_places, import_units, save_place
+from .models import CommuneChange, Place, Unit
+from .services import DirectoryImportError, import_commune_changes, import_places, import_units, save_place
 
 
 @admin.register(Place)
@@ -47,6 +47,9 @@ class PlaceAdmin(admin.ModelAdmin):
                     if form.cleaned_data.get("units_text"):
                         r = import_units(text=form.cleaned_data["units_text"], era=form.cleaned_data["era"])
                         done.append(f"đơn vị: thêm {r.created}, cập nhật {r.updated}")
+                    if form.cleaned_data.get("changes_text"):
+                        r = import_commune_changes(text=form.cleaned_data["changes_text"])
+                        done.append(f"sắp xếp xã: thêm {r.created}, cập nhật {r.updated}")
             except DirectoryImportError as exc:
                 for error in exc.errors:
                     form.add_error(None, error)
@@ -68,3 +71,12 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("place",)
+
+
+@admin.register(CommuneChange)
+class CommuneChangeAdmin(admin.ModelAdmin):
+    list_display = ("old", "new", "main")
+    list_filter = ("main",)
+    search_fields = ("old__name", "old__code", "new__name", "new__code")
+    autocomplete_fields = ("old", "new")
+    list_select_related = ("old", "new")

@@ -36,13 +36,18 @@ class DirectoryCsvForm(forms.Form):
     units = forms.FileField(
         label="Tệp cơ quan, đơn vị (code,name,short_name,kind,place_code,email)", required=False
     )
+    changes = forms.FileField(
+        label="Tệp sắp xếp xã 01/7/2025 (old_code,new_code,main)",
+        required=False,
+        help_text="Mỗi dòng: mã xã cũ, mã chính thức của xã mới đã nhận nó; «x» ở cột main đánh dấu xã chính khi xã cũ bị chia tách.",
+    )
 
     def clean(self):
         data = super().clean()
         data["era"] = data.get("era") or MapEra.FROM_2025
-        if not data.get("places") and not data.get("units"):
+        if not data.get("places") and not data.get("units") and not data.get("changes"):
             raise forms.ValidationError("Chọn ít nhất một tệp CSV.")
-        for name in ("places", "units"):
+        for name in ("places", "units", "changes"):
             upload = data.get(name)
             if upload:
                 try:

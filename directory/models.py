@@ -183,3 +183,39 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+class CommuneChange(models.Model):
+    """A commune of the old map and a commune of today's that took it, or part of it, on
+    1 July 2025. Several old communes with one new one: a merge; one old commune with several
+    new ones: a split, where `main` marks the one that took its seat (the converters' default).
+    A plan copied across the change maps its old communes with these rows."""
+
+    old = models.ForeignKey(
+        Place,
+        verbose_name="xã cũ (trước 01/7/2025)",
+        on_delete=models.CASCADE,
+        related_name="changes_to",
+        limit_choices_to={"era": MapEra.BEFORE_2025, "level": PlaceLevel.COMMUNE},
+    )
+    new = models.ForeignKey(
+        Place,
+        verbose_name="xã mới (từ 01/7/2025)",
+        on_delete=models.CASCADE,
+        related_name="changes_from",
+        limit_choices_to={"era": MapEra.FROM_2025, "level": PlaceLevel.COMMUNE},
+    )
+    main = models.BooleanField("nơi đặt trụ sở (xã chính khi chia tách)", default=True)
+
+    class Meta:
+        verbose_name = "sắp xếp xã (01/7/2025)"
+        verbose_name_plural = "sắp xếp xã (01/7/2025)"
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new"], name="commune_change_unique"),
+            models.UniqueConstraint(
+                fields=["old"], condition=models.Q(main=True), name="commune_change_one_main"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"

@@ -9,7 +9,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 
-from .models import ERA_LEVELS, KIND_LEVEL, MapEra, Place, PlaceKind, Unit, UnitKind, era_path_prefix
+from .models import (
+    ERA_LEVELS,
+    KIND_LEVEL,
+    CommuneChange,
+    MapEra,
+    Place,
+    PlaceKind,
+    PlaceLevel,
+    Unit,
+    UnitKind,
+    era_path_prefix,
+)
 
 
 class DirectoryImportError(Exception):
@@ -205,3 +216,75 @@ def save_place(*, place: Place) -> Place:
     inside it moved along). The admin form has already checked `place_position_error`."""
     save_place_in_tree(place)
     return place
+
+
+MAIN_YES = {"x", "1", "có", "co", "true"}
+MAIN_NO = {"", "0", "không", "khong", "false"}
+
+
+@transaction.atomic
+def import_commune_changes(*, text: str) -> DirectoryImportResult:
+    """Load which of today's communes took each old commune, from CSV
+    (old_code,new_code[,main]): old_code on the old map, new_code on today's, main marking
+    the commune that took the seat of a split one (implied when there is only one).
+
+    The rows of each old commune named in the file replace the ones it had, so a corrected
+    file loads again cleanly and the same file twice changes nothing. All or nothing.
+    Side effects: deletes and creates CommuneChange rows of those old communes."""
+    rows = _rows(text, ["old_code", "new_code"])
+    result = DirectoryImportResult()
+    communes = Place.objects.filter(level=PlaceLevel.COMMUNE).order_by()
+    old = {p.code: p for p in communes.filter(era=MapEra.BEFORE_2025)}
+    new = {p.code: p for p in communes.filter(era=MapEra.FROM_2025)}
+    wanted: dict[int, dict[int, tuple[bool, int]]] = {}  # old pk → new pk → (main, line)
+    for line, row in enumerate(rows, start=2):
+        before, after = old.get(row["old_code"]), new.get(row["new_code"])
+        main = (row.get("main") or "").lower()
+        if before is None:
+            result.errors.append(
+                f"Dòng {line}, cột old_code: không có xã, phường, thị trấn mã «{row['old_code']}» "
+                f"trên bản đồ trước 01/7/2025."
+            )
+        if after is None:
+            result.errors.append(
+                f"Dòng {line}, cột new_code: không có xã, phường, đặc khu mã «{row['new_code']}» "
+                f"trên bản đồ từ 01/7/2025."
+            )
+        if main not in MAIN_YES | MAIN_NO:
+            result.errors.append(f"Dòng {line}, cột main: «{row['main']}» phải để trống hoặc ghi «x».")
+        if before is None or after is None or main not in MAIN_YES | MAIN_NO:
+            continue
+        targets = wanted.setdefault(before.pk, {})
+        if after.pk in targets:
+            result.errors.append(f"Dòng {line}: {before} → {after} đã có ở dòng {targets[after.pk][1]}.")
+            continue
+        mains = [other for other, (is_main, _) in targets.items() if is_main]
+        if main in MAIN_YES and mains:
+            result.errors.append(
+                f"Dòng {line}, cột main: {before} đã có xã chính ở dòng {targets[mains[0]][1]}."
+            )
+            continue
+        targets[after.pk] = (main in MAIN_YES, line)
+    if result.errors:
+        raise DirectoryImportError(result.errors)
+    for targets in wanted.values():
+        if len(targets) == 1:
+            ((only, (_, line)),) = targets.items()
+            targets[only] = (True, line)
+    existing = {(c.old_id, c.new_id): c.main for c in CommuneChange.objects.filter(old_id__in=wanted)}
+    changed_olds = []
+    for old_pk, targets in wanted.items():
+        pairs = {(old_pk, new_pk): is_main for new_pk, (is_main, _) in targets.items()}
+        before = {pair: is_main for pair, is_main in existing.items() if pair[0] == old_pk}
+        if pairs == before:
+            continue
+        changed_olds.append(old_pk)
+        result.created += len(pairs.keys() - before.keys())
+        result.updated += sum(1 for pair in pairs.keys() & before.keys() if pairs[pair] != before[pair])
+    CommuneChange.objects.filter(old_id__in=changed_olds).delete()
+    CommuneChange.objects.bulk_create(
+        CommuneChange(old_id=old_pk, new_id=new_pk, main=is_main)
+        for old_pk in changed_olds
+        for new_pk, (is_main, _) in wanted[old_pk].items()
+    )
+    return result

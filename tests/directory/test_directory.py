@@ -60,7 +60,9 @@ def test_load_directory_command_loads_demo_csv():
 def test_load_directory_command_without_options_fails():
     with pytest.raises(CommandError) as exc:
         call_command("load_directory")
-    assert str(exc.value) == "Cần ít nhất một trong các tùy chọn --official, --places hoặc --units."
+    assert (
+        str(exc.value) == "Cần ít nhất một trong các tùy chọn --official, --places, --units hoặc --changes."
+    )
 
 
 TREE = (

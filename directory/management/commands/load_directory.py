@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from directory.models import MapEra
 from directory.official import list_version, load_official_list
-from directory.services import DirectoryImportError, import_places, import_units
+from directory.services import DirectoryImportError, import_commune_changes, import_places, import_units
 
 
 class Command(BaseCommand):
@@ -24,15 +24,24 @@ class Command(BaseCommand):
             "--units", type=Path, help="CSV: code,name,short_name,kind,place_code,email[,era]"
         )
         parser.add_argument(
+            "--changes",
+            type=Path,
+            help="CSV: old_code,new_code[,main] — xã cũ nào sáp nhập, chia tách vào xã mới nào (01/7/2025)",
+        )
+        parser.add_argument(
             "--era",
             choices=MapEra.values,
             default=MapEra.FROM_2025,
             help="bản đồ của các dòng CSV không có cột era (mặc định: từ 01/7/2025)",
         )
 
-    def handle(self, *args, official=False, places=None, units=None, era=MapEra.FROM_2025, **options):
-        if not official and not places and not units:
-            raise CommandError("Cần ít nhất một trong các tùy chọn --official, --places hoặc --units.")
+    def handle(
+        self, *args, official=False, places=None, units=None, changes=None, era=MapEra.FROM_2025, **options
+    ):
+        if not official and not places and not units and not changes:
+            raise CommandError(
+                "Cần ít nhất một trong các tùy chọn --official, --places, --units hoặc --changes."
+            )
         try:
             if official:
                 r = load_official_list()
@@ -49,5 +58,8 @@ class Command(BaseCommand):
             if units:
                 r = import_units(text=Path(units).read_text(encoding="utf-8"), era=era)
                 self.stdout.write(f"Đơn vị: thêm {r.created}, cập nhật {r.updated}.")
+            if changes:
+                r = import_commune_changes(text=Path(changes).read_text(encoding="utf-8"))
+                self.stdout.write(f"Sắp xếp xã: thêm {r.created}, cập nhật {r.updated}.")
         except DirectoryImportError as exc:
             raise CommandError("\n".join(exc.errors)) from exc
