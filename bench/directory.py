@@ -24,6 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import ProtectedError  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from directory.models import MapEra, Place, PlaceLevel  # noqa: E402
@@ -53,8 +54,14 @@ def main() -> int:
     try:
         with transaction.atomic():
             # Hamlets first: they hang below the communes (PROTECT).
-            for level in (PlaceLevel.HAMLET, PlaceLevel.COMMUNE, PlaceLevel.PROVINCE):
-                Place.objects.filter(era=MapEra.FROM_2025, level=level).delete()
+            try:
+                for level in (PlaceLevel.HAMLET, PlaceLevel.COMMUNE, PlaceLevel.PROVINCE):
+                    Place.objects.filter(era=MapEra.FROM_2025, level=level).delete()
+            except ProtectedError:
+                print(
+                    "Bản đồ hiện hành đã được dùng (kế hoạch, người dùng…): chạy trên một cơ sở dữ liệu thử."
+                )
+                return 1
             first, created = _run("Lần nạp đầu")
             counts = {
                 level.label: Place.objects.filter(era=MapEra.FROM_2025, level=level).count()

@@ -205,7 +205,11 @@ class CommuneChange(models.Model):
         related_name="changes_from",
         limit_choices_to={"era": MapEra.FROM_2025, "level": PlaceLevel.COMMUNE},
     )
-    main = models.BooleanField("nơi đặt trụ sở (xã chính khi chia tách)", default=True)
+    main = models.BooleanField(
+        "xã chính",
+        default=True,
+        help_text="Khi xã cũ chia cho nhiều xã mới: xã mới nhận trụ sở của xã cũ.",
+    )
 
     class Meta:
         verbose_name = "sắp xếp xã (01/7/2025)"
