@@ -1,4 +1,4 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.views.generic import DetailView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -11,13 +11,17 @@ class PlaceDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "place"
 
     def get_object(self, queryset=None):
-        # A code is unique within one map: read it on the map asked for (?ban-do=), else on
-        # the reader's own map, else today's.
+        # A code is unique within one map, and may be on both ("52"): read it on the map asked
+        # for (?ban-do=), else take the place the reader may see (the map they work on).
+        places = Place.objects.select_related("parent").filter(code=self.kwargs["code"]).order_by("-era")
         era = self.request.GET.get("ban-do")
-        if era not in MapEra.values:
-            own = getattr(self.request.user, "place", None)
-            era = own.era if own is not None else MapEra.FROM_2025
-        return get_object_or_404(Place.objects.select_related("parent"), era=era, code=self.kwargs["code"])
+        if era in MapEra.values:
+            places = places.filter(era=era)
+        places = list(places)
+        if not places:
+            raise Http404
+        user = self.request.user
+        return next((place for place in places if user.has_perm(self.permission_required, place)), places[0])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
