@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from directory.models import CommuneChange, MapEra, PlaceKind
+from directory.models import CommuneChange, MapEra, Place, PlaceKind
+from directory.selectors import commune_successions
 from directory.services import DirectoryImportError, import_commune_changes
 
 from ..factories import PlaceFactory, UserFactory
@@ -108,3 +109,23 @@ def test_admin_csv_import_loads_commune_changes(client, communes):
         "Đã nạp danh mục — sắp xếp xã: thêm 2, cập nhật 0."
     ]
     assert _changes() == [("87-870-10", "29992", True), ("87-870-10", "30154", False)]
+
+
+def test_successions_of_old_communes_show_merge_split_and_missing(communes, django_assert_num_queries):
+    import_commune_changes(
+        text="old_code,new_code,main\n87-870-10,30154,\n87-870-10,29992,x\n87-870-11,29992,\n"
+    )
+    old = list(Place.objects.filter(era=MapEra.BEFORE_2025, kind=PlaceKind.XA).order_by("code"))
+    lost = PlaceFactory(code="87-870-12", kind=PlaceKind.XA, name="Long Khánh A", parent=old[0].parent)
+
+    with django_assert_num_queries(1):
+        successions = commune_successions(communes=[*old, lost])
+
+    assert [
+        (str(s.old), [str(p) for p in s.new], str(s.main) if s.main else None, s.split)
+        for s in successions.values()
+    ] == [
+        ("xã Phú Thuận B", ["xã Long Phú Thuận", "xã Tân Long"], "xã Long Phú Thuận", True),
+        ("xã Long Thuận", ["xã Long Phú Thuận"], "xã Long Phú Thuận", False),
+        ("xã Long Khánh A", [], None, False),
+    ]
