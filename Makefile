@@ -57,6 +57,7 @@ bench: install services
 	DATABASE_URL=$(TEST_DATABASE_URL) BENCH_BROKER_URL=$(BENCH_BROKER_URL) $(BIN)/python bench/invitations.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/report.py
 	$(BIN)/python bench/hostile_uploads.py
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/directory.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

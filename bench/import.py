@@ -30,7 +30,7 @@ import openpyxl  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
+from directory.models import KIND_LEVEL, MapEra, Place, PlaceKind  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from sessions.models import ParticipantCategory, Quota, Session  # noqa: E402
 from sessions.participants.services import import_participants  # noqa: E402
@@ -83,6 +83,7 @@ def build_fixture():
 
     def place(code, kind, name, parent=None):
         return Place.objects.create(
+            era=MapEra.BEFORE_2025,
             code=code,
             kind=kind,
             name=name,

@@ -62,7 +62,7 @@ from django.db import transaction  # noqa: E402
 
 from core.jobs import JobStatus  # noqa: E402
 from dialogue_portal.celery import app  # noqa: E402
-from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
+from directory.models import KIND_LEVEL, MapEra, Place, PlaceKind  # noqa: E402
 from notifications.jobs import LETTERS_STEP, start_letters_job  # noqa: E402
 from notifications.models import BatchJob, OutboxMessage, OutboxStatus  # noqa: E402
 from notifications.services.invitations import request_invitations  # noqa: E402
@@ -74,6 +74,7 @@ from sessions.models import Participant, ParticipantCategory, Session  # noqa: E
 
 def place(code: str, kind: str, name: str, parent: Place | None = None) -> Place:
     return Place.objects.create(
+        era=MapEra.BEFORE_2025,
         code=code,
         kind=kind,
         name=name,

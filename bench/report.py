@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from directory.models import KIND_LEVEL, Place, PlaceKind, Unit, UnitKind  # noqa: E402
+from directory.models import KIND_LEVEL, MapEra, Place, PlaceKind, Unit, UnitKind  # noqa: E402
 from feedback.documents import render_report, render_report_html, report_xlsx  # noqa: E402
 from feedback.models import Channel, Question, QuestionStatus, Topic  # noqa: E402
 from feedback.report import build_report  # noqa: E402
@@ -46,7 +46,7 @@ class Rollback(Exception):
 
 def place(code, kind, name, parent=None):
     return Place.objects.create(
-        code=code, kind=kind, name=name, parent=parent, level=KIND_LEVEL[kind],
+        era=MapEra.BEFORE_2025, code=code, kind=kind, name=name, parent=parent, level=KIND_LEVEL[kind],
         path=f"{parent.path if parent else ''}{code}/",
     )  # fmt: skip
 

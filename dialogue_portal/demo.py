@@ -5,7 +5,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import Role, User
-from directory.models import Place, Unit
+from directory.models import MapEra, Place, Unit
 from directory.services import import_places, import_units
 from plans.demo import load_seed_plans
 
@@ -90,7 +90,7 @@ def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
     """Load (or refresh) the directory, the demo users and the seed plans. Idempotent."""
     import_places(text=(DATA_DIR / "places.csv").read_text(encoding="utf-8"))
     import_units(text=(DATA_DIR / "units.csv").read_text(encoding="utf-8"))
-    places = {p.code: p for p in Place.objects.all()}
+    places = {p.code: p for p in Place.objects.filter(era=MapEra.BEFORE_2025)}
     units = {u.code: u for u in Unit.objects.all()}
     accounts = []
     for username, (last, first), role, place_code, unit_code, title in DEMO_USERS:

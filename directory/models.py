@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 
 from core.collation import vi_order
@@ -20,6 +21,7 @@ class PlaceKind(models.TextChoices):
     XA = "xa", "xã"
     PHUONG = "phuong", "phường"
     THI_TRAN = "thi_tran", "thị trấn"
+    DAC_KHU = "dac_khu", "đặc khu"
     THON = "thon", "thôn"
     AP = "ap", "ấp"
     KHOM = "khom", "khóm"
@@ -38,6 +40,7 @@ KIND_LEVEL = {
     PlaceKind.XA: PlaceLevel.COMMUNE,
     PlaceKind.PHUONG: PlaceLevel.COMMUNE,
     PlaceKind.THI_TRAN: PlaceLevel.COMMUNE,
+    PlaceKind.DAC_KHU: PlaceLevel.COMMUNE,
     PlaceKind.THON: PlaceLevel.HAMLET,
     PlaceKind.AP: PlaceLevel.HAMLET,
     PlaceKind.KHOM: PlaceLevel.HAMLET,
@@ -45,6 +48,29 @@ KIND_LEVEL = {
     PlaceKind.LANG: PlaceLevel.HAMLET,
     PlaceKind.BUON: PlaceLevel.HAMLET,
 }
+
+
+class MapEra(models.TextChoices):
+    """The administrative map a place belongs to. Plans keep the map they were written on:
+    the seed plans stay on the three-level map, new places and plans use today's."""
+
+    BEFORE_2025 = "before_2025", "Trước 01/7/2025 (tỉnh, huyện, xã)"
+    FROM_2025 = "from_2025", "Từ 01/7/2025 (tỉnh, xã)"
+
+
+# The levels each map has: since 1 July 2025 a commune's parent is its province.
+ERA_LEVELS = {
+    MapEra.BEFORE_2025: frozenset(PlaceLevel),
+    MapEra.FROM_2025: frozenset(PlaceLevel) - {PlaceLevel.DISTRICT},
+}
+
+
+def era_path_prefix(era: str) -> str:
+    """What the paths of a map start with. The first map's paths are its codes alone (as
+    before maps were told apart); a later map's carry its name, so that no territory of one
+    map (a path prefix) ever contains places of another even where codes repeat ("52" is
+    Bình Định on the old map and Gia Lai on today's)."""
+    return "" if era == MapEra.BEFORE_2025 else f"{era}:"
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -57,10 +83,18 @@ class Place(models.Model):
     """A unit of the administrative map: province, district, commune or hamlet.
 
     `path` is the chain of codes from the province down ("52/52-540/52-540-01/"), so
-    "everything inside this district" is one indexed prefix filter.
+    "everything inside this district" is one indexed prefix filter. Codes are unique within
+    a map (`era`); the path starts with the map's prefix (`era_path_prefix`).
     """
 
-    code = models.CharField("mã", max_length=32, unique=True)
+    era = models.CharField(
+        "bản đồ hành chính", max_length=16, choices=MapEra.choices, default=MapEra.FROM_2025
+    )
+    code = models.CharField(
+        "mã",
+        max_length=32,
+        validators=[RegexValidator(r"^[^/:]+$", "Mã địa bàn không được chứa dấu «/» hoặc «:».")],
+    )
     kind = models.CharField("loại", max_length=16, choices=PlaceKind.choices)
     level = models.PositiveSmallIntegerField("cấp", choices=PlaceLevel.choices, editable=False)
     name = models.CharField("tên", max_length=120)
@@ -81,8 +115,13 @@ class Place(models.Model):
         verbose_name_plural = "địa bàn"
         ordering = [vi_order("name")]
         constraints = [
+            models.UniqueConstraint(fields=["era", "code"], name="place_unique_code_per_era"),
             models.UniqueConstraint(fields=["parent", "kind", "name"], name="place_unique_name"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="place_level_range"),
+            models.CheckConstraint(
+                condition=~models.Q(era=MapEra.FROM_2025, level=PlaceLevel.DISTRICT),
+                name="place_no_district_from_2025",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +183,43 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+class CommuneChange(models.Model):
+    """A commune of the old map and a commune of today's that took it, or part of it, on
+    1 July 2025. Several old communes with one new one: a merge; one old commune with several
+    new ones: a split, where `main` marks the one that took its seat (the converters' default).
+    A plan copied across the change maps its old communes with these rows."""
+
+    old = models.ForeignKey(
+        Place,
+        verbose_name="xã cũ (trước 01/7/2025)",
+        on_delete=models.CASCADE,
+        related_name="changes_to",
+        limit_choices_to={"era": MapEra.BEFORE_2025, "level": PlaceLevel.COMMUNE},
+    )
+    new = models.ForeignKey(
+        Place,
+        verbose_name="xã mới (từ 01/7/2025)",
+        on_delete=models.CASCADE,
+        related_name="changes_from",
+        limit_choices_to={"era": MapEra.FROM_2025, "level": PlaceLevel.COMMUNE},
+    )
+    main = models.BooleanField(
+        "xã chính",
+        default=True,
+        help_text="Khi xã cũ chia cho nhiều xã mới: xã mới nhận trụ sở của xã cũ.",
+    )
+
+    class Meta:
+        verbose_name = "sắp xếp xã (01/7/2025)"
+        verbose_name_plural = "sắp xếp xã (01/7/2025)"
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new"], name="commune_change_unique"),
+            models.UniqueConstraint(
+                fields=["old"], condition=models.Q(main=True), name="commune_change_one_main"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from directory.models import MapEra
+
 from .models import Plan
 from .planfile import PlanFileError, import_plan
 
@@ -19,7 +21,10 @@ def load_seed_plans(*, stdout=None) -> None:
     for path in sorted(SEEDS_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         exists = Plan.objects.filter(
-            issuer__code=data["issuer"], year=data["year"], summary=data["summary"]
+            issuer__era=data.get("era", MapEra.BEFORE_2025),
+            issuer__code=data["issuer"],
+            year=data["year"],
+            summary=data["summary"],
         ).exists()
         if exists:
             if stdout is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
-from directory.models import Place, Unit
+from directory.models import MapEra, Place, Unit
 
 from .loading import plans_with_parts
 from .models import (
@@ -143,6 +143,10 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         return data
 
     data: dict[str, Any] = {"file": FORMAT_NAME, "version": FORMAT_VERSION, "issuer": plan.issuer.code}
+    if plan.issuer.era != MapEra.BEFORE_2025:
+        # The file's place codes are read on this map; a file without "era" is on the old
+        # map (every file written before maps were told apart).
+        data["era"] = plan.issuer.era
     data.update(field_values(plan, PLAN_FIELDS))
     data["status"] = plan.status
     data["legal_bases"] = [field_values(b, LEGAL_FIELDS) for b in plan.legal_bases.all()]
@@ -197,6 +201,7 @@ class PlanFileReader:
         self.errors: list[str] = []
         self.error_paths: set[str] = set()
         self._places: dict[str, Place] | None = None
+        self.era: str = MapEra.BEFORE_2025  # the map the file's place codes are on
         self._units: dict[str, Unit] | None = None
         self._coded: dict[type, dict[str, models.Model]] = {}
 
@@ -293,7 +298,7 @@ class PlanFileReader:
         if code in (None, ""):
             return None
         if self._places is None:
-            self._places = {p.code: p for p in Place.objects.all()}
+            self._places = {p.code: p for p in Place.objects.filter(era=self.era)}
         place = self._places.get(str(code))
         if place is None:
             self.error(path, f"không có địa bàn mã «{code}» trong danh mục.")
@@ -335,6 +340,14 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
         r.error("file", f"phải là «{FORMAT_NAME}» (tệp không phải tệp kế hoạch).")
     if data and data.get("version") != FORMAT_VERSION:
         r.error("version", f"phiên bản {data.get('version')!r} không được hỗ trợ (cần {FORMAT_VERSION}).")
+    era = data.get("era", MapEra.BEFORE_2025)
+    if era in MapEra.values:
+        r.era = era
+    else:
+        r.error(
+            "era",
+            f"bản đồ «{_show(era)}» không hợp lệ (dùng «{MapEra.BEFORE_2025}» hoặc «{MapEra.FROM_2025}»).",
+        )
     issuer = r.place(data.get("issuer"), "issuer")
     if data and "issuer" not in data:
         r.error("issuer", "thiếu mã địa bàn của UBND ban hành.")
@@ -350,6 +363,7 @@ def import_plan(*, data: Any, user=None, keep_status: bool = False) -> Plan:
         _allowed={
             "file",
             "version",
+            "era",
             "issuer",
             "status",
             "legal_bases",

@@ -42,10 +42,12 @@ class CommuneFileCommand(BaseCommand):
             content = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp «{file}»: {exc.strerror}.") from exc
-        session_obj = Session.objects.select_related("plan").filter(pk=session).first()
+        session_obj = Session.objects.select_related("plan__issuer").filter(pk=session).first()
         if session_obj is None:
             raise CommandError(f"Không có phiên số {session}.")
-        commune_obj = Place.objects.filter(code=commune, level=PlaceLevel.COMMUNE).first()
+        # Codes are unique within one map: the commune's is read on the map of the session's plan.
+        era = session_obj.plan.issuer.era
+        commune_obj = Place.objects.filter(era=era, code=commune, level=PlaceLevel.COMMUNE).first()
         if commune_obj is None:
             raise CommandError(f"Không có xã mã «{commune}» trong danh mục địa bàn.")
         user_obj = None

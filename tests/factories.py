@@ -1,7 +1,7 @@
 import factory
 
 from accounts.models import Role, User
-from directory.models import KIND_LEVEL, Place, PlaceKind, Unit, UnitKind
+from directory.models import KIND_LEVEL, MapEra, Place, PlaceKind, Unit, UnitKind, era_path_prefix
 from feedback.models import Channel, Question, QuestionStatus, Topic
 from sessions.models import Participant, ParticipantCategory, Quota, Session, TimeKind
 
@@ -14,8 +14,12 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     kind = PlaceKind.HUYEN
     name = factory.Sequence(lambda n: f"Địa bàn {n}")
     parent = None
+    # The old map unless said otherwise: the factories build districts (the parent's map below one).
+    era = factory.LazyAttribute(lambda o: o.parent.era if o.parent else MapEra.BEFORE_2025)
     level = factory.LazyAttribute(lambda o: KIND_LEVEL[PlaceKind(o.kind)])
-    path = factory.LazyAttribute(lambda o: f"{o.parent.path if o.parent else ''}{o.code}/")
+    path = factory.LazyAttribute(
+        lambda o: f"{o.parent.path if o.parent else era_path_prefix(o.era)}{o.code}/"
+    )
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

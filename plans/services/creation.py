@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.roles import user_place
-from directory.models import Place
+from directory.models import MapEra, Place
 
 from ..models import Plan, PlanKind, PlanStatus
 from ..parts import plan_parts
@@ -49,6 +49,9 @@ def _retarget(data: dict, *, issuer, year: int) -> dict:
             walk(block.get("children", []))
 
     walk(data.get("blocks", []))
+    data.pop("era", None)
+    if issuer.era != MapEra.BEFORE_2025:
+        data["era"] = issuer.era  # the plan file's codes are read on the issuer's map
     data.update(
         issuer=issuer.code,
         year=year,
@@ -119,7 +122,8 @@ def import_plan_file(*, data, user) -> Plan:
         raise PlanFileError(["Tài khoản của bạn chưa gắn với địa bàn nào; không thể nhập kế hoạch."])
     code = data.get("issuer") if isinstance(data, dict) else None
     if code not in (None, ""):
-        issuer = Place.objects.filter(code=str(code)).first()
+        era = data.get("era", MapEra.BEFORE_2025)
+        issuer = Place.objects.filter(era=str(era), code=str(code)).first()
         if issuer is not None and not issuer.is_within(territory):
             raise PlanFileError(
                 [f"issuer: {issuer} nằm ngoài địa bàn của bạn ({territory}); không thể nhập kế hoạch này."]

@@ -20,7 +20,10 @@ def _admin_client(client, db):
 def test_admin_csv_import_loads_places(client, db):
     response = _admin_client(client, db).post(
         reverse("admin:directory_place_import"),
-        {"places": SimpleUploadedFile("places.csv", PLACES.encode("utf-8"), content_type="text/csv")},
+        {
+            "era": "before_2025",
+            "places": SimpleUploadedFile("places.csv", PLACES.encode("utf-8"), content_type="text/csv"),
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -34,7 +37,10 @@ def test_admin_csv_import_bad_row_saves_nothing(client, db):
     bad = PLACES + "52-551,huyen,An Nhơn,99\n"
     response = _admin_client(client, db).post(
         reverse("admin:directory_place_import"),
-        {"places": SimpleUploadedFile("places.csv", bad.encode("utf-8"), content_type="text/csv")},
+        {
+            "era": "before_2025",
+            "places": SimpleUploadedFile("places.csv", bad.encode("utf-8"), content_type="text/csv"),
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -57,7 +63,10 @@ def test_admin_change_parent_moves_paths_of_places_inside(client, db):
     admin = _admin_client(client, db)
     admin.post(
         reverse("admin:directory_place_import"),
-        {"places": SimpleUploadedFile("places.csv", TREE.encode("utf-8"), content_type="text/csv")},
+        {
+            "era": "before_2025",
+            "places": SimpleUploadedFile("places.csv", TREE.encode("utf-8"), content_type="text/csv"),
+        },
     )
     commune = Place.objects.get(code="52-550-03")
     other = Place.objects.get(code="52-540")
@@ -74,7 +83,10 @@ def test_admin_parent_inside_the_place_is_refused(client, db):
     admin = _admin_client(client, db)
     admin.post(
         reverse("admin:directory_place_import"),
-        {"places": SimpleUploadedFile("places.csv", TREE.encode("utf-8"), content_type="text/csv")},
+        {
+            "era": "before_2025",
+            "places": SimpleUploadedFile("places.csv", TREE.encode("utf-8"), content_type="text/csv"),
+        },
     )
     district = Place.objects.get(code="52-550")
     commune = Place.objects.get(code="52-550-03")

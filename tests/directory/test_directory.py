@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from directory.models import Place, PlaceKind, Unit
+from directory.models import MapEra, Place, PlaceKind, Unit
 from directory.services import DirectoryImportError, import_places, import_units, save_place
 
 from ..factories import PlaceFactory
@@ -22,8 +22,9 @@ def test_sorting_vietnamese_names_on_postgresql():
 @pytest.mark.django_db
 def test_import_places_builds_paths_and_levels():
     import_places(
+        era=MapEra.BEFORE_2025,
         text="code,kind,name,parent_code\n52,tinh,Bình Định,\n52-550,huyen,Tuy Phước,52\n"
-        "52-550-03,xa,Phước Hòa,52-550\n52-550-03-01,thon,Lộc Thượng,52-550-03\n"
+        "52-550-03,xa,Phước Hòa,52-550\n52-550-03-01,thon,Lộc Thượng,52-550-03\n",
     )
     hamlet = Place.objects.get(code="52-550-03-01")
     assert hamlet.path == "52/52-550/52-550-03/52-550-03-01/"
@@ -36,8 +37,9 @@ def test_import_places_builds_paths_and_levels():
 def test_import_places_bad_row_saves_nothing():
     with pytest.raises(DirectoryImportError) as exc:
         import_places(
+            era=MapEra.BEFORE_2025,
             text="code,kind,name,parent_code\n52,tinh,Bình Định,\n"
-            "52-550,quan-huyen,Tuy Phước,52\n52-551,huyen,An Nhơn,99\n"
+            "52-550,quan-huyen,Tuy Phước,52\n52-551,huyen,An Nhơn,99\n",
         )
     assert exc.value.errors == [
         "Dòng 3, cột kind: loại địa bàn «quan-huyen» không hợp lệ.",
@@ -58,7 +60,9 @@ def test_load_directory_command_loads_demo_csv():
 def test_load_directory_command_without_options_fails():
     with pytest.raises(CommandError) as exc:
         call_command("load_directory")
-    assert str(exc.value) == "Cần ít nhất một trong hai tùy chọn --places hoặc --units."
+    assert (
+        str(exc.value) == "Cần ít nhất một trong các tùy chọn --official, --places, --units hoặc --changes."
+    )
 
 
 TREE = (
@@ -73,7 +77,7 @@ def _paths() -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_save_place_new_code_moves_paths_of_places_inside():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
     district = Place.objects.get(code="52-550")
     district.code = "52-551"
 
@@ -88,7 +92,7 @@ def test_save_place_new_code_moves_paths_of_places_inside():
 
 @pytest.mark.django_db
 def test_save_place_new_parent_moves_paths_of_places_inside():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
     commune = Place.objects.get(code="52-550-03")
     commune.parent = Place.objects.get(code="52-540")
 
@@ -102,9 +106,11 @@ def test_save_place_new_parent_moves_paths_of_places_inside():
 
 @pytest.mark.django_db
 def test_import_places_moving_a_commune_moves_its_hamlets():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
 
-    result = import_places(text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n")
+    result = import_places(
+        era=MapEra.BEFORE_2025, text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n"
+    )
 
     assert (result.created, result.updated) == (0, 1)
     paths = _paths()
@@ -114,10 +120,11 @@ def test_import_places_moving_a_commune_moves_its_hamlets():
 
 @pytest.mark.django_db
 def test_import_places_moved_parent_then_new_child_uses_new_path():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
 
     import_places(
-        text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n52-550-03-02,thon,Lộc Hạ,52-550-03\n"
+        era=MapEra.BEFORE_2025,
+        text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-540\n52-550-03-02,thon,Lộc Hạ,52-550-03\n",
     )
 
     assert _paths()["52-550-03-02"] == "52/52-540/52-550-03/52-550-03-02/"
@@ -125,10 +132,12 @@ def test_import_places_moved_parent_then_new_child_uses_new_path():
 
 @pytest.mark.django_db
 def test_import_places_place_inside_itself_is_a_row_error():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
 
     with pytest.raises(DirectoryImportError) as exc:
-        import_places(text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-550-03\n")
+        import_places(
+            era=MapEra.BEFORE_2025, text="code,kind,name,parent_code\n52-550-03,xa,Phước Hòa,52-550-03\n"
+        )
 
     assert exc.value.errors == ["Dòng 2: cấp của địa bàn phải thấp hơn cấp trực thuộc."]
     assert _paths()["52-550-03"] == "52/52-550/52-550-03/"
@@ -137,7 +146,10 @@ def test_import_places_place_inside_itself_is_a_row_error():
 @pytest.mark.django_db
 def test_import_places_duplicate_name_under_same_parent_is_a_row_error_and_saves_nothing():
     with pytest.raises(DirectoryImportError) as exc:
-        import_places(text=TREE + "52-550-04,xa,Phước Hòa,52-550\n52-550-05,xa,Phước An,52-550\n")
+        import_places(
+            era=MapEra.BEFORE_2025,
+            text=TREE + "52-550-04,xa,Phước Hòa,52-550\n52-550-05,xa,Phước An,52-550\n",
+        )
 
     assert exc.value.errors == ["Dòng 7: đã có xã «Phước Hòa» thuộc huyện Tuy Phước với mã khác."]
     assert Place.objects.count() == 0
@@ -148,14 +160,15 @@ UNITS_HEADER = "code,name,short_name,kind,place_code,email\n"
 
 @pytest.mark.django_db
 def test_import_units_missing_code_or_name_and_bad_email_are_row_errors():
-    import_places(text=TREE)
+    import_places(era=MapEra.BEFORE_2025, text=TREE)
 
     with pytest.raises(DirectoryImportError) as exc:
         import_units(
+            era=MapEra.BEFORE_2025,
             text=UNITS_HEADER + "52-550-YT,Trung tâm Y tế,,y_te,52-550,yte@tuyphuoc.gov.vn\n"
             ",Phòng Nội vụ,,phong_ban,52-550,\n"
             "52-550-TP,,,phong_ban,52-550,\n"
-            "52-550-TC,Phòng Tài chính,,phong_ban,52-550,taichinh@\n"
+            "52-550-TC,Phòng Tài chính,,phong_ban,52-550,taichinh@\n",
         )
 
     assert exc.value.errors == [
