@@ -36,7 +36,7 @@ class PlanPart:
     # move_places(item, index, new_code): rewrite one exported item's place codes with
     # `new_code(old) -> code on today's map, or None (dropped)`, merging what lands on one
     # place. Returns the merges as PlaceMerge for the copy's preview.
-    move_places: Callable[[dict, int, Callable[[str], str | None]], list["PlaceMerge"]] = field(
+    move_places: Callable[[dict, int, Callable[[str], str | None]], list[PlaceMerge]] = field(
         default=lambda item, index, new_code: []
     )
 

@@ -47,7 +47,12 @@ from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
 from .services.creation import PlanAlreadyCopied
-from .services.crossing import FIRST_YEAR_OF_NEW_MAP, PlanCopyAcrossError, may_copy_across, preview_copy_across
+from .services.crossing import (
+    FIRST_YEAR_OF_NEW_MAP,
+    PlanCopyAcrossError,
+    may_copy_across,
+    preview_copy_across,
+)
 from .services.errors import PlanWorkflowError
 from .services.freshness import TOKEN_FIELD, StaleEditError, edit_token, fresh_save
 from .services.workflow import approve_plan, check_plan_complete, submit_plan

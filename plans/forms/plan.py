@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 import secrets
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
@@ -93,7 +93,11 @@ class PlanCopyAcrossForm(forms.Form):
         min_value=FIRST_YEAR_OF_NEW_MAP,
         max_value=2100,
         widget=forms.HiddenInput,
-        error_messages={"min_value": ACROSS_YEAR_ERROR, "max_value": ACROSS_YEAR_ERROR, "invalid": YEAR_ERROR},
+        error_messages={
+            "min_value": ACROSS_YEAR_ERROR,
+            "max_value": ACROSS_YEAR_ERROR,
+            "invalid": YEAR_ERROR,
+        },
     )
     issuer = forms.TypedChoiceField(
         label="Cơ quan ban hành trên bản đồ mới",

@@ -105,9 +105,9 @@ def test_preview_maps_merge_split_and_drops(old):
     ]
     assert [m.old.code for m in preview.splits] == ["52-550-04"]
     assert [m.old.code for m in preview.dropped] == ["52-550-03-01", "52-550-13"]
-    assert [(q.where, q.new.code, [(p.code, n) for p, n in q.parts], q.total) for q in preview.merged_quotas] == [
-        ("Phiên 1 «Cụm Tuy Phước»", "21952", [("52-550-01", 100), ("52-550-03", 50)], 150)
-    ]
+    assert [
+        (q.where, q.new.code, [(p.code, n) for p, n in q.parts], q.total) for q in preview.merged_quotas
+    ] == [("Phiên 1 «Cụm Tuy Phước»", "21952", [("52-550-01", 100), ("52-550-03", 50)], 150)]
     # The district's seat (its thị trấn) went to xã Tuy Phước: the default issuer.
     assert [p.code for p in preview.issuer_choices] == ["52", "21952", "21970", "21985"]
     assert preview.default_issuer == old.tuy_phuoc
@@ -207,7 +207,7 @@ def test_preview_page_lists_each_mapping_and_the_split_warning(old, client):
         "xã Tuy Phước Đông (nơi nhận trụ sở); hãy chia phần của xã Tuy Phước Tây."
     ) in html
     assert "Xã Phước Thành (52-550-13): các phiên và số lượng người dự ở đây không được sao chép." in html
-    assert "xã Phước Hòa (50)" in html and "<td class=\"text-end\">150</td>" in html
+    assert "xã Phước Hòa (50)" in html and '<td class="text-end">150</td>' in html
     assert response.context["form"]["issuer"].value() == old.tuy_phuoc.pk
     assert Plan.objects.count() == 1  # the preview writes nothing
 
@@ -239,7 +239,10 @@ def test_posting_the_preview_twice_makes_one_copy(old, client):
     texts = [str(m) for m in second.wsgi_request._messages]
     assert texts[-2].startswith("Bản sao này đã được tạo lúc ")
     assert texts[-2].endswith("; không tạo thêm.")
-    assert texts[-1] == "Dự thảo thuộc UBND xã Tuy Phước trên bản đồ mới: tài khoản của cơ quan đó mở và soạn tiếp."
+    assert (
+        texts[-1]
+        == "Dự thảo thuộc UBND xã Tuy Phước trên bản đồ mới: tài khoản của cơ quan đó mở và soạn tiếp."
+    )
 
 
 def test_copying_across_redirects_to_the_copy_for_who_may_open_it(old, client):
@@ -259,8 +262,13 @@ def test_copying_across_redirects_to_the_copy_for_who_may_open_it(old, client):
 @pytest.mark.parametrize("role", [Role.LEADER, Role.SECRETARY, Role.COMMUNE_OFFICIAL])
 def test_only_the_issuing_office_staff_may_copy_across(old, client, role):
     place = old.hoa if role == Role.COMMUNE_OFFICIAL else old.district
-    other_district = PlaceFactory(code="52-540", kind=PlaceKind.HUYEN, name="An Nhơn", parent=old.district.parent)
-    for user in (UserFactory(role=role, place=place), UserFactory(role=Role.DISTRICT_STAFF, place=other_district)):
+    other_district = PlaceFactory(
+        code="52-540", kind=PlaceKind.HUYEN, name="An Nhơn", parent=old.district.parent
+    )
+    for user in (
+        UserFactory(role=role, place=place),
+        UserFactory(role=Role.DISTRICT_STAFF, place=other_district),
+    ):
         client.force_login(user)
         data = {"year": "2027", "issuer": str(old.tuy_phuoc.pk), "token": "x"}
 
@@ -308,7 +316,9 @@ def test_copy_of_the_seed_district_plan_to_2027_is_all_on_todays_map(db):
         ("Phú Thuận B", ["Long Phú Thuận", "Tân Long"])
     ]
     assert preview.dropped == []
-    sessions = Session.objects.filter(plan=copy).prefetch_related("communes", "bridge_places", "quotas__place")
+    sessions = Session.objects.filter(plan=copy).prefetch_related(
+        "communes", "bridge_places", "quotas__place"
+    )
     places = {copy.issuer}
     for session in sessions:
         places |= {session.host_commune, *session.communes.all(), *session.bridge_places.all()}
