@@ -163,7 +163,7 @@ def copy_plan_across(*, plan: Plan, user, year: int, issuer: Place, token: str |
     """A new draft of `plan` (old map) for `year` on today's map, issued by `issuer` (one of the
     preview's issuer choices): quotas and sessions moved to the communes that took the old ones
     (plans.services.crossing). One transaction; with `token`, a second call raises
-    PlanAlreadyCopied. Records an event naming the old and new issuer."""
+    PlanAlreadyCopied. Records an event on both plans."""
     preview = preview_copy_across(plan=plan, year=year)
     if issuer.pk not in {p.pk for p in preview.issuer_choices}:
         raise PlanCopyAcrossError(f"{issuer.title_name} không phải nơi nhận địa bàn của {plan.issuer}.")
@@ -171,6 +171,13 @@ def copy_plan_across(*, plan: Plan, user, year: int, issuer: Place, token: str |
     data = _retarget(preview.data, issuer=issuer, year=year)
     data["place_name"] = issuer.name
     copy = import_plan(data=data, user=user)
+    # The old plan's log says where it went: its office cannot open the copy on today's map.
+    record_event(
+        plan=plan,
+        user=user,
+        action="copy_across",
+        description=f"Sao chép sang bản đồ hành chính mới: dự thảo năm {year} của UBND {issuer.full_name}.",
+    )
     return _finish_copy(
         plan=plan,
         copy=copy,

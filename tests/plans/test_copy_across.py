@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -136,7 +138,10 @@ def test_copy_across_moves_quotas_and_sessions_to_todays_map(old):
         "Sao chép từ kế hoạch 04/KH-UBND năm 2024 của huyện Tuy Phước "
         "sang bản đồ hành chính mới (xã Tuy Phước)."
     ]
-    # The old plan is untouched.
+    assert list(old.plan.events.values_list("action", "description")) == [
+        ("copy_across", "Sao chép sang bản đồ hành chính mới: dự thảo năm 2027 của UBND xã Tuy Phước.")
+    ]
+    # The old plan's sessions are untouched.
     assert _sessions(old.plan)[0][3] == [("52-550-01", 100), ("52-550-03", 50)]
 
 
@@ -330,3 +335,20 @@ def test_copy_of_the_seed_district_plan_to_2027_is_all_on_todays_map(db):
         ["Long Khánh"],
         ["Long Phú Thuận"],
     ]
+
+
+def test_preview_page_reads_a_fixed_number_of_queries(old, client, django_assert_num_queries):
+    client.force_login(old.staff)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_across_url(old.plan))
+    for i in range(5):
+        commune = PlaceFactory(
+            code=f"52-550-2{i}", kind=PlaceKind.XA, name=f"Phước Mới {i}", parent=old.district
+        )
+        CommuneChange.objects.create(old=commune, new=old.tay, main=True)
+        session = SessionFactory(plan=old.plan, name=f"Cụm {i}", host_commune=commune, position=5 + i)
+        session.communes.set([commune, old.hoa])
+        QuotaFactory(session=session, place=commune, count=10)
+
+    with django_assert_num_queries(len(few)):
+        assert client.get(_across_url(old.plan)).status_code == 200
