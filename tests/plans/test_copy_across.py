@@ -352,3 +352,17 @@ def test_preview_page_reads_a_fixed_number_of_queries(old, client, django_assert
 
     with django_assert_num_queries(len(few)):
         assert client.get(_across_url(old.plan)).status_code == 200
+
+
+def test_preview_without_any_successor_says_what_the_administrator_must_load(old, client):
+    CommuneChange.objects.all().delete()
+    client.force_login(old.staff)
+
+    response = client.get(_across_url(old.plan))
+
+    assert response.context["preview"].issuer_choices == []
+    assert 'id="copy-across-form"' not in response.content.decode()
+    assert (
+        "Chưa biết xã, tỉnh nào trên bản đồ mới nhận địa bàn của huyện Tuy Phước: quản trị viên cần nạp bảng "
+        "sắp xếp xã"
+    ) in response.content.decode()
