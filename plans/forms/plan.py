@@ -9,6 +9,8 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
+from directory.models import PlaceLevel
+
 from ..models import Plan, PlanKind, PlanStatus
 from ..planfile import PlanFileError, parse_plan_bytes
 from ..services import creation, editing
@@ -118,6 +120,10 @@ class PlanCopyAcrossForm(forms.Form):
         if preview.default_issuer is not None:
             self.fields["issuer"].initial = preview.default_issuer.pk
         self.fields["token"].initial = secrets.token_urlsafe(24)
+        if preview.plan.issuer.level != PlaceLevel.DISTRICT:
+            self.fields[
+                "issuer"
+            ].help_text = "Chọn tỉnh hoặc xã, phường nhận địa bàn của cơ quan ban hành cũ."
 
     def save(self) -> Plan:
         """Raises creation.PlanAlreadyCopied when this form made its copy already."""

@@ -67,3 +67,26 @@ def test_browser_copy_of_an_old_district_plan_to_todays_map(demo, page, browser_
     page.goto(f"{live_server.url}/ke-hoach/{copy.pk}/")
     assert "Xã Thường Phước" in page.locator("body").inner_text()
     page.screenshot(path="/tmp/h10-copy-opened.png", full_page=True)
+
+
+def test_browser_preview_of_the_tuy_phuoc_plan_sums_merged_quotas(demo, page, browser_login, live_server):
+    seed = Plan.objects.get(
+        issuer__code="52-550", issuer__era=MapEra.BEFORE_2025, year=2024, copied_from=None
+    )
+    browser_login("chuyenvien", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/ke-hoach/{seed.pk}/sao-chep/ban-do-moi/?nam=2027")
+
+    merged = page.locator("#copy-merged-quotas tbody tr")
+    assert [merged.nth(i).locator("td").all_inner_texts() for i in range(merged.count())] == [
+        ["Phiên 1", "Xã Tuy Phước Đông", "xã Phước Hòa (150) + xã Phước Thắng (50)", "200"],
+        ["Phiên 3", "Xã Tuy Phước", "xã Phước Lộc (100) + thị trấn Tuy Phước (100)", "200"],
+    ]
+    assert page.locator("select[name=issuer] option").all_inner_texts() == [
+        "UBND tỉnh Gia Lai",
+        "UBND xã Tuy Phước",
+        "UBND xã Tuy Phước Bắc",
+        "UBND xã Tuy Phước Đông",
+        "UBND xã Tuy Phước Tây",
+    ]
+    assert page.locator("select[name=issuer] option:checked").inner_text() == "UBND xã Tuy Phước"
+    page.screenshot(path="/tmp/h10-copy-preview-merge.png", full_page=True)

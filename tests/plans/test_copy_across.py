@@ -366,3 +366,15 @@ def test_preview_without_any_successor_says_what_the_administrator_must_load(old
         "Chưa biết xã, tỉnh nào trên bản đồ mới nhận địa bàn của huyện Tuy Phước: quản trị viên cần nạp bảng "
         "sắp xếp xã"
     ) in response.content.decode()
+
+
+def test_a_commune_plan_defaults_to_the_commune_that_took_it(old):
+    plan = PlanFactory(issuer=old.thang, year=2024)
+    QuotaFactory(session=SessionFactory(plan=plan, host_commune=old.thang), place=old.thang, count=40)
+
+    preview = preview_copy_across(plan=plan, year=2026)
+
+    assert [p.code for p in preview.issuer_choices] == ["52", "21970", "21985"]
+    assert preview.default_issuer == old.dong
+    copy = copy_plan_across(plan=plan, user=old.staff, year=2026, issuer=old.tay)
+    assert _sessions(copy) == [("", "21970", [], [("21970", 40)])]
