@@ -3,7 +3,8 @@
 plans reads, prints, copies and files a plan whole without importing those apps: each app
 registers a PlanPart in its AppConfig.ready() saying how its rows are prefetched with the plan,
 counted on the plan list, written to the plan file's section `key` and read back from it, and
-moved to another year when a plan is copied.
+moved to another year when a plan is copied, and moved to today's map when a plan of the old
+map is copied across the change of 1 July 2025.
 """
 
 from __future__ import annotations
@@ -30,6 +31,27 @@ class PlanPart:
     save: Callable[[Any, Any], None] = field(default=lambda plan, pending: None)
     # retarget(item, year): move one exported item to `year` for a copy of the plan.
     retarget: Callable[[dict, int], None] = field(default=lambda item, year: None)
+    # place_codes(item): the codes of the places one exported item names.
+    place_codes: Callable[[dict], list[str]] = field(default=lambda item: [])
+    # move_places(item, index, new_code): rewrite one exported item's place codes with
+    # `new_code(old) -> code on today's map, or None (dropped)`, merging what lands on one
+    # place. Returns the merges as PlaceMerge for the copy's preview.
+    move_places: Callable[[dict, int, Callable[[str], str | None]], list[PlaceMerge]] = field(
+        default=lambda item, index, new_code: []
+    )
+
+
+@dataclass(frozen=True)
+class PlaceMerge:
+    """Counts of several old places added up on the one place of today's map that took them."""
+
+    where: str  # "Phiên 3", for the preview
+    new_code: str
+    parts: tuple[tuple[str, int], ...]  # (old code, count)
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.parts)
 
 
 _parts: dict[str, PlanPart] = {}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nhap-tep/", views.PlanImportView.as_view(), name="plan.import"),
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan.detail"),
     path("<int:pk>/sao-chep/", views.PlanCopyView.as_view(), name="plan.copy"),
+    path("<int:pk>/sao-chep/ban-do-moi/", views.PlanCopyAcrossView.as_view(), name="plan.copy_across"),
     # The editor's pages, the plan's own and those of the apps keeping a part of it (plans.editor).
     *(path(f"<int:pk>/{page.route}", page.view.as_view(), name=page.name) for page in editor_pages()),
     path("<int:pk>/trinh-duyet/", views.PlanSubmitView.as_view(), name="plan.submit"),

@@ -33,11 +33,26 @@ from .forms.parts import (
     SectionBlocksForm,
     SectionsForm,
 )
-from .forms.plan import PlanCopyForm, PlanCreateForm, PlanDetailsForm, PlanFilterForm, PlanImportForm
+from .forms.plan import (
+    ACROSS_YEAR_ERROR,
+    PlanCopyAcrossForm,
+    PlanCopyForm,
+    PlanCreateForm,
+    PlanDetailsForm,
+    PlanFilterForm,
+    PlanImportForm,
+)
 from .forms.rows import PlanPartForm, int_or_none
 from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
+from .services.creation import PlanAlreadyCopied
+from .services.crossing import (
+    FIRST_YEAR_OF_NEW_MAP,
+    PlanCopyAcrossError,
+    may_copy_across,
+    preview_copy_across,
+)
 from .services.errors import PlanWorkflowError
 from .services.freshness import TOKEN_FIELD, StaleEditError, edit_token, fresh_save
 from .services.workflow import approve_plan, check_plan_complete, submit_plan
@@ -163,6 +178,7 @@ class PlanDetailView(PlanMixin, DetailView):
         total = sum(line.amount or 0 for line in lines)
         context["budget_total"] = format_vnd(total) if total else ""
         context["copy_form"] = PlanCopyForm(plan=plan, user=self.request.user)
+        context["may_copy_across"] = may_copy_across(plan)
         context["return_form"] = ReturnForm(plan=plan, user=self.request.user)
         return context
 
@@ -362,9 +378,77 @@ class PlanCopyView(PlanActionView):
                 for error in errors:
                     messages.error(request, f"Năm của bản sao: {error}")
             return redirect(self.detail_url())
-        copy = form.save()
+        if "across" in request.POST and may_copy_across(self.plan):
+            year = form.cleaned_data.get("year") or self.plan.year + 1
+            return redirect(f"{reverse('plans:plan.copy_across', args=[self.plan.pk])}?nam={year}")
+        try:
+            copy = form.save()
+        except PlanAlreadyCopied as exc:
+            messages.info(request, exc.message)
+            return redirect("plans:plan.detail", exc.copy.pk) if exc.copy else redirect(self.detail_url())
         messages.success(request, f"Đã sao chép thành dự thảo năm {copy.year}.")
         return redirect("plans:plan.detail", copy.pk)
+
+
+class PlanCopyAcrossView(PlanMixin, FormView):
+    """Copy an old-map plan to today's map: GET previews how each old commune is mapped,
+    POST (the preview's form) makes the copy."""
+
+    permission_required = "plans.copy_plan"
+    template_name = "plans/plan_copy_across.html"
+    form_class = PlanCopyAcrossForm
+
+    def year(self) -> int | None:
+        raw = self.request.POST.get("year") if self.request.method == "POST" else self.request.GET.get("nam")
+        year = int_or_none(raw)
+        return year if year is not None and FIRST_YEAR_OF_NEW_MAP <= year <= 2100 else None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.has_permission():
+            return super().dispatch(request, *args, **kwargs)
+        if not may_copy_across(self.plan):
+            messages.error(request, "Kế hoạch này đã ở bản đồ hành chính mới; hãy sao chép như thường.")
+            return redirect(self.detail_url())
+        year = self.year()
+        if year is None:
+            messages.error(request, f"Năm của bản sao: {ACROSS_YEAR_ERROR}")
+            return redirect(self.detail_url())
+        self.preview = preview_copy_across(plan=self.plan, year=year)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "preview": self.preview, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview": self.preview}
+
+    def _go_to(self, copy: Plan):
+        """The copy's page, when the user may see it; else back to the plan: a copy issued by a
+        place of today's map is that office's to write on."""
+        if self.request.user.has_perm("plans.view_plan", copy):
+            return redirect("plans:plan.detail", copy.pk)
+        messages.info(
+            self.request,
+            f"Dự thảo thuộc UBND {copy.issuer.full_name} trên bản đồ mới: "
+            "tài khoản của cơ quan đó mở và soạn tiếp.",
+        )
+        return redirect(self.detail_url())
+
+    def form_valid(self, form):
+        try:
+            copy = form.save()
+        except PlanAlreadyCopied as exc:
+            messages.info(self.request, exc.message)
+            return self._go_to(exc.copy) if exc.copy else redirect(self.detail_url())
+        except PlanCopyAcrossError as exc:
+            form.add_error("issuer", exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Đã sao chép thành dự thảo năm {copy.year} của UBND {copy.issuer.full_name} "
+            "trên bản đồ hành chính mới.",
+        )
+        return self._go_to(copy)
 
 
 class PlanFormActionView(PlanMixin, FormView):

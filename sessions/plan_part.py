@@ -1,18 +1,20 @@
 """The sessions as a part of their plan (plans.parts): read with the plan, counted on the plan
 list, written to the plan file's `sessions` section and read back from it, moved to another
-year when the plan is copied. Registered in DialogueSessionsConfig.ready().
+year when the plan is copied, moved to today's map when an old-map plan is copied across the
+change of 1 July 2025. Registered in DialogueSessionsConfig.ready().
 
 The file format is docs/plan-format.md (version 1); its `sessions` section is unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
 
 from plans.models import Plan
-from plans.parts import PlanPart
+from plans.parts import PlaceMerge, PlanPart
 from plans.planfile import PlanFileReader, field_values, sorted_codes
 from plans.selectors import count_subquery
 
@@ -173,6 +175,31 @@ def retarget_session(item: dict, year: int) -> None:
         item.update(time_kind="later", date=None, start_time=None, end_time=None)
 
 
+def session_place_codes(item: dict) -> list[str]:
+    codes = [item.get("host_commune"), *item.get("communes", []), *item.get("bridge_places", [])]
+    codes += [q.get("place") for q in item.get("quotas", [])]
+    return [str(code) for code in codes if code not in (None, "")]
+
+
+def move_session_places(item: dict, index: int, new_code: Callable[[str], str | None]) -> list[PlaceMerge]:
+    """Today's communes for the session's old ones: communes that merged into one are listed
+    once, their quotas become one quota with the sum; places without a successor are dropped
+    (the copy's preview lists them)."""
+    host = item.get("host_commune")
+    item["host_commune"] = new_code(str(host)) if host not in (None, "") else None
+    for key in ("communes", "bridge_places"):
+        item[key] = sorted({code for code in (new_code(str(c)) for c in item.get(key, [])) if code})
+    parts: dict[str, list[tuple[str, int]]] = {}
+    for quota in item.get("quotas", []):
+        code = new_code(str(quota.get("place")))
+        if code:
+            parts.setdefault(code, []).append((str(quota.get("place")), int(quota.get("count") or 0)))
+    item["quotas"] = [{"place": code, "count": sum(n for _, n in counts)} for code, counts in parts.items()]
+    name = item.get("name") or ""
+    where = f"Phiên {index + 1}" + (f" «{name}»" if name else "")
+    return [PlaceMerge(where, code, tuple(counts)) for code, counts in parts.items() if len(counts) > 1]
+
+
 SESSIONS_PART = PlanPart(
     key="sessions",
     prefetch=prefetch,
@@ -181,4 +208,6 @@ SESSIONS_PART = PlanPart(
     read=read_sessions,
     save=save_imported_sessions,
     retarget=retarget_session,
+    place_codes=session_place_codes,
+    move_places=move_session_places,
 )

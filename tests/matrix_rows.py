@@ -282,6 +282,9 @@ ROWS.update(
             method="post",
             state=lambda o: Plan.objects.count(),
         ),
+        "plans:plan.copy_across": Row(
+            lambda o: reverse("plans:plan.copy_across", args=[o["issued_plan"].pk]) + "?nam=2027", only(STAFF)
+        ),
         "plans:plan.edit": Row(_plan_url("plan.edit"), only(STAFF)),
         "plans:plan.legal_bases": Row(_plan_url("plan.legal_bases"), only(STAFF)),
         "plans:plan.sections": Row(_plan_url("plan.sections"), only(STAFF)),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
+from directory.models import PlaceLevel
+
 from ..models import Plan, PlanKind, PlanStatus
 from ..planfile import PlanFileError, parse_plan_bytes
 from ..services import creation, editing
+from ..services.crossing import FIRST_YEAR_OF_NEW_MAP, CopyAcrossPreview
 from .fields import date_widget, text_widget
 
 YEAR_ERROR = "Năm phải là số từ 2000 đến 2100."
@@ -60,13 +65,75 @@ class PlanCopyForm(forms.Form):
         error_messages={"min_value": YEAR_ERROR, "max_value": YEAR_ERROR, "invalid": YEAR_ERROR},
     )
 
+    # A fresh token each time the form is shown: the same form posted twice makes one copy.
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.user = plan, user
         self.fields["year"].initial = plan.year + 1
+        self.fields["token"].initial = secrets.token_urlsafe(24)
 
     def save(self) -> Plan:
-        return creation.copy_plan(plan=self.plan, user=self.user, year=self.cleaned_data.get("year"))
+        """Raises creation.PlanAlreadyCopied when this form made its copy already."""
+        return creation.copy_plan(
+            plan=self.plan,
+            user=self.user,
+            year=self.cleaned_data.get("year"),
+            token=self.cleaned_data.get("token") or None,
+        )
+
+
+ACROSS_YEAR_ERROR = f"Năm phải từ {FIRST_YEAR_OF_NEW_MAP} (bản đồ hành chính mới) đến 2100."
+
+
+class PlanCopyAcrossForm(forms.Form):
+    """Copy an old-map plan to today's map: the year and the new issuer, after the preview."""
+
+    year = forms.IntegerField(
+        label="Năm của bản sao",
+        min_value=FIRST_YEAR_OF_NEW_MAP,
+        max_value=2100,
+        widget=forms.HiddenInput,
+        error_messages={
+            "min_value": ACROSS_YEAR_ERROR,
+            "max_value": ACROSS_YEAR_ERROR,
+            "invalid": YEAR_ERROR,
+        },
+    )
+    issuer = forms.TypedChoiceField(
+        label="Cơ quan ban hành trên bản đồ mới",
+        coerce=int,
+        help_text=(
+            "Cấp huyện không còn từ 01/7/2025: chọn tỉnh hoặc xã, phường nhận địa bàn. "
+            "Mặc định là nơi nhận trụ sở (thị trấn) của huyện cũ."
+        ),
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, preview: CopyAcrossPreview, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preview, self.user = preview, user
+        self.places = {p.pk: p for p in preview.issuer_choices}
+        self.fields["issuer"].choices = [(p.pk, f"UBND {p.full_name}") for p in preview.issuer_choices]
+        self.fields["year"].initial = preview.year
+        if preview.default_issuer is not None:
+            self.fields["issuer"].initial = preview.default_issuer.pk
+        self.fields["token"].initial = secrets.token_urlsafe(24)
+        if preview.plan.issuer.level != PlaceLevel.DISTRICT:
+            self.fields[
+                "issuer"
+            ].help_text = "Chọn tỉnh hoặc xã, phường nhận địa bàn của cơ quan ban hành cũ."
+
+    def save(self) -> Plan:
+        """Raises creation.PlanAlreadyCopied when this form made its copy already."""
+        return creation.copy_plan_across(
+            plan=self.preview.plan,
+            user=self.user,
+            year=self.cleaned_data["year"],
+            issuer=self.places[self.cleaned_data["issuer"]],
+            token=self.cleaned_data.get("token") or None,
+        )
 
 
 class PlanImportForm(forms.Form):

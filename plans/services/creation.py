@@ -10,11 +10,14 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.roles import user_place
+from core.models import UploadReceipt
+from core.uploads import UploadAlreadyImported, imported_when, record_import, upload_scope
 from directory.models import MapEra, Place
 
 from ..models import Plan, PlanKind, PlanStatus
 from ..parts import plan_parts
 from ..planfile import PlanFileError, export_plan, import_plan
+from .crossing import PlanCopyAcrossError, preview_copy_across
 from .events import record_event
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -94,21 +97,97 @@ def create_plan(*, user, issuer, kind: str, year: int) -> Plan:
     return plan
 
 
-@transaction.atomic
-def copy_plan(*, plan: Plan, user, year: int | None = None) -> Plan:
-    """A new draft with everything of `plan` (sessions included), moved to `year`."""
-    year = year or plan.year + 1
-    data = _retarget(export_plan(plan), issuer=plan.issuer, year=year)
-    copy = import_plan(data=data, user=user)
+class PlanAlreadyCopied(Exception):
+    """The copy form's token made a copy already (a second click, a resent form)."""
+
+    def __init__(self, receipt: UploadReceipt, copy: Plan | None):
+        self.copy = copy
+        self.message = f"Bản sao này đã được tạo {imported_when(receipt)}; không tạo thêm."
+        super().__init__(self.message)
+
+
+COPY_RECEIPT_KIND = "plan-copy"
+_COPY_SCOPE = re.compile(r"\bcopy=(\d+)\b")
+
+
+def _claim_copy(*, plan: Plan, user, token: str | None) -> UploadReceipt | None:
+    """Claim the copy form's token inside the copy's transaction (core.uploads.record_import):
+    the same form posted twice makes one copy; the second raises PlanAlreadyCopied."""
+    if not token:
+        return None
+    try:
+        return record_import(
+            kind=COPY_RECEIPT_KIND,
+            scope=upload_scope(plan=plan.pk),
+            content=token.encode(),
+            filename=f"Sao chép kế hoạch {plan.pk}",
+            user=user,
+            token=token,
+        )
+    except UploadAlreadyImported as exc:
+        match = _COPY_SCOPE.search(exc.receipt.scope)
+        copy = Plan.objects.filter(pk=int(match.group(1))).first() if match else None
+        raise PlanAlreadyCopied(exc.receipt, copy) from None
+
+
+def _finish_copy(*, plan: Plan, copy: Plan, user, receipt: UploadReceipt | None, description: str) -> Plan:
     copy.copied_from = plan
     copy.save(update_fields=["copied_from"])
-    record_event(
-        plan=copy,
+    if receipt is not None:  # which copy the token made, for a second post of the form
+        receipt.scope = upload_scope(plan=plan.pk, copy=copy.pk)
+        receipt.save(update_fields=["scope"])
+    record_event(plan=copy, user=user, action="copy", description=description)
+    return copy
+
+
+@transaction.atomic
+def copy_plan(*, plan: Plan, user, year: int | None = None, token: str | None = None) -> Plan:
+    """A new draft with everything of `plan` (sessions included), moved to `year`, on the
+    plan's own map (an old-map plan to today's: copy_plan_across). With `token` (the copy form's), a second call with it raises
+    PlanAlreadyCopied instead of copying again. Records an event."""
+    year = year or plan.year + 1
+    receipt = _claim_copy(plan=plan, user=user, token=token)
+    data = _retarget(export_plan(plan), issuer=plan.issuer, year=year)
+    copy = import_plan(data=data, user=user)
+    return _finish_copy(
+        plan=plan,
+        copy=copy,
         user=user,
-        action="copy",
+        receipt=receipt,
         description=f"Sao chép từ kế hoạch {plan.number_label} năm {plan.year}.",
     )
-    return copy
+
+
+@transaction.atomic
+def copy_plan_across(*, plan: Plan, user, year: int, issuer: Place, token: str | None = None) -> Plan:
+    """A new draft of `plan` (old map) for `year` on today's map, issued by `issuer` (one of the
+    preview's issuer choices): quotas and sessions moved to the communes that took the old ones
+    (plans.services.crossing). One transaction; with `token`, a second call raises
+    PlanAlreadyCopied. Records an event on both plans."""
+    preview = preview_copy_across(plan=plan, year=year)
+    if issuer.pk not in {p.pk for p in preview.issuer_choices}:
+        raise PlanCopyAcrossError(f"{issuer.title_name} không phải nơi nhận địa bàn của {plan.issuer}.")
+    receipt = _claim_copy(plan=plan, user=user, token=token)
+    data = _retarget(preview.data, issuer=issuer, year=year)
+    data["place_name"] = issuer.name
+    copy = import_plan(data=data, user=user)
+    # The old plan's log says where it went: its office cannot open the copy on today's map.
+    record_event(
+        plan=plan,
+        user=user,
+        action="copy_across",
+        description=f"Sao chép sang bản đồ hành chính mới: dự thảo năm {year} của UBND {issuer.full_name}.",
+    )
+    return _finish_copy(
+        plan=plan,
+        copy=copy,
+        user=user,
+        receipt=receipt,
+        description=(
+            f"Sao chép từ kế hoạch {plan.number_label} năm {plan.year} của {plan.issuer} "
+            f"sang bản đồ hành chính mới ({issuer})."
+        ),
+    )
 
 
 def import_plan_file(*, data, user) -> Plan:
