@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from .views import ProfileView
 
 app_name = "accounts"
 
@@ -12,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ho-so/", ProfileView.as_view(), name="profile"),
     path(
         "doi-mat-khau/",
         auth_views.PasswordChangeView.as_view(

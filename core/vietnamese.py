@@ -8,6 +8,7 @@ numerals for section headings and the short date style used in citations.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ __all__ = [
     "format_vnd",
     "in_sentence",
     "normalize_key",
+    "normalize_phone",
     "number_in_words",
     "roman",
     "short_date",
@@ -190,6 +192,24 @@ def agency_in_sentence(name: str) -> str:
     letterhead, as written in running text (the place after it keeps its own capitals)."""
     text = " ".join((name or "").split()).lower()
     return text[:1].upper() + text[1:]
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()/]")
+# A mobile number (10 digits: 03…, 05…, 07…, 08…, 09…) or a landline with its area code
+# (11 digits: 02xx + 7 digits, "(0256) 3 851 234").
+_PHONE = re.compile(r"0[35789]\d{8}|02\d{9}")
+
+
+def normalize_phone(text: str) -> str | None:
+    """A Vietnamese phone number as stored: digits only, "+84"/"84" read as the leading 0.
+    "(0256) 3 851 234" → "02563851234", "+84 912 345 678" → "0912345678"; None when it is not
+    a phone number."""
+    digits = _PHONE_SEPARATORS.sub("", text or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    return digits if _PHONE.fullmatch(digits) else None
 
 
 def lines_of(text: str) -> list[str]:

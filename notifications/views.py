@@ -33,6 +33,7 @@ from .models import BatchJob, OutboxMessage, OutboxStatus, Purpose
 from .services.checkin import check_in_participant
 from .services.invitations import request_invitations
 from .services.outbox import resend_messages
+from .services.reminders import session_reach
 
 
 def _local_time(value) -> str:
@@ -55,6 +56,7 @@ class InvitationsView(SessionMixin, TemplateView):
         context["communes"] = session_selectors.session_communes(self.session).order_by("code")
         context["units"] = selectors.invited_units(self.session)
         context["letters_job"] = selectors.latest_letters_job(self.session)
+        context["reminder_reach"] = session_reach(self.session, today=timezone.localdate())
         return context
 
 

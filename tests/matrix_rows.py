@@ -127,6 +127,8 @@ ROWS: dict[str, Row] = {
     ),
     # Changing one's own password needs a login; asking for a reset link does not.
     "accounts:password.change": Row(lambda o: reverse("accounts:password.change"), everyone(200)),
+    # Everyone's own profile: whoever is logged in sees and edits their own, nobody else's.
+    "accounts:profile": Row(lambda o: reverse("accounts:profile"), everyone(200)),
     "accounts:password.change.done": Row(lambda o: reverse("accounts:password.change.done"), everyone(200)),
     "accounts:password.reset": Row(
         lambda o: reverse("accounts:password.reset"), everyone(200, anonymous=200)
