@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from core import job_views
 from core.jobs import job_progress
-from core.views import file_response
+from core.views import ActionView, file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.lookups import session_commune_or_404
@@ -60,9 +60,16 @@ class InvitationsView(SessionMixin, TemplateView):
         return context
 
 
-class InvitationsSendView(SessionMixin, View):
+class InvitationsActionView(ActionView, SessionMixin, View):
+    """A button of the invitations page; a GET goes back to the page (core.views.ActionView)."""
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:invitations.detail", args=[self.kwargs["pk"]])
+
+
+class InvitationsSendView(InvitationsActionView):
     permission_required = "notifications.send_invitations"
-    http_method_names = ["post"]
+    action_label = "Gửi giấy mời qua thư điện tử"
 
     def post(self, request, *args, **kwargs):
         session = self.session
@@ -73,9 +80,9 @@ class InvitationsSendView(SessionMixin, View):
         return redirect("notifications:invitations.detail", session.pk)
 
 
-class OutboxResendView(SessionMixin, View):
+class OutboxResendView(InvitationsActionView):
     permission_required = "notifications.send_invitations"
-    http_method_names = ["post"]
+    action_label = "Gửi lại"
 
     def post(self, request, *args, **kwargs):
         message = get_object_or_404(
@@ -165,6 +172,10 @@ class PlanCalendarView(PlanMixin, View):
 class CheckinMixin(SessionMixin):
     permission_required = "notifications.check_in"
 
+    def action_page_url(self) -> str:
+        # The check-in buttons' page, for a GET of their URLs (core.views.ActionView).
+        return reverse("notifications:checkin", args=[self.kwargs["pk"]])
+
     def checkin_url(self, query: str = "") -> str:
         url = reverse("notifications:checkin", args=[self.session.pk])
         return f"{url}?{urlencode({'q': query})}" if query else url
@@ -201,8 +212,8 @@ def _report_mark(request, attendance, created: bool) -> None:
         )
 
 
-class CheckinScanView(CheckinMixin, View):
-    http_method_names = ["post"]
+class CheckinScanView(ActionView, CheckinMixin, View):
+    action_label = "Điểm danh"
 
     def post(self, request, *args, **kwargs):
         form = ScanForm(request.POST, session=self.session)
@@ -217,8 +228,8 @@ class CheckinScanView(CheckinMixin, View):
         return redirect(self.checkin_url())
 
 
-class CheckinMarkView(CheckinMixin, View):
-    http_method_names = ["post"]
+class CheckinMarkView(ActionView, CheckinMixin, View):
+    action_label = "Điểm danh"
 
     def post(self, request, *args, **kwargs):
         try:
@@ -235,9 +246,9 @@ class CheckinMarkView(CheckinMixin, View):
         return redirect(self.checkin_url(request.POST.get("q", "")))
 
 
-class CheckinWalkInView(CheckinMixin, TemplateView):
+class CheckinWalkInView(ActionView, CheckinMixin, TemplateView):
     template_name = "notifications/checkin.html"
-    http_method_names = ["post"]
+    action_label = "Ghi nhận người đến không có giấy mời"
 
     def post(self, request, *args, **kwargs):
         form = WalkInForm(request.POST, session=self.session)
@@ -284,10 +295,13 @@ def _job_fragment(request, session, job, progress, *, poll_url: str) -> HttpResp
     )
 
 
-class JobStartLettersView(InvitationsPdfView):
+class JobStartLettersView(ActionView, InvitationsPdfView):
     """Start rendering the printable letters in the worker (the whole session, or ?commune=CODE)."""
 
-    http_method_names = ["post"]
+    action_label = "Tạo tệp giấy mời để in"
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:invitations.detail", args=[self.kwargs["pk"]])
 
     @cached_property
     def commune(self):

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_office, user_place
 from core.files import serve_stored_file
+from core.views import ActionView
 from directory.models import Place, Unit
 from sessions import selectors as session_selectors
 
@@ -268,9 +270,12 @@ class WrittenReplyFileView(QuestionMixin, View):
         return serve_stored_file(reply.file, filename=Path(reply.file.name).name)
 
 
-class ApproveView(QuestionMixin, View):
+class ApproveView(ActionView, QuestionMixin, View):
     permission_required = "feedback.approve_answer"
-    http_method_names = ["post"]
+    action_label = "Duyệt trả lời"
+
+    def action_page_url(self) -> str:
+        return reverse("feedback:question.detail", args=[self.kwargs["pk"]])
 
     def post(self, request, *args, **kwargs):
         try:
