@@ -172,10 +172,6 @@ class PlanCalendarView(PlanMixin, View):
 class CheckinMixin(SessionMixin):
     permission_required = "notifications.check_in"
 
-    def action_page_url(self) -> str:
-        # The check-in buttons' page, for a GET of their URLs (core.views.ActionView).
-        return reverse("notifications:checkin", args=[self.kwargs["pk"]])
-
     def checkin_url(self, query: str = "") -> str:
         url = reverse("notifications:checkin", args=[self.session.pk])
         return f"{url}?{urlencode({'q': query})}" if query else url
@@ -203,6 +199,15 @@ class CheckinView(CheckinMixin, TemplateView):
         return context
 
 
+class CheckinActionMixin(ActionView, CheckinMixin):
+    """A button of the check-in page; a GET of its URL goes back to the page (core.views.ActionView)."""
+
+    action_label = "Điểm danh"
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:checkin", args=[self.kwargs["pk"]])
+
+
 def _report_mark(request, attendance, created: bool) -> None:
     if created:
         messages.success(request, f"Đã điểm danh {attendance.full_name} ({attendance.commune.title_name}).")
@@ -212,9 +217,7 @@ def _report_mark(request, attendance, created: bool) -> None:
         )
 
 
-class CheckinScanView(ActionView, CheckinMixin, View):
-    action_label = "Điểm danh"
-
+class CheckinScanView(CheckinActionMixin, View):
     def post(self, request, *args, **kwargs):
         form = ScanForm(request.POST, session=self.session)
         if not form.is_valid():
@@ -228,9 +231,7 @@ class CheckinScanView(ActionView, CheckinMixin, View):
         return redirect(self.checkin_url())
 
 
-class CheckinMarkView(ActionView, CheckinMixin, View):
-    action_label = "Điểm danh"
-
+class CheckinMarkView(CheckinActionMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             participant_id = int(request.POST.get("participant", ""))
@@ -246,7 +247,7 @@ class CheckinMarkView(ActionView, CheckinMixin, View):
         return redirect(self.checkin_url(request.POST.get("q", "")))
 
 
-class CheckinWalkInView(ActionView, CheckinMixin, TemplateView):
+class CheckinWalkInView(CheckinActionMixin, TemplateView):
     template_name = "notifications/checkin.html"
     action_label = "Ghi nhận người đến không có giấy mời"
 
