@@ -4,10 +4,13 @@ from decimal import Decimal
 import pytest
 
 from core.vietnamese import (
+    agency_in_sentence,
     amount_in_words,
     date_line,
     format_vnd,
+    in_sentence,
     normalize_key,
+    normalize_phone,
     number_in_words,
     roman,
     short_date,
@@ -280,3 +283,40 @@ def test_roman_out_of_range_raises(number):
 )
 def test_short_date_pads_day_and_only_months_one_and_two(date, expected):
     assert short_date(date) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kế hoạch tổ chức hội nghị đối thoại năm 2026.", "Kế hoạch tổ chức hội nghị đối thoại năm 2026"),
+        ("Kế hoạch … năm 2026./.", "Kế hoạch … năm 2026"),
+        ("  Hội nghị\n đối thoại năm 2026 ; ", "Hội nghị đối thoại năm 2026"),
+        ("Hội nghị đối thoại (lần 2).", "Hội nghị đối thoại (lần 2)"),
+        ("Phòng LĐ-TB&XH", "Phòng LĐ-TB&XH"),
+        ("", ""),
+    ],
+)
+def test_in_sentence_drops_the_punctuation_typed_at_a_titles_end(title, expected):
+    assert in_sentence(title) == expected
+
+
+def test_agency_in_sentence_is_proper_case():
+    assert agency_in_sentence("ỦY BAN NHÂN DÂN") == "Ủy ban nhân dân"
+    assert agency_in_sentence("HỘI ĐỒNG NHÂN DÂN") == "Hội đồng nhân dân"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0912 345 678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("(0256) 3 851 234", "02563851234"),
+        ("0256.3851.234", "02563851234"),
+        ("091234567", None),
+        ("0112345678", None),
+        ("abc", None),
+    ],
+)
+def test_normalize_phone_mobile_and_landline(text, expected):
+    assert normalize_phone(text) == expected
