@@ -135,6 +135,8 @@ def _reminder_message(key: str, recipient: Recipient, notices: list) -> OutboxMe
     context = {
         "recipient": recipient.name,
         "user": recipient.user,
+        # Written to at the directory's address: the unit cannot answer on the portal.
+        "unit_without_account": recipient.unit is not None,
         "notice": first,
         "notices": notices,
         "kind": kind,

@@ -83,7 +83,14 @@ def test_unit_without_account_is_reminded_at_its_directory_address(world):
             f"reminder:answers:s{session.pk}:n{unit.pk}:20240429:d-3:n{unit.pk}",
         )
     ]
-    assert run.messages[0].body_text.splitlines()[0] == "Kính gửi Bảo hiểm xã hội huyện Tuy Phước,"
+    body = run.messages[0].body_text.strip().splitlines()
+    assert body[0] == "Kính gửi Bảo hiểm xã hội huyện Tuy Phước,"
+    # The unit cannot answer on the portal: the message says how to answer instead.
+    assert body[-1] == (
+        "Thư này được gửi tới địa chỉ của đơn vị trong danh mục vì đơn vị chưa có cán bộ nhận thư trên cổng "
+        "thông tin. Đề nghị đơn vị gửi nội dung trả lời cho Ủy ban nhân dân huyện Tuy Phước bằng văn bản hoặc "
+        "thư điện tử (hoặc liên hệ để được cấp tài khoản trên cổng)."
+    )
     assert run.unreached == []
     assert run_reminders(today=REMINDER_DAY).messages == []  # the same day again: nothing new
 
@@ -98,6 +105,7 @@ def test_unit_whose_officer_has_an_address_is_reminded_through_the_officer_only(
     rows = run_reminders(today=REMINDER_DAY).messages
 
     assert [(row.to_email, row.user_id) for row in rows] == [("donvi@example.gov.vn", officer.pk)]
+    assert "địa chỉ của đơn vị trong danh mục" not in rows[0].body_text
 
 
 def test_unit_whose_officer_has_no_address_falls_back_to_the_directory(world):
