@@ -227,9 +227,7 @@ def session_reach(session, *, today: datetime.date) -> list[SessionReach]:
     with how they are reached; the unreached first. A fixed number of queries per kind of deadline."""
     audiences: dict[Audience, list[str]] = {}
     for kind in KINDS.values():
-        for deadline in kind.open_deadlines(today=today, horizon=datetime.date.max):
-            if deadline.session.pk != session.pk:
-                continue
+        for deadline in kind.open_deadlines(today=today, horizon=datetime.date.max, session_id=session.pk):
             for purpose, stage in ((REMINDER, 1), (ESCALATION, None)):
                 audience = kind.audience(DueNotice(purpose, deadline, stage))
                 labels = audiences.setdefault(audience, [])

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from directory.models import Unit
 from feedback.models import Channel, Question, QuestionStatus, Topic
-from notifications.models import OutboxMessage
 from notifications.services.reminders import run_reminders, session_reach
 from tests.factories import UnitFactory
 
@@ -241,3 +240,18 @@ def test_invitations_page_shows_who_reminders_cannot_reach(world, login):
     unreached = [row.reach.label for row in response.context["reminder_reach"] if not row.reach.reached]
     assert "Bảo hiểm xã hội huyện Tuy Phước" in unreached
     assert html.count('data-reached="0"') == len(unreached)
+
+
+def test_session_reach_reads_only_its_own_sessions_deadlines(world, django_assert_max_num_queries):
+    own = _session(world)
+    _question(world, own, world.unit)
+    other = _session(world)
+    _question(world, other, _bhxh(world, email=""))
+
+    with django_assert_max_num_queries(12):
+        rows = session_reach(own, today=D(2024, 4, 1))
+
+    assert [row.reach.label for row in rows] == [
+        "Chuyên viên phòng – UBND huyện Tuy Phước",
+        "Phòng Lao động - Thương binh và Xã hội huyện Tuy Phước",
+    ]
