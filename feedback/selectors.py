@@ -209,12 +209,16 @@ __all__ = ["QuestionStatus", "question_for_page", "question_list", "questions_fo
 
 def unit_queue(user, *, limit: int = 8) -> list[Question]:
     """What a department officer's unit must still answer, earliest due first, each with `due`:
-    the answer's due date before the session, or the written reply's after it. One query."""
+    the answer's due date before the session, or the written reply's after it; and with
+    `returned_reason` when a leader returned the unit's draft for changes. One query."""
     waiting = (QuestionStatus.ASSIGNED, QuestionStatus.ANSWER_DRAFTED, QuestionStatus.TO_ANSWER_IN_WRITING)
+    returned = QuestionEvent.objects.filter(question=OuterRef("pk"), kind=EventKind.ANSWER_RETURNED).order_by(
+        "-at", "-id"
+    )
     return list(
         questions_for_user(user)
         .filter(status__in=waiting, duplicate_of=None)
-        .annotate(due=effective_due())
+        .annotate(due=effective_due(), last_returned_reason=Subquery(returned.values("reason")[:1]))
         .select_related("session", "topic")
         .order_by(F("due").asc(nulls_last=True), "pk")[:limit]
     )

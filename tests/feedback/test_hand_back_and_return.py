@@ -238,6 +238,13 @@ def test_return_answer_view_shows_draft_then_unit_reads_the_reason(world, login)
         (EventKind.ANSWER_RETURNED, "Ghi rõ mức vay.", world.users["leader"])
     ]
     assert unit_page.context["can"]["draft_answer"] is True
+    # The unit's home card says so too.
+    home = login(world.users["department_officer"]).get(reverse("home"))
+    queue = {panel["title"]: panel for panel in home.context["dashboard"].panels}[
+        "Câu hỏi đơn vị cần trả lời"
+    ]
+    assert [(q.pk, q.last_returned_reason) for q in queue["questions"]] == [(question.pk, "Ghi rõ mức vay.")]
+    assert "Lãnh đạo trả lại để sửa</span> Ghi rõ mức vay." in home.content.decode()
 
 
 def test_return_answer_view_without_reason_says_so(world, login):
