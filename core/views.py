@@ -65,7 +65,9 @@ class ActionView:
     and an action no longer allowed (an answer approved meanwhile) is not a "forbidden" page.
 
     Put it first in the bases (`class ApproveView(ActionView, QuestionMixin, View)`), so that its
-    `has_permission` comes before the object page's."""
+    `has_permission` comes before the object page's. Where it comes later (the upload
+    confirmations, whose preview view comes first), a GET is checked like the POST: the same
+    page for those allowed, the 403 page for the others."""
 
     http_method_names = ["get", "head", "post", "options"]
     # The button as the user sees it, for the message: "Duyệt trả lời".
