@@ -37,6 +37,8 @@ class User(AbstractUser):
         related_name="users",
     )
     job_title = models.CharField("chức vụ", max_length=120, blank=True)
+    # Stored normalised ("0912345678", "02563851234"); staff call the people e-mail cannot reach.
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "người dùng"

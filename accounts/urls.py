@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from .views import LogoutView, ProfileView
 
 app_name = "accounts"
 
@@ -11,7 +12,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("ho-so/", ProfileView.as_view(), name="profile"),
     path(
         "doi-mat-khau/",
         auth_views.PasswordChangeView.as_view(

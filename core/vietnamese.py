@@ -12,9 +12,11 @@ import unicodedata
 from decimal import Decimal
 
 __all__ = [
+    "agency_in_sentence",
     "amount_in_words",
     "date_line",
     "format_vnd",
+    "in_sentence",
     "normalize_key",
     "number_in_words",
     "roman",
@@ -168,6 +170,25 @@ def strip_accents(text: str) -> str:
 def office_in_sentence(title: str) -> str:
     """ "PHÓ CHỦ TỊCH" → "Phó Chủ tịch": an office as written inside a sentence."""
     text = title.lower().replace("chủ tịch", "Chủ tịch")
+    return text[:1].upper() + text[1:]
+
+
+# What a clerk may type at the end of a title that has no place once the title is quoted inside a
+# sentence ("… năm 2026.", "… năm 2026./.", "… năm 2026;"); closing brackets and quotes stay.
+_TRAILING_PUNCTUATION = ".;:,!?/…-–— "
+
+
+def in_sentence(title: str) -> str:
+    """A title as quoted inside a sentence: on one line, without the full stop (or "./.", ";", …)
+    typed at its end: "Kế hoạch … năm 2026." → "Kế hoạch … năm 2026", so the sentence reads
+    "… năm 2026, Ủy ban …", never "năm 2026., Ủy ban …"."""
+    return " ".join((title or "").split()).rstrip(_TRAILING_PUNCTUATION)
+
+
+def agency_in_sentence(name: str) -> str:
+    """ "ỦY BAN NHÂN DÂN" → "Ủy ban nhân dân": an agency's name, printed in capitals in the
+    letterhead, as written in running text (the place after it keeps its own capitals)."""
+    text = " ".join((name or "").split()).lower()
     return text[:1].upper() + text[1:]
 
 

@@ -80,6 +80,41 @@ class ObjectPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return self.page_object
 
 
+class ActionView:
+    """A button's action (approve, send, resend, confirm …): POST does it.
+
+    Its URL opened with GET — a link pasted from the address bar, a page reloaded after the
+    session expired and the login sent the user back, the back button — changes nothing and goes
+    to the page the button is on (`action_page_url`) with a message saying so, instead of a blank
+    "405 Method Not Allowed". The GET needs only a login: the page it leads to checks its reader,
+    and an action no longer allowed (an answer approved meanwhile) is not a "forbidden" page.
+
+    Put it first in the bases (`class ApproveView(ActionView, QuestionMixin, View)`), so that its
+    `has_permission` comes before the object page's. Where it comes later (the upload
+    confirmations, whose preview view comes first), a GET is checked like the POST: the same
+    page for those allowed, the 403 page for the others."""
+
+    http_method_names = ["get", "head", "post", "options"]
+    # The button as the user sees it, for the message: "Duyệt trả lời".
+    action_label = ""
+
+    def action_page_url(self) -> str:
+        raise NotImplementedError
+
+    def get_message(self) -> str:
+        action = f"«{self.action_label}»" if self.action_label else "Thao tác này"
+        return f"{action} chỉ thực hiện khi bấm nút trên trang; mở đường dẫn trực tiếp không thay đổi gì."
+
+    def has_permission(self) -> bool:
+        if self.request.method in ("GET", "HEAD"):
+            return self.request.user.is_authenticated
+        return super().has_permission()
+
+    def get(self, request, *args, **kwargs):
+        messages.info(request, self.get_message())
+        return redirect(self.action_page_url())
+
+
 class UploadPreviewView(TemplateView):
     """Step one of an upload: GET shows the form; POST checks the file and shows the preview,
     saving nothing. A file that can be saved waits in `PendingUploads` under a token the page
@@ -141,7 +176,7 @@ class UploadPreviewView(TemplateView):
         return context
 
 
-class UploadConfirmView(UploadPreviewView):
+class UploadConfirmView(ActionView, UploadPreviewView):
     """Step two: POST with a preview's token checks the stored file again and saves it all or
     nothing (`save`, returning the report with `committed`). A token that is not this user's,
     not for this page or expired sends back to the upload form; a report that cannot be saved
@@ -155,12 +190,15 @@ class UploadConfirmView(UploadPreviewView):
     message on the upload form.
     """
 
-    http_method_names = ["post"]
     refused_errors: tuple[type[Exception], ...] = ()
+    action_label = "Xác nhận nhập"
     expired_message = "Tệp đã kiểm tra không còn được lưu tạm; hãy tải tệp lên lại."
 
     def upload_url(self) -> str:
         raise NotImplementedError
+
+    def action_page_url(self) -> str:
+        return self.upload_url()
 
     def save(self, *, filename: str, content: bytes, details: dict[str, Any], token: str):
         raise NotImplementedError

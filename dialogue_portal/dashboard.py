@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import is_department_officer
-from feedback.selectors import unit_queue
+from accounts.roles import is_department_officer, is_district_staff, is_leader
+from feedback.models import QuestionStatus
+from feedback.selectors import answers_awaiting_approval, handed_back_questions, unit_queue
 from plans.selectors import dashboard_plans
 from sessions.selectors import upcoming_sessions
 
@@ -48,18 +49,43 @@ def _session_panels(user) -> list[dict]:
 
 
 def _question_panels(user) -> list[dict]:
-    """A department officer's queue: the open questions given to their unit, earliest due first."""
-    if not is_department_officer(user):
-        return []
-    return [
-        {
-            "title": "Câu hỏi đơn vị cần trả lời",
-            "template": "feedback/dashboard_panel.html",
-            "questions": unit_queue(user),
-            "today": timezone.localdate(),
-            "more_url": reverse("feedback:question.list"),
-        }
-    ]
+    """A department officer's queue: the open questions given to their unit, earliest due first;
+    a leader's drafted answers waiting for approval; district staff's questions handed back by a
+    unit, to give to the right one. One query each."""
+    questions = reverse("feedback:question.list")
+    if is_department_officer(user):
+        return [
+            {
+                "title": "Câu hỏi đơn vị cần trả lời",
+                "template": "feedback/dashboard_panel.html",
+                "questions": unit_queue(user),
+                "today": timezone.localdate(),
+                "more_url": questions,
+            }
+        ]
+    if is_leader(user):
+        return [
+            {
+                "title": "Trả lời chờ lãnh đạo duyệt",
+                "template": "feedback/approval_panel.html",
+                "questions": answers_awaiting_approval(user),
+                "today": timezone.localdate(),
+                "more_url": f"{questions}?status={QuestionStatus.ANSWER_DRAFTED}",
+            }
+        ]
+    if is_district_staff(user):
+        handed_back = handed_back_questions(user)
+        if not handed_back:
+            return []
+        return [
+            {
+                "title": "Câu hỏi đơn vị trả lại – cần giao đơn vị khác",
+                "template": "feedback/handed_back_panel.html",
+                "questions": handed_back,
+                "more_url": f"{questions}?status={QuestionStatus.NEW}",
+            }
+        ]
+    return []
 
 
 def dashboard_for(user) -> Dashboard:

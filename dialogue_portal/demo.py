@@ -100,6 +100,11 @@ def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
         user.place = places[place_code] if place_code else None
         user.unit = units[unit_code] if unit_code else None
         user.job_title = title
+        # A demo address (example.gov.vn is the directory's demo domain): the reminders and
+        # escalations of the demo go out (to the console in development) instead of being skipped.
+        # An address the user set on their profile page is kept.
+        if not user.email:
+            user.email = f"{username}@example.gov.vn"
         if created:
             user.set_password(DEMO_PASSWORD)
         user.save()

@@ -44,13 +44,13 @@ def _question_item(question, due: datetime.date) -> Item:
 class _QuestionsKind(DeadlineKind):
     """Questions in a unit's hands, grouped per session, unit and due day."""
 
-    def rows(self, *, today, horizon):
-        """(question, due day) pairs still open."""
+    def rows(self, *, today, horizon, session_id=None):
+        """(question, due day) pairs still open (of one session with ``session_id``)."""
         raise NotImplementedError
 
-    def open_deadlines(self, *, today, horizon):
+    def open_deadlines(self, *, today, horizon, session_id=None):
         grouped: dict[tuple, list] = {}
-        for question, due in self.rows(today=today, horizon=horizon):
+        for question, due in self.rows(today=today, horizon=horizon, session_id=session_id):
             key = (question.session_id, question.assigned_unit_id, due)
             grouped.setdefault(key, []).append((question, due))
         deadlines = []
@@ -83,10 +83,11 @@ class _QuestionsKind(DeadlineKind):
         return f"{notice.due:%Y%m%d}"
 
 
-def _questions():
-    return Question.objects.filter(
+def _questions(session_id=None):
+    questions = Question.objects.filter(
         duplicate_of__isnull=True, session__time_kind=TimeKind.EXACT, session__date__isnull=False
     ).select_related("session__plan__issuer", "assigned_unit", "commune")
+    return questions if session_id is None else questions.filter(session_id=session_id)
 
 
 class UnitAnswersKind(_QuestionsKind):
@@ -98,9 +99,9 @@ class UnitAnswersKind(_QuestionsKind):
     reminder_action = "Đề nghị đơn vị dự thảo trả lời các câu hỏi trên cổng thông tin trước hạn."
     escalation_action = "Đề nghị đồng chí đôn đốc các đơn vị dự thảo trả lời trước hội nghị."
 
-    def rows(self, *, today, horizon):
+    def rows(self, *, today, horizon, session_id=None):
         questions = (
-            _questions()
+            _questions(session_id)
             .filter(
                 status=QuestionStatus.ASSIGNED,
                 assigned_unit__isnull=False,
@@ -123,9 +124,9 @@ class WrittenRepliesKind(_QuestionsKind):
     reminder_action = "Đề nghị đơn vị ban hành văn bản trả lời và ghi nhận trên cổng thông tin trước hạn."
     escalation_action = "Đề nghị đồng chí đôn đốc việc trả lời bằng văn bản cho người dân."
 
-    def rows(self, *, today, horizon):
+    def rows(self, *, today, horizon, session_id=None):
         questions = (
-            _questions()
+            _questions(session_id)
             .filter(
                 status=QuestionStatus.TO_ANSWER_IN_WRITING,
                 written_reply__closed_at__isnull=True,

@@ -121,6 +121,33 @@ class AnswerForm(_Form):
         )
 
 
+class HandBackForm(_Form):
+    submit_label = "Trả lại câu hỏi"
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ví dụ: nội dung thuộc thẩm quyền của Bảo hiểm xã hội huyện. Chuyên viên phòng sẽ giao lại "
+        "cho đơn vị đúng thẩm quyền.",
+        error_messages={"required": "Hãy ghi lý do trả lại câu hỏi."},
+    )
+
+    def save(self, *, user, question):
+        return questions.hand_back_question(user=user, question=question, reason=self.cleaned_data["reason"])
+
+
+class ReturnAnswerForm(_Form):
+    submit_label = "Trả lại để đơn vị sửa"
+    reason = forms.CharField(
+        label="Nội dung cần sửa",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Đơn vị đọc ý kiến này trên trang câu hỏi và sửa dự thảo trả lời.",
+        error_messages={"required": "Hãy ghi nội dung cần sửa để đơn vị biết."},
+    )
+
+    def save(self, *, user, question):
+        return answers.return_answer(user=user, question=question, reason=self.cleaned_data["reason"])
+
+
 class AnsweredForm(_Form):
     submit_label = "Ghi nhận đã trả lời tại hội nghị"
     summary = forms.CharField(label="Tóm tắt nội dung trả lời", widget=forms.Textarea(attrs={"rows": 4}))

@@ -193,6 +193,45 @@ class Answer(models.Model):
         return (self.text or self.session_summary)[:80]
 
 
+class EventKind(models.TextChoices):
+    HANDED_BACK = "handed_back", "Đơn vị trả lại câu hỏi"
+    ANSWER_RETURNED = "answer_returned", "Lãnh đạo trả lại dự thảo để sửa"
+
+
+class QuestionEvent(models.Model):
+    """A step of a question's handling that comes with a reason: a unit handing back a question
+    that is not theirs, a leader returning a draft answer for changes. Shown on the question's
+    page (and the hand-backs on district staff's home page); never changed once written."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("việc", max_length=20, choices=EventKind.choices)
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name="đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField("lý do")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "diễn biến xử lý câu hỏi"
+        verbose_name_plural = "diễn biến xử lý câu hỏi"
+        constraints = [
+            models.CheckConstraint(name="question_event_kind_valid", condition=Q(kind__in=EventKind.values)),
+            models.CheckConstraint(name="question_event_has_reason", condition=~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reason[:60]}"
+
+
 def reply_file_path(reply: "WrittenReply", filename: str) -> str:
     # Never served from MEDIA_URL: downloaded through feedback:reply.file, which checks the reader.
     return unguessable_path(f"feedback/tra-loi/cau-hoi-{reply.question_id}", filename)

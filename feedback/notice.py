@@ -5,22 +5,25 @@ attendance and its questions in a fixed number of queries and returns a `NoticeD
 figures and the ordered lines of the notice. templates/feedback/document/notice.html only lays
 them out. `conclusion_defaults(session)` gives the wording a new draft starts from.
 
-Assignments list every question of the session still waiting for an answer, with the unit that
-must answer it and by when: the written reply's due date and competent authority when the
-question was sent to a written reply at the session, else the unit and due date it was given.
+Assignments list every question of the session still waiting for an answer that a unit (or, beyond
+the district's powers, a competent authority) must answer in writing, and by when: the written
+reply's due date set at the session; a question with no written reply decided has no deadline
+in the notice ("Chưa định hạn": the date it was given to prepare an answer before the session is
+not one). Questions given to no unit are named in a sentence after the table, not "given" to
+"Chưa giao đơn vị".
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.documents import Line, OfficialDocument, flat_text, number_line, signature_lines
-from core.vietnamese import date_line, lines_of, office_in_sentence, roman, short_date
+from core.vietnamese import date_line, in_sentence, lines_of, office_in_sentence, roman, short_date
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import Participant, Session
@@ -29,6 +32,7 @@ from .models import OPEN_STATUSES, Channel, Question, QuestionStatus, SessionCon
 
 DOC_TYPE = "THÔNG BÁO"
 NO_UNIT = "Chưa giao đơn vị"
+NO_DUE = "Chưa định hạn"
 _DIALOGUE_LEADS = ("Tổ chức các hội nghị đối thoại", "Tổ chức hội nghị đối thoại", "Tổ chức đối thoại")
 
 
@@ -49,7 +53,9 @@ class Assignment:
 
     @property
     def due_label(self) -> str:
-        return short_date(self.due) if self.due else ""
+        # No written reply decided yet: a unit's date to prepare an answer before the session is
+        # no deadline of the notice.
+        return short_date(self.due) if self.due else NO_DUE
 
 
 @dataclass
@@ -73,6 +79,8 @@ class NoticeDocument(OfficialDocument):
     figures: NoticeFigures
     assignments: list[Assignment]
     body: list[Line]
+    # Open questions no unit has been given: named after the table, not "given" to nobody.
+    unassigned: list[Assignment] = field(default_factory=list)
     session_id: int = 0
     symbol: str = "TB-UBND"
     issued: bool = False
@@ -178,9 +186,14 @@ def _figures(session: Session) -> NoticeFigures:
     )
 
 
-def _assignments(session: Session) -> list[Assignment]:
-    """Questions still waiting for an answer: sent to a written reply first, then by due date."""
-    rows = []
+def _assignments(session: Session) -> tuple[list[Assignment], list[Assignment]]:
+    """Questions still waiting for an answer: those with a unit (or a competent authority) that
+    must answer in writing, sent to a written reply first, then by due date; and those no one has
+    been given yet, which the notice names apart rather than "giving" them to nobody.
+
+    Only a written reply's due date is a deadline of the notice: the date a unit was given to
+    prepare an answer before the session is over once the session is held."""
+    rows, unassigned = [], []
     questions = Question.objects.filter(
         session=session, duplicate_of__isnull=True, status__in=OPEN_STATUSES
     ).select_related("assigned_unit", "written_reply", "commune")
@@ -194,24 +207,32 @@ def _assignments(session: Session) -> list[Assignment]:
             unit = NO_UNIT
         place = question.commune.full_name if question.commune else ""
         asker = question.asker_label + (f", {place}" if place else "")
-        rows.append(
-            Assignment(
-                number=0,
-                question_id=question.pk,
-                text=" ".join(question.text.split()),
-                asker=asker,
-                unit=unit,
-                due=reply.due_date if reply is not None else question.due_date,
-                in_writing=question.status == QuestionStatus.TO_ANSWER_IN_WRITING,
-                place=place,
-                commune_id=question.commune_id,
-                assigned_unit_id=question.assigned_unit_id,
-            )
+        row = Assignment(
+            number=0,
+            question_id=question.pk,
+            text=" ".join(question.text.split()),
+            asker=asker,
+            unit=unit,
+            due=reply.due_date if reply is not None else None,
+            in_writing=question.status == QuestionStatus.TO_ANSWER_IN_WRITING,
+            place=place,
+            commune_id=question.commune_id,
+            assigned_unit_id=question.assigned_unit_id,
         )
-    rows.sort(key=lambda a: (not a.in_writing, a.due or datetime.date.max, a.question_id))
-    for number, row in enumerate(rows, start=1):
-        row.number = number
-    return rows
+        (unassigned if unit == NO_UNIT else rows).append(row)
+    for group in (rows, unassigned):
+        group.sort(key=lambda a: (not a.in_writing, a.due or datetime.date.max, a.question_id))
+        for number, row in enumerate(group, start=1):
+            row.number = number
+    return rows, unassigned
+
+
+def _unassigned_line(unassigned: list[Assignment], issuer) -> str:
+    texts = "; ".join(f"«{in_sentence(row.text)}»" for row in unassigned)
+    return (
+        f"Còn {len(unassigned)} câu hỏi, kiến nghị chưa được giao cơ quan, đơn vị trả lời ({texts}); "
+        f"Ủy ban nhân dân {issuer.full_name} sẽ giao cơ quan, đơn vị trả lời và thông báo hạn trả lời sau."
+    )
 
 
 def _people(figures: NoticeFigures) -> str:
@@ -266,7 +287,7 @@ def build_notice(
     conclusion = SessionConclusion.objects.prefetch_related("items").get(session=session)
     items = [item.text for item in conclusion.items.all()]
     figures = _figures(session)
-    assignments = _assignments(session)
+    assignments, unassigned = _assignments(session)
     symbol = notice_symbol(plan)
     issued = conclusion.is_issued and conclusion.number is not None and conclusion.issued_on is not None
     if issued:
@@ -313,7 +334,7 @@ def build_notice(
                 ],
             ),
         ]
-    else:
+    elif not unassigned:
         body.append(
             Line(
                 "paragraph",
@@ -321,6 +342,8 @@ def build_notice(
                 "bằng văn bản sau hội nghị.",
             )
         )
+    if unassigned:
+        body.append(Line("paragraph", text=_unassigned_line(unassigned, plan.issuer)))
     closing = lines_of(conclusion.closing) or [conclusion_defaults(session)["closing"]]
     closing[-1] = _ends_notice(closing[-1])
     body += [Line("paragraph", text=p) for p in closing]
@@ -338,6 +361,7 @@ def build_notice(
         summary_lines=[f"Kết luận của {chair}", f"tại {meeting_name(plan)}"],
         figures=figures,
         assignments=assignments,
+        unassigned=unassigned,
         body=body,
         recipients=recipients,
         signature_lines=signature_lines(

@@ -4,7 +4,9 @@
   plans issued in their territory; only district staff assign, reassign and merge questions,
   only leaders approve answers, only secretaries record questions and outcomes at a session.
 - A commune official sees and submits only their own commune's questions.
-- A department officer sees only the questions assigned to their unit and drafts their answers.
+- A department officer sees only the questions assigned to their unit, drafts their answers and
+  hands back a question that is not the unit's (with a reason); a leader approves a draft or
+  returns it for changes (with a reason).
 """
 
 import rules
@@ -92,6 +94,8 @@ can_assign_question = is_district_staff & question_in_territory & question_is_as
 can_merge_question = is_district_staff & question_in_territory & question_is_open
 can_draft_answer = is_department_officer & question_assigned_to_unit & question_awaits_answer
 can_approve_answer = is_leader & question_in_territory & answer_is_drafted
+# A unit hands back a question given to it by mistake while it is still in its hands.
+can_hand_back_question = is_department_officer & question_assigned_to_unit & question_awaits_answer
 can_mark_question = is_secretary & question_in_territory & question_at_session_open
 can_record_written_reply = (
     (is_district_staff & question_in_territory) | (is_department_officer & question_assigned_to_unit)
@@ -115,6 +119,7 @@ rules.add_perm("feedback.assign_question", can_assign_question)
 rules.add_perm("feedback.merge_question", can_merge_question)
 rules.add_perm("feedback.draft_answer", can_draft_answer)
 rules.add_perm("feedback.approve_answer", can_approve_answer)
+rules.add_perm("feedback.hand_back_question", can_hand_back_question)
 rules.add_perm("feedback.mark_question", can_mark_question)
 rules.add_perm("feedback.record_written_reply", can_record_written_reply)
 rules.add_perm("feedback.view_dashboard", is_leader | is_district_staff)

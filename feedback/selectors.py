@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from accounts.roles import is_commune_official, is_department_officer, is_office
 from directory.models import Place, Unit
 from sessions.models import Session
 
-from .models import OPEN_STATUSES, Question, QuestionStatus
+from .models import OPEN_STATUSES, EventKind, Question, QuestionEvent, QuestionStatus
 
 
 def questions_for_user(user) -> QuerySet[Question]:
@@ -59,6 +59,11 @@ def question_for_page(pk: int) -> Question:
         "answer__approved_by",
         "written_reply",
     ).get(pk=pk)
+
+
+def question_events(question: Question) -> list[QuestionEvent]:
+    """The question's hand-backs and returned drafts, newest first, with who and which unit. One query."""
+    return list(question.events.select_related("user", "unit"))
 
 
 def merge_candidates(question: Question) -> QuerySet[Question]:
@@ -204,12 +209,47 @@ __all__ = ["QuestionStatus", "question_for_page", "question_list", "questions_fo
 
 def unit_queue(user, *, limit: int = 8) -> list[Question]:
     """What a department officer's unit must still answer, earliest due first, each with `due`:
-    the answer's due date before the session, or the written reply's after it. One query."""
+    the answer's due date before the session, or the written reply's after it; and with
+    `returned_reason` when a leader returned the unit's draft for changes. One query."""
     waiting = (QuestionStatus.ASSIGNED, QuestionStatus.ANSWER_DRAFTED, QuestionStatus.TO_ANSWER_IN_WRITING)
+    returned = QuestionEvent.objects.filter(question=OuterRef("pk"), kind=EventKind.ANSWER_RETURNED).order_by(
+        "-at", "-id"
+    )
     return list(
         questions_for_user(user)
         .filter(status__in=waiting, duplicate_of=None)
-        .annotate(due=effective_due())
+        .annotate(due=effective_due(), last_returned_reason=Subquery(returned.values("reason")[:1]))
         .select_related("session", "topic")
         .order_by(F("due").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def answers_awaiting_approval(user, *, limit: int = 8) -> list[Question]:
+    """A leader's work: drafted answers of their territory's questions, oldest question first.
+    One query."""
+    return list(
+        questions_for_user(user)
+        .filter(status=QuestionStatus.ANSWER_DRAFTED, duplicate_of=None)
+        .select_related("session", "assigned_unit")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def handed_back_questions(user, *, limit: int = 8) -> list[Question]:
+    """District staff's work: questions a unit handed back, not given to another unit yet, each
+    with `handed_back_reason` and `handed_back_unit` (the unit's name). One query."""
+    last = QuestionEvent.objects.filter(question=OuterRef("pk"), kind=EventKind.HANDED_BACK).order_by(
+        "-at", "-id"
+    )
+    return list(
+        questions_for_user(user)
+        .filter(status=QuestionStatus.NEW, duplicate_of=None, events__kind=EventKind.HANDED_BACK)
+        .distinct()
+        .annotate(
+            handed_back_reason=Subquery(last.values("reason")[:1]),
+            handed_back_unit=Subquery(last.values("unit__name")[:1]),
+            handed_back_at=Subquery(last.values("at")[:1]),
+        )
+        .select_related("session")
+        .order_by("-handed_back_at", "-pk")[:limit]
     )

@@ -161,9 +161,12 @@ class DeadlineKind:
     after_session = False
     escalated_to = STAFF
 
-    def open_deadlines(self, *, today: datetime.date, horizon: datetime.date) -> list[Deadline]:
+    def open_deadlines(
+        self, *, today: datetime.date, horizon: datetime.date, session_id: int | None = None
+    ) -> list[Deadline]:
         """Open deadlines of dated sessions whose reminders or escalation may fall on ``today``
-        (due on or before ``horizon``, the furthest due day a reminder of today can be about)."""
+        (due on or before ``horizon``, the furthest due day a reminder of today can be about);
+        of one session only with ``session_id`` (a session's page asks who its reminders reach)."""
         raise NotImplementedError
 
     def escalate_until(self, deadline: Deadline) -> datetime.date:
@@ -207,13 +210,14 @@ class DeadlineKind:
         return "deadline"
 
 
-def _dated_sessions():
-    return Session.objects.filter(time_kind=TimeKind.EXACT, date__isnull=False)
+def _dated_sessions(session_id: int | None = None):
+    sessions = Session.objects.filter(time_kind=TimeKind.EXACT, date__isnull=False)
+    return sessions if session_id is None else sessions.filter(pk=session_id)
 
 
-def _published_sessions():
+def _published_sessions(session_id: int | None = None):
     """Dated sessions of approved or issued plans: only these can be announced and reported."""
-    return _dated_sessions().filter(plan__status__in=PUBLISHED_STATUSES)
+    return _dated_sessions(session_id).filter(plan__status__in=PUBLISHED_STATUSES)
 
 
 class CommuneListsKind(DeadlineKind):
@@ -221,8 +225,10 @@ class CommuneListsKind(DeadlineKind):
     label = "Danh sách người tham dự và câu hỏi của người dân"
     position = 10
 
-    def open_deadlines(self, *, today, horizon):
-        sessions = list(_dated_sessions().filter(date__gte=today).select_related("plan", "plan__issuer"))
+    def open_deadlines(self, *, today, horizon, session_id=None):
+        sessions = list(
+            _dated_sessions(session_id).filter(date__gte=today).select_related("plan", "plan__issuer")
+        )
         missing = _missing_communes(sessions)
         communes = _places({commune for communes in missing.values() for commune in communes})
         deadlines = []
@@ -289,8 +295,8 @@ class NoticeKind(DeadlineKind):
     )
     escalation_action = "Đề nghị đồng chí chỉ đạo thông báo công khai hội nghị ngay."
 
-    def open_deadlines(self, *, today, horizon):
-        sessions = _published_sessions().filter(date__gte=today, notice_published_at__isnull=True)
+    def open_deadlines(self, *, today, horizon, session_id=None):
+        sessions = _published_sessions(session_id).filter(date__gte=today, notice_published_at__isnull=True)
         return [
             Deadline(self, session, session.notice_due)
             for session in sessions.select_related("plan__issuer").order_by("date", "pk")
@@ -309,9 +315,9 @@ class ResultsKind(DeadlineKind):
     reminder_action = "Đề nghị đồng chí công khai các câu hỏi và trả lời trên trang của phiên trước hạn."
     escalation_action = "Đề nghị đồng chí chỉ đạo công khai kết quả hội nghị ngay."
 
-    def open_deadlines(self, *, today, horizon):
+    def open_deadlines(self, *, today, horizon, session_id=None):
         after = datetime.timedelta(days=RESULTS_DAYS_AFTER)
-        sessions = _published_sessions().filter(
+        sessions = _published_sessions(session_id).filter(
             results_published_at__isnull=True,
             date__lte=horizon - after,
             date__gte=today - after - datetime.timedelta(days=ESCALATION_CATCH_UP_DAYS),

@@ -98,12 +98,15 @@ def send_invitations(*, session_id: int) -> int:
 def scan_reminders(today_iso: str | None = None) -> int:
     """The daily scan (django-celery-beat, 06:00): queue and send the reminders due today."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
-    rows = reminders.queue_reminders(today=today)
+    run = reminders.run_reminders(today=today)
     # Not only the new rows: a run redelivered after a crash finds its rows written but unsent.
     for message_id in outbox.unsent_notice_ids():
         send_outbox_message_task.delay(message_id=message_id)
-    logger.info("scan_reminders %s: %d messages queued", today, len(rows))
-    return len(rows)
+    logger.info("scan_reminders %s: %d messages queued", today, len(run.messages))
+    for unreached in run.unreached:
+        # Staff find the same list, with phone numbers, on each session's invitations page.
+        logger.warning("scan_reminders %s: no e-mail address for %s", today, unreached)
+    return len(run.messages)
 
 
 @shared_task

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 
 from core import job_views
 from core.jobs import job_progress
-from core.views import MessagesAsJsonMixin, file_response
+from core.views import ActionView, MessagesAsJsonMixin, file_response
 from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.lookups import session_commune_or_404
@@ -35,6 +35,7 @@ from .models import BatchJob, OutboxMessage, OutboxStatus, Purpose
 from .services.checkin import check_in_participant
 from .services.invitations import request_invitations
 from .services.outbox import resend_messages
+from .services.reminders import session_reach
 
 
 def _local_time(value) -> str:
@@ -57,12 +58,20 @@ class InvitationsView(SessionMixin, TemplateView):
         context["communes"] = session_selectors.session_communes(self.session).order_by("code")
         context["units"] = selectors.invited_units(self.session)
         context["letters_job"] = selectors.latest_letters_job(self.session)
+        context["reminder_reach"] = session_reach(self.session, today=timezone.localdate())
         return context
 
 
-class InvitationsSendView(SessionMixin, View):
+class InvitationsActionView(ActionView, SessionMixin, View):
+    """A button of the invitations page; a GET goes back to the page (core.views.ActionView)."""
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:invitations.detail", args=[self.kwargs["pk"]])
+
+
+class InvitationsSendView(InvitationsActionView):
     permission_required = "notifications.send_invitations"
-    http_method_names = ["post"]
+    action_label = "Gửi giấy mời qua thư điện tử"
 
     def post(self, request, *args, **kwargs):
         session = self.session
@@ -73,9 +82,9 @@ class InvitationsSendView(SessionMixin, View):
         return redirect("notifications:invitations.detail", session.pk)
 
 
-class OutboxResendView(SessionMixin, View):
+class OutboxResendView(InvitationsActionView):
     permission_required = "notifications.send_invitations"
-    http_method_names = ["post"]
+    action_label = "Gửi lại"
 
     def post(self, request, *args, **kwargs):
         message = get_object_or_404(
@@ -195,6 +204,15 @@ class CheckinView(CheckinMixin, TemplateView):
         return context
 
 
+class CheckinActionMixin(ActionView, CheckinMixin):
+    """A button of the check-in page; a GET of its URL goes back to the page (core.views.ActionView)."""
+
+    action_label = "Điểm danh"
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:checkin", args=[self.kwargs["pk"]])
+
+
 def _report_mark(request, attendance, created: bool) -> None:
     if created:
         messages.success(request, f"Đã điểm danh {attendance.full_name} ({attendance.commune.title_name}).")
@@ -204,9 +222,7 @@ def _report_mark(request, attendance, created: bool) -> None:
         )
 
 
-class CheckinScanView(CheckinMixin, MessagesAsJsonMixin, View):
-    http_method_names = ["post"]
-
+class CheckinScanView(CheckinActionMixin, MessagesAsJsonMixin, View):
     def post(self, request, *args, **kwargs):
         form = ScanForm(request.POST, session=self.session)
         if not form.is_valid():
@@ -220,9 +236,7 @@ class CheckinScanView(CheckinMixin, MessagesAsJsonMixin, View):
         return redirect(self.checkin_url())
 
 
-class CheckinMarkView(CheckinMixin, View):
-    http_method_names = ["post"]
-
+class CheckinMarkView(CheckinActionMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             participant_id = int(request.POST.get("participant", ""))
@@ -238,9 +252,9 @@ class CheckinMarkView(CheckinMixin, View):
         return redirect(self.checkin_url(request.POST.get("q", ""), request.POST.get("page", "")))
 
 
-class CheckinWalkInView(CheckinMixin, TemplateView):
+class CheckinWalkInView(CheckinActionMixin, TemplateView):
     template_name = "notifications/checkin.html"
-    http_method_names = ["post"]
+    action_label = "Ghi nhận người đến không có giấy mời"
 
     def post(self, request, *args, **kwargs):
         form = WalkInForm(request.POST, session=self.session)
@@ -287,10 +301,13 @@ def _job_fragment(request, session, job, progress, *, poll_url: str) -> HttpResp
     )
 
 
-class JobStartLettersView(InvitationsPdfView):
+class JobStartLettersView(ActionView, InvitationsPdfView):
     """Start rendering the printable letters in the worker (the whole session, or ?commune=CODE)."""
 
-    http_method_names = ["post"]
+    action_label = "Tạo tệp giấy mời để in"
+
+    def action_page_url(self) -> str:
+        return reverse("notifications:invitations.detail", args=[self.kwargs["pk"]])
 
     @cached_property
     def commune(self):

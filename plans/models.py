@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.files import unguessable_path
-from core.vietnamese import short_date
+from core.vietnamese import agency_in_sentence, in_sentence, short_date
 
 
 class PlanKind(models.TextChoices):
@@ -140,7 +140,13 @@ class Plan(models.Model):
     def summary_one_line(self) -> str:
         """The summary on one line, as other papers quote it inside a sentence: without the full
         stop a clerk may have typed at its end ("… năm 2026, Ủy ban …", never "năm 2026., …")."""
-        return " ".join(self.summary.split()).rstrip(".;: ")
+        return in_sentence(self.summary)
+
+    @property
+    def issuer_in_sentence(self) -> str:
+        """ "Ủy ban nhân dân huyện Tuy Phước": the issuing agency as named in running text (an
+        e-mail, a paragraph), not in the capitals of the letterhead ("ỦY BAN NHÂN DÂN")."""
+        return f"{agency_in_sentence(self.agency_name)} {self.issuer.full_name}"
 
     @property
     def number_label(self) -> str:

@@ -20,7 +20,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.files import serve_stored_file
 from core.vietnamese import format_vnd, roman
-from core.views import ObjectPageMixin
+from core.views import ActionView, ObjectPageMixin
 
 from . import selectors
 from .documents import plan_filename, render_plan
@@ -331,11 +331,14 @@ class PlanAppendicesView(PlanPartView):
 # ---------------------------------------------------------------- workflow
 
 
-class PlanActionView(PlanMixin, View):
-    """A workflow step started by a button: POST only, then back to the plan page."""
+class PlanActionView(ActionView, PlanMixin, View):
+    """A workflow step started by a button: POST only, then back to the plan page (a GET goes
+    there too, with a message: core.views.ActionView)."""
 
-    http_method_names = ["post"]
     success_message = ""
+
+    def action_page_url(self) -> str:
+        return reverse("plans:plan.detail", args=[self.kwargs["pk"]])
 
     def act(self) -> Plan:
         raise NotImplementedError
@@ -354,6 +357,7 @@ class PlanActionView(PlanMixin, View):
 
 class PlanSubmitView(PlanActionView):
     permission_required = "plans.submit_plan"
+    action_label = "Trình duyệt"
     success_message = "Đã trình lãnh đạo duyệt kế hoạch."
 
     def act(self):
@@ -362,6 +366,7 @@ class PlanSubmitView(PlanActionView):
 
 class PlanApproveView(PlanActionView):
     permission_required = "plans.approve_plan"
+    action_label = "Duyệt"
     success_message = "Đã duyệt kế hoạch. Kế hoạch sẵn sàng để ban hành."
 
     def act(self):
@@ -370,6 +375,7 @@ class PlanApproveView(PlanActionView):
 
 class PlanCopyView(PlanActionView):
     permission_required = "plans.copy_plan"
+    action_label = "Sao chép kế hoạch"
 
     def post(self, request, *args, **kwargs):
         form = PlanCopyForm(request.POST, plan=self.plan, user=request.user)

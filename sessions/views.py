@@ -22,7 +22,14 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_commune_official, is_office, user_place
-from core.views import XLSX_CONTENT_TYPE, ObjectPageMixin, UploadConfirmView, UploadPreviewView, file_response
+from core.views import (
+    XLSX_CONTENT_TYPE,
+    ActionView,
+    ObjectPageMixin,
+    UploadConfirmView,
+    UploadPreviewView,
+    file_response,
+)
 from directory.models import PlaceLevel
 
 from . import selectors
@@ -172,11 +179,14 @@ class NoticePublishView(SessionMixin, FormView):
         return redirect("sessions:session.detail", self.session.pk)
 
 
-class ResultsPublishView(SessionMixin, View):
+class ResultsPublishView(ActionView, SessionMixin, View):
     """District staff publish the session's questions and answers on its public page."""
 
     permission_required = "dialogue_sessions.publish_results"
-    http_method_names = ["post"]
+    action_label = "Công khai kết quả"
+
+    def action_page_url(self) -> str:
+        return reverse("sessions:session.detail", args=[self.kwargs["pk"]])
 
     def post(self, request, *args, **kwargs):
         try:
@@ -188,11 +198,14 @@ class ResultsPublishView(SessionMixin, View):
         return redirect("sessions:session.detail", self.session.pk)
 
 
-class ResultsWithdrawView(SessionMixin, View):
+class ResultsWithdrawView(ActionView, SessionMixin, View):
     """District staff take the results off the public page (they may publish them again)."""
 
     permission_required = "dialogue_sessions.withdraw_results"
-    http_method_names = ["post"]
+    action_label = "Gỡ công khai kết quả"
+
+    def action_page_url(self) -> str:
+        return reverse("sessions:session.detail", args=[self.kwargs["pk"]])
 
     def post(self, request, *args, **kwargs):
         try:
@@ -276,8 +289,14 @@ class ParticipantEditView(ParticipantRowMixin, FormView):
         return context
 
 
-class ParticipantDeleteView(ParticipantRowMixin, View):
-    http_method_names = ["post"]
+class ParticipantDeleteView(ActionView, ParticipantRowMixin, View):
+    action_label = "Xóa khỏi danh sách"
+
+    def action_page_url(self) -> str:
+        return reverse(
+            "sessions:participants.edit",
+            args=[self.kwargs["pk"], self.kwargs["code"], self.kwargs["participant_pk"]],
+        )
 
     def post(self, request, *args, **kwargs):
         participant = self.participant

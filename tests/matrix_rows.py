@@ -127,6 +127,8 @@ ROWS: dict[str, Row] = {
     ),
     # Changing one's own password needs a login; asking for a reset link does not.
     "accounts:password.change": Row(lambda o: reverse("accounts:password.change"), everyone(200)),
+    # Everyone's own profile: whoever is logged in sees and edits their own, nobody else's.
+    "accounts:profile": Row(lambda o: reverse("accounts:profile"), everyone(200)),
     "accounts:password.change.done": Row(lambda o: reverse("accounts:password.change.done"), everyone(200)),
     "accounts:password.reset": Row(
         lambda o: reverse("accounts:password.reset"), everyone(200, anonymous=200)
@@ -589,6 +591,24 @@ ROWS.update(
             only({"leader"}, ok=302),
             method="post",
             state=value_of("drafted_question"),
+        ),
+        # Returning a draft for changes: a leader of the territory, with a reason.
+        "feedback:answer.return": Row(
+            _question_url("answer.return", "drafted_question"),
+            only({"leader"}, ok=302),
+            method="post",
+            data=lambda o: {"reason": "Bổ sung mức vay cụ thể."},
+            state=value_of("drafted_question"),
+            changed_to=lambda o: QuestionStatus.ASSIGNED,
+        ),
+        # Handing back a question that is not the unit's: only the unit it was given to.
+        "feedback:question.hand_back": Row(
+            _question_url("question.hand_back", "assigned_question"),
+            only({"department_officer"}, ok=302),
+            method="post",
+            data=lambda o: {"reason": "Thuộc thẩm quyền của Bảo hiểm xã hội huyện."},
+            state=value_of("assigned_question"),
+            changed_to=lambda o: QuestionStatus.NEW,
         ),
         "feedback:question.answered": Row(_question_url("question.answered"), only({"secretary"})),
         "feedback:question.writing": Row(_question_url("question.writing"), only({"secretary"})),

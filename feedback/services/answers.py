@@ -1,5 +1,5 @@
-"""Answers to a question: the unit's draft and the leader's approval, the outcome recorded at
-the session, and the written reply that closes it."""
+"""Answers to a question: the unit's draft and the leader's approval (or return for changes),
+the outcome recorded at the session, and the written reply that closes it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import is_leader
 from directory.models import Unit
 
-from ..models import Answer, Question, QuestionStatus, WrittenReply
+from ..models import Answer, EventKind, Question, QuestionEvent, QuestionStatus, WrittenReply
 from ..rules import can_approve_answer, can_draft_answer, can_mark_question, can_record_written_reply
 from . import FeedbackError
 from .questions import check_unit_serves, locked
@@ -105,6 +105,33 @@ def approve_answer(*, user: User, question: Question) -> Answer:
         question.status = QuestionStatus.ANSWER_APPROVED
         question.save(update_fields=["status"])
         return answer
+
+
+def return_answer(*, user: User, question: Question, reason: str) -> QuestionEvent:
+    """A leader returns the unit's drafted answer for changes instead of approving it.
+
+    Side effects: the question goes back to the unit (status «Đã giao đơn vị»; the draft is kept
+    for the unit to rework) and a QuestionEvent keeps who returned it and why; the unit reads the
+    reason on the question's page. Returns the event."""
+    if not is_leader(user):
+        raise FeedbackError("Chỉ lãnh đạo mới trả lại dự thảo trả lời.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise FeedbackError("Hãy ghi nội dung cần sửa để đơn vị biết.")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_approve_answer(user, question):
+            raise FeedbackError("Câu hỏi chưa có dự thảo trả lời chờ duyệt.")
+        event = QuestionEvent.objects.create(
+            question=question,
+            kind=EventKind.ANSWER_RETURNED,
+            unit_id=question.assigned_unit_id,
+            reason=reason,
+            user=user,
+        )
+        question.status = QuestionStatus.ASSIGNED
+        question.save(update_fields=["status"])
+        return event
 
 
 def mark_answered_at_session(*, user: User, question: Question, summary: str, given_by: str) -> Answer:

@@ -1,5 +1,6 @@
 """Questions: a commune's submission before the session, the secretary's entry at the session,
-assignment to a unit and merging duplicates."""
+assignment to a unit (and a unit handing back a question that is not theirs) and merging
+duplicates."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from sessions.models import ParticipantCategory, Session
 from sessions.rules import session_in_territory
 from sessions.selectors import session_communes
 
-from ..models import Answer, Channel, Question, QuestionStatus, Topic
-from ..rules import can_submit_question, question_in_territory, question_is_assignable, question_is_open
+from ..models import Answer, Channel, EventKind, Question, QuestionEvent, QuestionStatus, Topic
+from ..rules import (
+    can_hand_back_question,
+    can_submit_question,
+    question_in_territory,
+    question_is_assignable,
+    question_is_open,
+)
 from . import FeedbackError
 
 if TYPE_CHECKING:
@@ -120,7 +127,8 @@ def check_unit_serves(unit: Unit, question: Question) -> None:
 def assign_question(*, user: User, question: Question, unit: Unit, due_date: datetime.date) -> Question:
     """District staff give the question to a unit with a due date (or give it to another unit).
 
-    The due date falls before the session when the session has a date, else after today.
+    The due date is not in the past, and falls before the session when the session has a date,
+    else after today.
     Reassigning to another unit drops the previous unit's draft answer."""
     if not is_district_staff(user):
         raise FeedbackError("Chỉ chuyên viên phòng mới giao hoặc giao lại câu hỏi cho đơn vị.")
@@ -134,10 +142,15 @@ def assign_question(*, user: User, question: Question, unit: Unit, due_date: dat
             )
         check_unit_serves(unit, question)
         session = question.session
+        today = timezone.localdate()
+        if due_date < today:
+            raise FeedbackError(
+                f"Hạn trả lời {due_date:%d/%m/%Y} đã qua; hãy chọn từ hôm nay ({today:%d/%m/%Y}) trở đi."
+            )
         if session.has_fixed_date:
             if due_date >= session.date:
                 raise FeedbackError(f"Hạn trả lời phải trước ngày hội nghị ({session.date:%d/%m/%Y}).")
-        elif due_date <= timezone.localdate():
+        elif due_date <= today:
             raise FeedbackError("Hạn trả lời phải sau ngày hôm nay.")
         if question.assigned_unit_id and question.assigned_unit_id != unit.pk:
             Answer.objects.filter(question=question).delete()
@@ -148,6 +161,39 @@ def assign_question(*, user: User, question: Question, unit: Unit, due_date: dat
         question.due_date = due_date
         question.save(update_fields=["assigned_unit", "due_date", "status"])
         return question
+
+
+def hand_back_question(*, user: User, question: Question, reason: str) -> QuestionEvent:
+    """An officer of the assigned unit hands back a question that is not the unit's to answer.
+
+    Side effects: the question returns to district staff unassigned (status «Mới», no unit, no
+    due date; the unit's draft, if any, is dropped) and a QuestionEvent keeps who handed it back,
+    for which unit and why. District staff find it on their home page and give it to the right
+    unit. Returns the event."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise FeedbackError("Hãy ghi lý do trả lại câu hỏi (ví dụ: thuộc thẩm quyền của đơn vị nào).")
+    with transaction.atomic():
+        question = locked(question)
+        if not can_hand_back_question(user, question):
+            if question.assigned_unit_id != getattr(user, "unit_id", None):
+                raise FeedbackError("Câu hỏi này không được giao cho đơn vị của bạn.")
+            raise FeedbackError(
+                f"Câu hỏi đang ở trạng thái «{question.get_status_display()}», không trả lại được nữa."
+            )
+        event = QuestionEvent.objects.create(
+            question=question,
+            kind=EventKind.HANDED_BACK,
+            unit_id=question.assigned_unit_id,
+            reason=reason,
+            user=user,
+        )
+        Answer.objects.filter(question=question).delete()
+        question.status = QuestionStatus.NEW
+        question.assigned_unit = None
+        question.due_date = None
+        question.save(update_fields=["status", "assigned_unit", "due_date"])
+        return event
 
 
 def merge_duplicate(*, user: User, question: Question, original: Question) -> Question:

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.roles import is_office, user_place
 from core.files import serve_stored_file
+from core.views import ActionView
 from directory.models import Place, Unit
 from sessions import selectors as session_selectors
 
@@ -31,6 +33,7 @@ ACTIONS = (
     "merge_question",
     "draft_answer",
     "approve_answer",
+    "hand_back_question",
     "mark_question",
     "record_written_reply",
 )
@@ -92,6 +95,7 @@ class QuestionDetailView(QuestionMixin, TemplateView):
             context["written_reply"] = self.question.written_reply
         except Question.written_reply.RelatedObjectDoesNotExist:
             context["written_reply"] = None
+        context["events"] = selectors.question_events(self.question)
         return context
 
 
@@ -195,6 +199,40 @@ class AnswerView(QuestionActionView):
         return redirect("feedback:question.detail", self.question.pk)
 
 
+class HandBackView(QuestionActionView):
+    """A unit hands back a question that is not theirs; it leaves the unit's sight, so the
+    officer goes back to the unit's questions, not to the question's page (which they may not
+    read any more)."""
+
+    permission_required = "feedback.hand_back_question"
+    form_class = forms.HandBackForm
+    title = "Trả lại câu hỏi không thuộc đơn vị"
+
+    def form_valid(self, form):
+        try:
+            form.save(user=self.request.user, question=self.question)
+        except FeedbackError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Đã trả lại câu hỏi số {self.question.pk} cho chuyên viên phòng để giao đơn vị khác.",
+        )
+        return redirect("feedback:question.list")
+
+
+class ReturnAnswerView(QuestionActionView):
+    permission_required = "feedback.approve_answer"
+    form_class = forms.ReturnAnswerForm
+    title = "Trả lại dự thảo trả lời để sửa"
+    success_message = "Đã trả lại dự thảo cho đơn vị sửa."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["draft"] = getattr(self.question, "answer", None)
+        return context
+
+
 class AnsweredView(QuestionActionView):
     permission_required = "feedback.mark_question"
     form_class = forms.AnsweredForm
@@ -232,9 +270,12 @@ class WrittenReplyFileView(QuestionMixin, View):
         return serve_stored_file(reply.file, filename=Path(reply.file.name).name)
 
 
-class ApproveView(QuestionMixin, View):
+class ApproveView(ActionView, QuestionMixin, View):
     permission_required = "feedback.approve_answer"
-    http_method_names = ["post"]
+    action_label = "Duyệt trả lời"
+
+    def action_page_url(self) -> str:
+        return reverse("feedback:question.detail", args=[self.kwargs["pk"]])
 
     def post(self, request, *args, **kwargs):
         try:

@@ -9,7 +9,7 @@ from django.views import View
 
 from core import job_views
 from core.jobs import job_progress
-from core.views import XLSX_CONTENT_TYPE, ObjectPageMixin, file_response
+from core.views import XLSX_CONTENT_TYPE, ActionView, ObjectPageMixin, file_response
 from plans.models import Plan
 
 from .. import report_jobs
@@ -76,10 +76,13 @@ class ReportJobMixin(ReportMixin, job_views.JobPageMixin):
         return get_object_or_404(ReportJob, pk=self.kwargs["job_pk"], plan=self.page_object)
 
 
-class ReportJobStartView(ReportMixin, View):
+class ReportJobStartView(ActionView, ReportMixin, View):
     """Start printing the report in the worker (or follow the job already under way)."""
 
-    http_method_names = ["post"]
+    action_label = "Tạo báo cáo"
+
+    def action_page_url(self) -> str:
+        return reverse("plans:plan.detail", args=[self.kwargs["plan_pk"]])
 
     def post(self, request, *args, **kwargs):
         job = report_jobs.start_report_job(plan=self.page_object, user=request.user)

@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 
 from core.vietnamese import (
+    agency_in_sentence,
     amount_in_words,
     date_line,
     format_vnd,
+    in_sentence,
     normalize_key,
     number_in_words,
     roman,
@@ -280,3 +282,23 @@ def test_roman_out_of_range_raises(number):
 )
 def test_short_date_pads_day_and_only_months_one_and_two(date, expected):
     assert short_date(date) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kế hoạch tổ chức hội nghị đối thoại năm 2026.", "Kế hoạch tổ chức hội nghị đối thoại năm 2026"),
+        ("Kế hoạch … năm 2026./.", "Kế hoạch … năm 2026"),
+        ("  Hội nghị\n đối thoại năm 2026 ; ", "Hội nghị đối thoại năm 2026"),
+        ("Hội nghị đối thoại (lần 2).", "Hội nghị đối thoại (lần 2)"),
+        ("Phòng LĐ-TB&XH", "Phòng LĐ-TB&XH"),
+        ("", ""),
+    ],
+)
+def test_in_sentence_drops_the_punctuation_typed_at_a_titles_end(title, expected):
+    assert in_sentence(title) == expected
+
+
+def test_agency_in_sentence_is_proper_case():
+    assert agency_in_sentence("ỦY BAN NHÂN DÂN") == "Ủy ban nhân dân"
+    assert agency_in_sentence("HỘI ĐỒNG NHÂN DÂN") == "Hội đồng nhân dân"

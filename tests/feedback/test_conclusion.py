@@ -281,7 +281,9 @@ def printed(django_db_setup, django_db_blocker) -> Printed:
                     "Đất ở của tôi chưa được cấp giấy chứng nhận, đề nghị xem xét.",
                     "Trần Thị Bích, xã Phước Hòa",
                     "Phòng Tài nguyên và Môi trường huyện Tuy Phước",
-                    "20/6/2024",
+                    # Given to the unit before the session, no written reply decided: its date to
+                    # prepare an answer is no deadline of the notice.
+                    "Chưa định hạn",
                 ],
             ],
             db_attended=Attendance.objects.filter(session=session).count(),

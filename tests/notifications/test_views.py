@@ -160,11 +160,18 @@ def test_invitations_send_counts_failed_rows_again(world, login, django_capture_
     assert _messages(response) == ["Đã xếp 2 thư vào hàng gửi."]
 
 
-def test_invitations_send_get_not_allowed(world, login):
+def test_invitations_send_get_sends_nothing_and_goes_to_the_invitations_page(world, login):
     session = make_session(world)
     client = login(world.users["district_staff"])
 
-    assert client.get(reverse("notifications:invitations.send", args=[session.pk])).status_code == 405
+    response = client.get(reverse("notifications:invitations.send", args=[session.pk]))
+
+    assert (response.status_code, response["Location"]) == (302, _detail(session))
+    assert _messages(response) == [
+        "«Gửi giấy mời qua thư điện tử» chỉ thực hiện khi bấm nút trên trang; mở đường dẫn trực tiếp "
+        "không thay đổi gì."
+    ]
+    assert OutboxMessage.objects.filter(session=session).count() == 0
 
 
 def _resend(session, message):

@@ -670,12 +670,17 @@ def test_plan_submit_empty_section_is_refused_with_message(world, login):
     assert (plan.status, plan.events.count()) == (PlanStatus.DRAFT, 0)
 
 
-def test_plan_submit_get_is_not_allowed(world, login):
+def test_plan_submit_get_changes_nothing_and_goes_to_the_plan_page(world, login):
     plan = _plan(world)
 
     response = _staff(world, login).get(_url("plan.submit", plan.pk))
 
-    assert response.status_code == 405
+    assert (response.status_code, response["Location"]) == (302, _url("plan.detail", plan.pk))
+    assert _messages(response) == [
+        "«Trình duyệt» chỉ thực hiện khi bấm nút trên trang; mở đường dẫn trực tiếp không thay đổi gì."
+    ]
+    plan.refresh_from_db()
+    assert (plan.status, plan.events.count()) == (PlanStatus.DRAFT, 0)
 
 
 def test_plan_approve_by_leader(world, login):
