@@ -14,6 +14,10 @@ SPREADSHEET_MAX_SHEET_BYTES, SPREADSHEET_MAX_SHARED_STRINGS_BYTES, SPREADSHEET_M
 (any other part: styles, themes…), SPREADSHEET_MAX_TOTAL_BYTES, SPREADSHEET_MAX_RATIO (with
 SPREADSHEET_RATIO_FROM_BYTES, the size from which a part's ratio is checked),
 SPREADSHEET_MAX_ROW_CELLS and SPREADSHEET_READ_SECONDS.
+
+The reading itself runs in a child process (core.isolation) whose address space is capped at
+UPLOAD_READ_MEMORY_MB and which is killed after UPLOAD_READ_SECONDS, whatever the checks above
+missed; UPLOAD_READ_ISOLATED = False reads in the calling process instead.
 """
 
 from __future__ import annotations
@@ -45,7 +49,14 @@ DEFAULTS = {
     "SPREADSHEET_READ_SECONDS": 10.0,
     # Excel's own width: openpyxl builds a whole row in memory (600 MB for a million cells).
     "SPREADSHEET_MAX_ROW_CELLS": 16_384,
+    # The child that reads: its address space (Django and openpyxl take about 150 MB of it) and
+    # its wall-clock time, the backstop behind SPREADSHEET_READ_SECONDS.
+    "UPLOAD_READ_MEMORY_MB": 512,
+    "UPLOAD_READ_SECONDS": 12.0,
+    "UPLOAD_READ_ISOLATED": True,
 }
+# What the reading child is told of the caps above (it does not see a test's settings).
+CHILD_LIMITS = tuple(name for name in DEFAULTS if name.startswith("SPREADSHEET_"))
 _ROOT_RE = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _CHUNK = 1024 * 1024
 
@@ -83,6 +94,20 @@ def too_slow_message(name: str, seconds: float) -> str:
     return (
         f"Đọc tệp «{name}» mất quá {seconds:g} giây nên đã dừng; tệp quá lớn hoặc có cấu trúc bất thường. "
         "Hãy chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lại."
+    )
+
+
+def too_much_memory_message(name: str, megabytes: int) -> str:
+    return (
+        f"Đọc tệp «{name}» cần hơn {format_vnd(megabytes)} MB bộ nhớ nên đã dừng; tệp quá lớn hoặc có cấu "
+        "trúc bất thường. Hãy kiểm tra lại tệp, hoặc chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lại."
+    )
+
+
+def reading_failed_message(name: str) -> str:
+    return (
+        f"Việc đọc tệp «{name}» bị dừng bất thường; tệp có cấu trúc bất thường nên không được đọc. "
+        "Hãy mở tệp bằng Excel, lưu lại thành tệp .xlsx mới rồi tải lên lại."
     )
 
 

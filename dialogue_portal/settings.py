@@ -201,6 +201,12 @@ DEADLINE_REMINDER_WORKING_DAYS = tuple(
     int(days) for days in os.environ.get("DEADLINE_REMINDER_WORKING_DAYS", "3,1").split(",") if days.strip()
 )
 
+# Uploaded spreadsheets are read in a child process (core.isolation) with this much address
+# space and wall-clock time; its fork server imports the readers once (core.spreadsheet_limits).
+UPLOAD_READ_MEMORY_MB = int(os.environ.get("UPLOAD_READ_MEMORY_MB", "512"))
+UPLOAD_READ_SECONDS = float(os.environ.get("UPLOAD_READ_SECONDS", "12"))
+UPLOAD_READ_PRELOAD = ("sessions.participants.reading", "feedback.services.upload")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
