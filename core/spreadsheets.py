@@ -35,6 +35,7 @@ from typing import Any
 import openpyxl
 from django.conf import settings
 
+from core.isolation import ChildFailed, ChildOutOfMemory, ChildOutOfTime, run_isolated
 from core.legacy_encoding import (
     VIET_LETTERS,
     encoding_name,
@@ -42,7 +43,6 @@ from core.legacy_encoding import (
     legacy_cell_message,
     legacy_scores,
 )
-from core.isolation import ChildFailed, ChildOutOfMemory, ChildOutOfTime, run_isolated
 from core.spreadsheet_limits import (
     CHILD_LIMITS,
     ReadingClock,
@@ -269,7 +269,9 @@ class SpreadsheetReader:
         memory_mb, seconds = limit("UPLOAD_READ_MEMORY_MB"), float(limit("UPLOAD_READ_SECONDS"))
         caps = {setting: limit(setting) for setting in CHILD_LIMITS}
         try:
-            return run_isolated(_read_in_child, self, name, content, caps, memory_mb=memory_mb, seconds=seconds)
+            return run_isolated(
+                _read_in_child, self, name, content, caps, memory_mb=memory_mb, seconds=seconds
+            )
         except ChildOutOfMemory:
             logger.info("Reading %r went over %s MB", name, memory_mb)
             raise SpreadsheetError(too_much_memory_message(name, memory_mb)) from None

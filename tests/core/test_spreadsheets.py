@@ -20,6 +20,13 @@ from core.spreadsheets import (
 )
 
 
+@pytest.fixture(autouse=True)
+def read_in_this_process(settings):
+    """The reading's own logic, watched in this process (a test's reader class, a counting
+    patch); reading in a child process is tested in tests/core/test_isolated_reading.py."""
+    settings.UPLOAD_READ_ISOLATED = False
+
+
 class PeopleReader(SpreadsheetReader):
     columns = (
         Column("name", "Họ và tên", {"ho va ten", "ho ten"}),
