@@ -22,19 +22,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_portal.settings")
 # Time it as production runs it, without the debug query log.
 os.environ.setdefault("DEBUG", "false")
 
-import django  # noqa: E402
-
-django.setup()
-
 import openpyxl  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from directory.models import KIND_LEVEL, Place, PlaceKind  # noqa: E402
-from plans.models import Plan  # noqa: E402
-from sessions.models import ParticipantCategory, Quota, Session  # noqa: E402
-from sessions.participants.services import import_participants  # noqa: E402
-from sessions.participants.workbook import HEADER_ROW, TEMPLATE_HEADER  # noqa: E402
+if __name__ == "__main__":
+    # Only when run: the child that reads the file (core.isolation, a multiprocessing child)
+    # imports this script again as __mp_main__ and needs none of it.
+    import django
+
+    django.setup()
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.models import KIND_LEVEL, Place, PlaceKind
+    from plans.models import Plan
+    from sessions.models import ParticipantCategory, Quota, Session
+    from sessions.participants.services import import_participants
+    from sessions.participants.workbook import HEADER_ROW, TEMPLATE_HEADER
 
 ROWS = 10_000
 SMALL_ROWS = 100

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import operator
+import re
 import uuid
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -22,6 +24,7 @@ from django.db import connections, models, router
 
 # Values written as their str(): what PostgreSQL's text input reads back for these types.
 _PLAIN_TYPES = (str, int, float, decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _WRITTEN_FIELDS = (
     models.CharField,
@@ -43,15 +46,18 @@ def can_copy(model: type[models.Model]) -> bool:
 
 
 def _copy_text(value) -> str:
+    kind = type(value)
+    if kind is str:
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE(value) else value
     if value is None:
         return "\\N"
-    if value is True or value is False:
+    if kind is int:
+        return str(value)
+    if kind is bool:
         return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
     if isinstance(value, _PLAIN_TYPES):
         return str(value).translate(_COPY_ESCAPES)
-    raise ValueError(f"COPY cannot write {type(value).__name__} values")
+    raise ValueError(f"COPY cannot write {kind.__name__} values")
 
 
 def copy_insert(model: type[models.Model], objects: Sequence[models.Model]) -> int:
@@ -68,22 +74,16 @@ def copy_insert(model: type[models.Model], objects: Sequence[models.Model]) -> i
     for field in fields:
         if not isinstance(field, _WRITTEN_FIELDS):
             raise ValueError(f"{model.__name__}.{field.name}: COPY is not written for {type(field).__name__}")
-    # Plain fields' pre_save is the attribute itself; the others (auto_now…) need theirs.
-    special = {
-        index
-        for index, field in enumerate(fields)
-        if type(field).pre_save is not models.Field.pre_save or isinstance(field, models.DateTimeField)
-    }
-    lines = []
-    for obj in objects:
-        values = []
-        for index, field in enumerate(fields):
-            if index in special:
-                value = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-            else:
-                value = getattr(obj, field.attname)
-            values.append(_copy_text(value))
-        lines.append("\t".join(values))
+    # auto_now(_add) fields: one value for the whole list, as one statement writes it.
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = field.pre_save(objects[0], add=True)
+            for obj in objects[1:]:
+                setattr(obj, field.attname, value)
+    get = operator.attrgetter(*(field.attname for field in fields))
+    values_of = get if len(fields) > 1 else lambda obj: (get(obj),)
+    text = _copy_text
+    lines = ["\t".join(map(text, values_of(obj))) for obj in objects]
     data = "\n".join(lines) + "\n"
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
