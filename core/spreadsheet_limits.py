@@ -28,9 +28,11 @@ import time
 import zipfile
 
 from django.conf import settings
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from core.vietnamese import format_vnd
@@ -227,3 +229,42 @@ def _declared_size(sheet: ReadOnlyWorksheet) -> None:
 
 
 ReadOnlyWorksheet._get_size = _declared_size
+
+
+_STRING_TAG, _TEXT_TAG, _RUN_TAG = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+
+
+def _string_table(source) -> list[str]:
+    """openpyxl's `read_string_table` without an openpyxl `Text` object built per string (a
+    third of the reading of a list of names, each name its own string): each string's plain
+    text and its rich-text runs' texts, joined, as openpyxl gives them."""
+    strings = []
+    for _event, node in iterparse(source):
+        if node.tag == _STRING_TAG:
+            plain = node.find(_TEXT_TAG)
+            text = (plain.text or "") if plain is not None else ""
+            for run in node.iterfind(_RUN_TAG):
+                piece = run.find(_TEXT_TAG)
+                if piece is not None and piece.text:
+                    text += piece.text
+            strings.append(text.replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+class _WorkbookReader(ExcelReader):
+    def read_strings(self):
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _string_table(source)
+
+
+def open_workbook(content: bytes):
+    """`openpyxl.load_workbook(…, read_only=True, data_only=False)` of an uploaded file, its
+    shared strings read by `_string_table`. A formula cell yields its text; nothing is computed."""
+    reader = _WorkbookReader(
+        io.BytesIO(content), read_only=True, keep_vba=False, data_only=False, keep_links=False
+    )
+    reader.read()
+    return reader.wb

@@ -32,7 +32,6 @@ from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
-import openpyxl
 from django.conf import settings
 
 from core.isolation import ChildFailed, ChildOutOfMemory, ChildOutOfTime, run_isolated
@@ -49,6 +48,7 @@ from core.spreadsheet_limits import (
     ReadingTooSlow,
     archive_problem,
     limit,
+    open_workbook,
     reading_failed_message,
     too_much_memory_message,
     too_slow_message,
@@ -332,7 +332,7 @@ class SpreadsheetReader:
             raise SpreadsheetError(problem)
         try:
             # data_only=False: a formula cell yields its text ("=A1+1"); nothing is ever computed.
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            workbook = open_workbook(content)
         except Exception as exc:
             # A damaged archive raises anything from BadZipFile to KeyError or XML errors.
             logger.info("Unreadable workbook %r: %r", name, exc)
