@@ -18,6 +18,7 @@ No database is needed.
     .venv/bin/python bench/hostile_uploads.py
 """
 
+import contextlib
 import json
 import os
 import resource
@@ -83,6 +84,10 @@ def read_one(kind: str, path: str, isolated: str) -> None:
 
     read = read_question_rows if kind == "questions" else read_rows
     content = Path(path).read_bytes()
+    # A web worker's reading child is forked from a fork server started once (Django set up in
+    # it): start it before the clock, as a worker that has read one file before.
+    with contextlib.suppress(SpreadsheetError):
+        read(filename="khoi-dong.csv", content=b"STT\r\n")
     start = time.perf_counter()
     try:
         rows = read(filename=Path(path).name, content=content)

@@ -171,7 +171,7 @@ def _outcome(function, args, memory_mb) -> tuple[str, Any]:
             return "memory", f"over {memory_mb} MB"
         try:
             error.__traceback__ = None
-            pickle.dumps(error)
+            pickle.loads(pickle.dumps(error))  # it must come back whole in the parent
         except Exception:  # noqa: BLE001 (an exception that cannot travel is told as text)
             return "error", "".join(traceback.format_exception(error))
         return "raised", error
