@@ -6,7 +6,11 @@ Generates in a temporary folder (tests/hostile_files.py): a sheet of `<row/>` ex
 control characters, 100,000 rows and 16,384 columns (as CSV and .xlsx). Each file is read by the
 participant reader and the question reader, each time in a fresh process, which prints the
 outcome (refused and its message, or accepted and its rows), the seconds spent reading and the
-process's peak memory (ru_maxrss, which includes Django itself, about 60 MB).
+process's peak memory (ru_maxrss, which includes Django itself, about 60 MB). Each file is read
+twice: as the portal reads it, in a child process capped at UPLOAD_READ_MEMORY_MB of address
+space and UPLOAD_READ_SECONDS (core.isolation; the peak shown is the asking process's, the
+child's is bounded by the cap), and in the asking process itself (UPLOAD_READ_ISOLATED off),
+which shows what the reading costs.
 
 Targets: every file answered in under 10 s with a peak under 300 MB. Exits 1 when one is missed.
 No database is needed.
@@ -14,6 +18,7 @@ No database is needed.
     .venv/bin/python bench/hostile_uploads.py
 """
 
+import contextlib
 import json
 import os
 import resource
@@ -64,19 +69,25 @@ def corpus(folder: Path, header: list, row: list) -> list[Path]:
     return paths
 
 
-def read_one(kind: str, path: str) -> None:
+def read_one(kind: str, path: str, isolated: str) -> None:
     """In the child: read one file with one reader and print what happened as JSON."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_portal.settings")
     os.environ.setdefault("DEBUG", "false")
     import django  # noqa: PLC0415 (the child sets Django up, the parent never does)
+    from django.conf import settings  # noqa: PLC0415
 
     django.setup()
+    settings.UPLOAD_READ_ISOLATED = isolated == "isolated"
     from core.spreadsheets import SpreadsheetError  # noqa: PLC0415
     from feedback.services.upload import read_question_rows  # noqa: PLC0415
     from sessions.participants.reading import read_rows  # noqa: PLC0415
 
     read = read_question_rows if kind == "questions" else read_rows
     content = Path(path).read_bytes()
+    # A web worker's reading child is forked from a fork server started once (Django set up in
+    # it): start it before the clock, as a worker that has read one file before.
+    with contextlib.suppress(SpreadsheetError):
+        read(filename="khoi-dong.csv", content=b"STT\r\n")
     start = time.perf_counter()
     try:
         rows = read(filename=Path(path).name, content=content)
@@ -88,10 +99,10 @@ def read_one(kind: str, path: str) -> None:
     print(json.dumps({"outcome": outcome, "seconds": seconds, "peak_mb": peak_mb}))
 
 
-def measure(kind: str, path: Path) -> dict:
+def measure(kind: str, path: Path, isolated: str) -> dict:
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--one", kind, str(path)],
+            [sys.executable, __file__, "--one", kind, str(path), isolated],
             capture_output=True,
             text=True,
             timeout=KILL_AFTER,
@@ -119,22 +130,25 @@ def main() -> int:
             paths = corpus(kind_folder, header, row)
             print(f"\n{kind}: corpus built in {time.perf_counter() - started:.1f} s")
             for path in paths:
-                result = measure(kind, path)
-                ok = result["seconds"] < TARGET_SECONDS and result["peak_mb"] < TARGET_MB
-                missed += not ok
-                outcome = result["outcome"]
-                if len(outcome) > 150:
-                    outcome = outcome[:147] + "..."
-                print(
-                    f"  {'ok ' if ok else 'MISS'} {path.name:26} {path.stat().st_size / 1024:9.0f} KB "
-                    f"{result['seconds']:6.2f} s {result['peak_mb']:6.0f} MB  {outcome}"
-                )
-    print(f"\ntargets: under {TARGET_SECONDS:g} s and {TARGET_MB} MB each; missed: {missed}")
+                for isolated in ("isolated", "here"):
+                    result = measure(kind, path, isolated)
+                    ok = result["seconds"] < TARGET_SECONDS and result["peak_mb"] < TARGET_MB
+                    missed += not ok and isolated == "isolated"
+                    outcome = result["outcome"]
+                    if len(outcome) > 120:
+                        outcome = outcome[:117] + "..."
+                    print(
+                        f"  {'ok ' if ok else 'MISS'} {path.name:26} {path.stat().st_size / 1024:9.0f} KB "
+                        f"{isolated:8} {result['seconds']:6.2f} s {result['peak_mb']:6.0f} MB  {outcome}"
+                    )
+    print(
+        f"\ntargets (read as the portal reads, isolated): under {TARGET_SECONDS:g} s and {TARGET_MB} MB each; missed: {missed}"
+    )
     return 1 if missed else 0
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--one"]:
-        read_one(sys.argv[2], sys.argv[3])
+        read_one(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(main())

@@ -14,6 +14,10 @@ SPREADSHEET_MAX_SHEET_BYTES, SPREADSHEET_MAX_SHARED_STRINGS_BYTES, SPREADSHEET_M
 (any other part: styles, themes…), SPREADSHEET_MAX_TOTAL_BYTES, SPREADSHEET_MAX_RATIO (with
 SPREADSHEET_RATIO_FROM_BYTES, the size from which a part's ratio is checked),
 SPREADSHEET_MAX_ROW_CELLS and SPREADSHEET_READ_SECONDS.
+
+The reading itself runs in a child process (core.isolation) whose address space is capped at
+UPLOAD_READ_MEMORY_MB and which is killed after UPLOAD_READ_SECONDS, whatever the checks above
+missed; UPLOAD_READ_ISOLATED = False reads in the calling process instead.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import time
 import zipfile
 
 from django.conf import settings
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from core.vietnamese import format_vnd
@@ -45,7 +51,14 @@ DEFAULTS = {
     "SPREADSHEET_READ_SECONDS": 10.0,
     # Excel's own width: openpyxl builds a whole row in memory (600 MB for a million cells).
     "SPREADSHEET_MAX_ROW_CELLS": 16_384,
+    # The child that reads: its address space (Django and openpyxl take about 150 MB of it) and
+    # its wall-clock time, the backstop behind SPREADSHEET_READ_SECONDS.
+    "UPLOAD_READ_MEMORY_MB": 512,
+    "UPLOAD_READ_SECONDS": 12.0,
+    "UPLOAD_READ_ISOLATED": True,
 }
+# What the reading child is told of the caps above (it does not see a test's settings).
+CHILD_LIMITS = tuple(name for name in DEFAULTS if name.startswith("SPREADSHEET_"))
 _ROOT_RE = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _CHUNK = 1024 * 1024
 
@@ -83,6 +96,20 @@ def too_slow_message(name: str, seconds: float) -> str:
     return (
         f"Đọc tệp «{name}» mất quá {seconds:g} giây nên đã dừng; tệp quá lớn hoặc có cấu trúc bất thường. "
         "Hãy chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lại."
+    )
+
+
+def too_much_memory_message(name: str, megabytes: int) -> str:
+    return (
+        f"Đọc tệp «{name}» cần hơn {format_vnd(megabytes)} MB bộ nhớ nên đã dừng; tệp quá lớn hoặc có cấu "
+        "trúc bất thường. Hãy kiểm tra lại tệp, hoặc chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lại."
+    )
+
+
+def reading_failed_message(name: str) -> str:
+    return (
+        f"Việc đọc tệp «{name}» bị dừng bất thường; tệp có cấu trúc bất thường nên không được đọc. "
+        "Hãy mở tệp bằng Excel, lưu lại thành tệp .xlsx mới rồi tải lên lại."
     )
 
 
@@ -202,3 +229,42 @@ def _declared_size(sheet: ReadOnlyWorksheet) -> None:
 
 
 ReadOnlyWorksheet._get_size = _declared_size
+
+
+_STRING_TAG, _TEXT_TAG, _RUN_TAG = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+
+
+def _string_table(source) -> list[str]:
+    """openpyxl's `read_string_table` without an openpyxl `Text` object built per string (a
+    third of the reading of a list of names, each name its own string): each string's plain
+    text and its rich-text runs' texts, joined, as openpyxl gives them."""
+    strings = []
+    for _event, node in iterparse(source):
+        if node.tag == _STRING_TAG:
+            plain = node.find(_TEXT_TAG)
+            text = (plain.text or "") if plain is not None else ""
+            for run in node.iterfind(_RUN_TAG):
+                piece = run.find(_TEXT_TAG)
+                if piece is not None and piece.text:
+                    text += piece.text
+            strings.append(text.replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+class _WorkbookReader(ExcelReader):
+    def read_strings(self):
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _string_table(source)
+
+
+def open_workbook(content: bytes):
+    """`openpyxl.load_workbook(…, read_only=True, data_only=False)` of an uploaded file, its
+    shared strings read by `_string_table`. A formula cell yields its text; nothing is computed."""
+    reader = _WorkbookReader(
+        io.BytesIO(content), read_only=True, keep_vba=False, data_only=False, keep_links=False
+    )
+    reader.read()
+    return reader.wb

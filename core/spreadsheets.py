@@ -32,9 +32,10 @@ from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
-import openpyxl
+from django.conf import settings
 from openpyxl.utils import get_column_letter
 
+from core.isolation import ChildFailed, ChildOutOfMemory, ChildOutOfTime, run_isolated
 from core.legacy_encoding import (
     VIET_LETTERS,
     encoding_name,
@@ -42,7 +43,17 @@ from core.legacy_encoding import (
     legacy_cell_message,
     legacy_scores,
 )
-from core.spreadsheet_limits import ReadingClock, ReadingTooSlow, archive_problem, too_slow_message
+from core.spreadsheet_limits import (
+    CHILD_LIMITS,
+    ReadingClock,
+    ReadingTooSlow,
+    archive_problem,
+    limit,
+    open_workbook,
+    reading_failed_message,
+    too_much_memory_message,
+    too_slow_message,
+)
 from core.vietnamese import format_vnd, normalize_key
 
 logger = logging.getLogger(__name__)
@@ -278,6 +289,30 @@ class SpreadsheetReader:
         suffix = PurePath(name).suffix.lower()
         if suffix not in (".xlsx", ".csv"):
             raise SpreadsheetError(self.unsupported_message(name, suffix))
+        if not limit("UPLOAD_READ_ISOLATED"):
+            return self.read_here(name, content)
+        memory_mb, seconds = limit("UPLOAD_READ_MEMORY_MB"), float(limit("UPLOAD_READ_SECONDS"))
+        caps = {setting: limit(setting) for setting in CHILD_LIMITS}
+        try:
+            return run_isolated(
+                _read_in_child, self, name, content, caps, memory_mb=memory_mb, seconds=seconds
+            )
+        except ChildOutOfMemory:
+            logger.info("Reading %r went over %s MB", name, memory_mb)
+            raise SpreadsheetError(too_much_memory_message(name, memory_mb)) from None
+        except ChildOutOfTime:
+            logger.info("Reading %r killed after %s s", name, seconds)
+            raise SpreadsheetError(too_slow_message(name, seconds)) from None
+        except ChildFailed as exc:
+            if not exc.crashed:
+                raise RuntimeError(f"Reading {name!r} failed in its child process:\n{exc}") from None
+            logger.warning("Reading %r: the child process died (%s)", name, exc)
+            raise SpreadsheetError(reading_failed_message(name)) from None
+
+    def read_here(self, name: str, content: bytes) -> list[dict]:
+        """`read` in this process, unbounded in memory: what the reading child runs. `name` is
+        the file's name without folders, its suffix .xlsx or .csv."""
+        suffix = PurePath(name).suffix.lower()
         self._clock = ReadingClock()
         try:
             if suffix == ".xlsx":
@@ -336,7 +371,7 @@ class SpreadsheetReader:
             raise SpreadsheetError(problem)
         try:
             # data_only=False: a formula cell yields its text ("=A1+1"); nothing is ever computed.
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            workbook = open_workbook(content)
         except Exception as exc:
             # A damaged archive raises anything from BadZipFile to KeyError or XML errors.
             logger.info("Unreadable workbook %r: %r", name, exc)
@@ -486,6 +521,13 @@ class SpreadsheetReader:
                 for field, parse in parsers:
                     row[field] = parse(row[field])
         return SheetRows(rows, getattr(self, "_ignored", ()))
+
+
+def _read_in_child(reader: SpreadsheetReader, name: str, content: bytes, caps: dict) -> list[dict]:
+    """In the reading child (core.isolation): the parent's caps, then the reading."""
+    for setting, value in caps.items():
+        setattr(settings, setting, value)
+    return reader.read_here(name, content)
 
 
 def _unicode_encoding(content: bytes) -> str | None:

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
-    "axes",
+    "accounts.axes_app.AxesConfig",
     "core",
     "dialogue_portal",
     "accounts",
@@ -142,6 +142,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Vietnamese for installed apps that ship none (django-axes's admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -200,6 +202,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hoinghi-doithoai@exam
 DEADLINE_REMINDER_WORKING_DAYS = tuple(
     int(days) for days in os.environ.get("DEADLINE_REMINDER_WORKING_DAYS", "3,1").split(",") if days.strip()
 )
+
+# Uploaded spreadsheets are read in a child process (core.isolation) with this much address
+# space and wall-clock time; its fork server imports the readers once (core.spreadsheet_limits).
+UPLOAD_READ_MEMORY_MB = int(os.environ.get("UPLOAD_READ_MEMORY_MB", "512"))
+UPLOAD_READ_SECONDS = float(os.environ.get("UPLOAD_READ_SECONDS", "12"))
+UPLOAD_READ_PRELOAD = ("sessions.participants.reading", "feedback.services.upload")
 
 LOGGING = {
     "version": 1,

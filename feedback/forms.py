@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from core.filetypes import content_mismatch_message
-from core.forms import MAX_UPLOAD_BYTES, SpreadsheetUploadMixin
+from core.forms import MAX_UPLOAD_BYTES, SpreadsheetUploadMixin, refuse_control_characters_in_texts
 from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory
 
@@ -25,6 +25,8 @@ class _Form(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+        # Question, answer and notice texts end up in workbooks and PDFs: no control characters.
+        refuse_control_characters_in_texts(self)
 
 
 class QuestionSubmitForm(_Form):

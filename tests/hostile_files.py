@@ -1,5 +1,5 @@
 """Hostile spreadsheets, generated: zip bombs, a shared-strings bomb, a declared dimension far
-beyond its cells, truncated and renamed files, control characters, too many rows and columns.
+beyond its cells, a part of hundreds of megabytes, truncated and renamed files, control characters, too many rows and columns.
 
 Each maker takes a size, so the tests build small ones (with the caps lowered) and
 bench/hostile_uploads.py full-size ones. The bombs are written streaming into the archive, so a
@@ -111,6 +111,15 @@ def shared_strings_bomb(header: list[str], strings: int) -> bytes:
             SHARED_STRINGS: _repeat(b"<si><t>x</t></si>", strings, head=head, tail=b"</sst>"),
         },
     )
+
+
+def huge_part(header: list[str], megabytes: int) -> bytes:
+    """A workbook whose `[Content_Types].xml` ends in `megabytes` of blank space: compressed a
+    thousand times, and read whole into memory (then parsed) when the workbook is opened."""
+    base = workbook([header])
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        types = archive.read("[Content_Types].xml")
+    return replace_parts(base, {"[Content_Types].xml": _repeat(b" " * 1024, megabytes * 1024, head=types)})
 
 
 def wide_dimension(header: list[str], row: list) -> bytes:

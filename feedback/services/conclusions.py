@@ -132,6 +132,20 @@ def save_conclusion(
         return conclusion
 
 
+def not_held_yet(session: Session, today: datetime.date | None = None) -> str | None:
+    """Why the session's notice cannot be issued yet (a Vietnamese message): the session has
+    no date, or its date is still to come. None once it has been held."""
+    today = today or timezone.localdate()
+    if not session.has_fixed_date:
+        return "Phiên chưa có ngày tổ chức; chỉ ban hành thông báo kết luận sau khi hội nghị đã diễn ra."
+    if session.date > today:
+        return (
+            f"Hội nghị diễn ra ngày {session.date:%d/%m/%Y}; chỉ ban hành thông báo kết luận "
+            "từ ngày đó trở về sau."
+        )
+    return None
+
+
 def issue_conclusion(
     *, user: User, session: Session, number: int | None, issued_on: datetime.date | None
 ) -> SessionConclusion:
@@ -154,6 +168,8 @@ def issue_conclusion(
             if conclusion.is_issued:
                 raise FeedbackError("Thông báo kết luận đã được ban hành.")
             raise FeedbackError("Chỉ lãnh đạo mới ban hành thông báo kết luận.")
+        if reason := not_held_yet(session):
+            raise FeedbackError(reason)
         if session.has_fixed_date and issued_on < session.date:
             raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({session.date:%d/%m/%Y}) trở về sau.")
         taken = (

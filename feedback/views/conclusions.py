@@ -19,7 +19,7 @@ from ..documents import render_notice
 from ..models import SessionConclusion
 from ..notice import build_notice, conclusion_defaults
 from ..services import FeedbackError
-from ..services.conclusions import StaleConclusionError, conclusion_token
+from ..services.conclusions import StaleConclusionError, conclusion_token, not_held_yet
 from .mixins import SessionFeedbackMixin
 
 
@@ -53,6 +53,9 @@ class ConclusionDetailView(ConclusionMixin, TemplateView):
         user = self.request.user
         context["can_draft"] = user.has_perm("feedback.draft_conclusion", self.session)
         context["can_issue"] = user.has_perm("feedback.issue_conclusion", self.session)
+        # Offered once the session has been held; before, the leader is told from when.
+        context["not_held_yet"] = not_held_yet(self.session) if context["can_issue"] else None
+        context["can_issue"] = context["can_issue"] and not context["not_held_yet"]
         context["notice"] = (
             build_notice(self.session, asker_shown=lambda line: user.has_perm("feedback.view_asker", line))
             if self.conclusion is not None
@@ -120,6 +123,11 @@ class ConclusionIssueView(ConclusionFormView):
     form_class = forms.ConclusionIssueForm
     title = "Ban hành thông báo kết luận"
     success_message = "Đã ban hành thông báo kết luận."
+
+    def get(self, request, *args, **kwargs):
+        if reason := not_held_yet(self.session):
+            messages.warning(request, reason)  # said before the leader fills the form in
+        return super().get(request, *args, **kwargs)
 
 
 class ConclusionPdfView(ConclusionMixin, View):

@@ -20,6 +20,13 @@ from core.spreadsheets import (
 )
 
 
+@pytest.fixture(autouse=True)
+def read_in_this_process(settings):
+    """The reading's own logic, watched in this process (a test's reader class, a counting
+    patch); reading in a child process is tested in tests/core/test_isolated_reading.py."""
+    settings.UPLOAD_READ_ISOLATED = False
+
+
 class PeopleReader(SpreadsheetReader):
     columns = (
         Column("name", "Họ và tên", {"ho va ten", "ho ten"}),
@@ -275,3 +282,23 @@ def test_read_xlsx_control_character_refused_naming_row_and_column():
 def test_read_line_breaks_and_tabs_inside_a_cell_read_as_spaces():
     content = workbook_bytes([["Họ và tên", "Thôn"], ["Nguyễn\nVăn\r\nAn", "Lộc\tThượng\u2028"]])
     assert read("ds.xlsx", content) == [{"row_number": 2, "name": "Nguyễn Văn An", "hamlet": "Lộc Thượng"}]
+
+
+def test_shared_strings_read_as_openpyxl_reads_them():
+    """The reader's own shared-strings table (core.spreadsheet_limits) gives what openpyxl's does:
+    plain texts, rich-text runs joined, phonetic guides left out, empty strings, escaped x005F_."""
+    from openpyxl.reader.strings import read_string_table  # noqa: PLC0415 (the reference only)
+
+    from core.spreadsheet_limits import _string_table  # noqa: PLC0415 (a private helper, tested)
+
+    table = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><t>Nguyễn Văn An</t></si>"
+        '<si><r><rPr><b/></rPr><t>Lộc </t></r><r><t xml:space="preserve">Thượng </t></r></si>'
+        "<si><t>Trần</t><rPh sb='0' eb='1'><t>ちん</t></rPh></si>"
+        "<si><t/></si><si><t>_x005F_x000D_</t></si>"
+        "</sst>"
+    ).encode()
+
+    assert _string_table(io.BytesIO(table)) == read_string_table(io.BytesIO(table))
+    assert _string_table(io.BytesIO(table))[:3] == ["Nguyễn Văn An", "Lộc Thượng ", "Trần"]

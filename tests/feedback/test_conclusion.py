@@ -601,7 +601,9 @@ def test_issue_conclusion_bad_number_or_date_refused(number, issued_on, message)
 
 def test_issue_conclusion_number_taken_by_another_notice_refused():
     session, people = build_session(prefix="J")
-    other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
+    other = Session.objects.create(
+        plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="exact", date=datetime.date(2024, 5, 11)
+    )
     for each in (session, other):
         save_conclusion(user=people["staff"], session=each, **DRAFT)
     issued = issue_conclusion(
@@ -618,7 +620,9 @@ def test_issue_conclusion_number_taken_by_another_notice_refused():
 def test_issued_conclusion_numbers_are_unique_in_the_database_too():
     """Two leaders issuing the same number at the same moment: the database refuses the second."""
     session, people = build_session(prefix="U")
-    other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
+    other = Session.objects.create(
+        plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="exact", date=datetime.date(2024, 5, 11)
+    )
     for each in (session, other):
         save_conclusion(user=people["staff"], session=each, **DRAFT)
     issued = issue_conclusion(
