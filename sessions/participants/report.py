@@ -5,11 +5,15 @@ command all show this report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from directory.models import Place
 
 from ..models import ParticipantCategory, Session
 from .columns import COLUMN_BY_FIELD
+
+if TYPE_CHECKING:
+    from .replacement import Removal
 
 
 class RowStatus:
@@ -39,6 +43,8 @@ class RowReport:
     errors: list[str] | tuple[()] = ()
     duplicates: list[str] | tuple[()] = ()
     warnings: list[str] | tuple[()] = ()
+    # With a replacement: the id of the listed person this row is (sessions.participants.replacement).
+    match: int | None = None
 
     @property
     def status(self) -> str:
@@ -91,9 +97,18 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)
     quota: int | None = None
     existing: int = 0
+    # Rows saved: added, plus (with a replacement) the listed people the file keeps.
     saved: int = 0
-    replaced: int = 0
     committed: bool = False
+    # A replacement (sessions.participants.replacement): listed people the file keeps, people it
+    # adds, people it removes (with what each already has: `history_labels` name the flags), and
+    # why it was not saved when some of those had a letter or a check-in and were not confirmed.
+    kept: int = 0
+    added: int = 0
+    removed: int = 0
+    removals: list[Removal] = field(default_factory=list)
+    history_labels: list[str] = field(default_factory=list)
+    removal_refused: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -122,6 +137,11 @@ class ImportReport:
     @property
     def rows_to_save(self) -> list[RowReport]:
         return [row for row in self.rows if row.will_be_saved]
+
+    @property
+    def removals_to_confirm(self) -> list[Removal]:
+        """People the replacement removes although they were invited or checked in."""
+        return [removal for removal in self.removals if removal.has_history]
 
     @property
     def has_errors(self) -> bool:
