@@ -156,7 +156,7 @@ def apply_replacement(report: ImportReport, plan: ReplacementPlan) -> int:
     removed = [removal.pk for removal in report.removals]
     if removed:
         Participant.objects.filter(pk__in=removed).delete()
-    changed, freed = [], []
+    changed = []
     for index, pk in plan.matches.items():
         row, participant = report.rows[index], plan.listed[pk]
         before = _values(participant)
@@ -168,14 +168,11 @@ def apply_replacement(report: ImportReport, plan: ReplacementPlan) -> int:
         participant.phone = row.phone
         participant.email = row.email
         participant.row_number = row.number
-        if participant.national_id != row.national_id:
-            freed.append(participant.pk)
-            participant.national_id = row.national_id
+        # A CCCD the row brings is nobody else's on the list: a listed person holding it would
+        # have been matched to this row first (sessions.participants.matching).
+        participant.national_id = row.national_id
         if _values(participant) != before:
             changed.append(participant)
-    if freed:
-        # Two kept people may swap CCCDs: free the old ones first, as the unique index checks each row.
-        Participant.objects.filter(pk__in=freed).update(national_id="")
     if changed:
         Participant.objects.bulk_update(changed, UPDATED_FIELDS)
     return len(removed)
