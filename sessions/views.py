@@ -31,7 +31,7 @@ from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
 from .lookups import session_commune_or_404
 from .models import Participant, ParticipantCategory, Session
 from .participants.checks import commune_quota
-from .participants.report import RowStatus
+from .participants.report import KEPT, RowStatus
 from .participants.services import (
     ParticipantEditError,
     delete_participant,
@@ -57,6 +57,7 @@ BADGES = {
     RowStatus.DUPLICATE: "text-bg-secondary",
     RowStatus.WARNING: "text-bg-warning",
     RowStatus.ERROR: "text-bg-danger",
+    KEPT: "text-bg-info",
 }
 
 
@@ -356,14 +357,11 @@ class ParticipantUploadView(CommuneListMixin, UploadPreviewView):
 
     def preview_context(self, report) -> dict:
         preview_rows, rows_left_out = report.preview(PREVIEW_NEW_ROWS)
-        counts = report.counts
         return {
             "preview_rows": preview_rows,
             "rows_left_out": rows_left_out,
             "preview_limit": PREVIEW_NEW_ROWS,
-            "count_badges": [
-                (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER
-            ],
+            "count_badges": [(label, count, BADGES[status]) for status, label, count in report.count_items()],
             **_removals_context(report),
         }
 

@@ -26,6 +26,10 @@ class RowStatus:
     ORDER = (NEW, DUPLICATE, WARNING, ERROR)
 
 
+# A replacement's row that is someone already listed (ImportReport.count_items).
+KEPT = "kept"
+
+
 @dataclass(slots=True)
 class RowReport:
     """One data row of the file: what was read, what it becomes, and what is wrong with it."""
@@ -151,8 +155,18 @@ class ImportReport:
     def can_commit(self) -> bool:
         return not self.has_errors and any(row.will_be_saved for row in self.rows)
 
+    def count_items(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) as the preview says them. A replacement's plain rows that are
+        someone already listed count as "đã có", not "mới" (`counts` keeps the statuses)."""
+        counts = self.counts
+        kept = sum(1 for row in self.rows if row.match is not None and row.status == RowStatus.NEW)
+        items = [(status, RowStatus.LABELS[status], counts[status]) for status in RowStatus.ORDER]
+        if self.replace and kept:
+            items[0] = (RowStatus.NEW, RowStatus.LABELS[RowStatus.NEW], counts[RowStatus.NEW] - kept)
+            items.insert(1, (KEPT, "đã có", kept))
+        return items
+
     @property
     def summary(self) -> str:
-        counts = self.counts
-        parts = ", ".join(f"{RowStatus.LABELS[status]}: {counts[status]}" for status in RowStatus.ORDER)
+        parts = ", ".join(f"{label}: {count}" for _status, label, count in self.count_items())
         return f"Tổng {len(self.rows)} dòng — {parts}."

@@ -72,6 +72,7 @@ def test_replace_with_exported_list_after_check_in_keeps_check_ins_tokens_and_em
 
     assert report.committed is True
     assert (report.kept, report.added, report.removed, report.removals) == (5, 0, 0, [])
+    assert report.summary == "Tổng 5 dòng — mới: 0, đã có: 5, trùng: 0, cảnh báo: 0, lỗi: 0."
     assert Attendance.objects.filter(session=session).count() == 5
     assert listed(session) == before
     assert {pk: token_reads_back(session, token).pk for pk, token in tokens.items()} == {
