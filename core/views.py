@@ -180,7 +180,7 @@ class UploadConfirmView(ActionView, UploadPreviewView):
     """Step two: POST with a preview's token checks the stored file again and saves it all or
     nothing (`save`, returning the report with `committed`). A token that is not this user's,
     not for this page or expired sends back to the upload form; a report that cannot be saved
-    any more is shown like a preview, without a token.
+    any more is shown like a preview, without a token (or with it, when `may_confirm_again`).
 
     A token imports once: `save` passes it to the service, which claims it in the import's
     transaction (core.uploads.record_import). A second click, even at the same moment, is told
@@ -210,6 +210,11 @@ class UploadConfirmView(ActionView, UploadPreviewView):
     def success_message(self, report) -> str:
         raise NotImplementedError
 
+    def may_confirm_again(self, report) -> bool:
+        """Whether a report that was not saved keeps its token: the file is fine and only an
+        answer the page asks for was missing (a confirmation to tick)."""
+        return False
+
     def success_url(self, report) -> str:
         raise NotImplementedError
 
@@ -235,8 +240,9 @@ class UploadConfirmView(ActionView, UploadPreviewView):
             messages.error(request, getattr(exc, "message", str(exc)))
             return redirect(self.upload_url())
         if not report.committed:
+            again = token if self.may_confirm_again(report) else ""
             return self.render_to_response(
-                self.get_context_data(form=self.form_class(), report=report, token="")
+                self.get_context_data(form=self.form_class(), report=report, token=again)
             )
         uploads.forget(token)
         messages.success(request, self.success_message(report))

@@ -24,6 +24,7 @@ from core.files import delete_stored_file
 from core.jobs import ACTIVE_STATUSES, JOB_FAILED, JobStatus, Progress, fail_jobs
 from directory.models import Place
 from sessions.models import Participant, Session
+from sessions.participants.history import mark_letters_printed
 
 from .documents import TEMPLATE, invitation_context
 from .models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus, Purpose
@@ -106,6 +107,7 @@ def build_letters(*, job_id: int) -> BatchJob | None:
             )
             job.status, job.total, job.done = JobStatus.RUNNING, len(ids), 0
             job.save(update_fields=["status", "total", "done"])
+            mark_letters_printed(session_id=job.session_id, participant_ids=ids)
     return BatchJob.objects.filter(pk=job_id).first()
 
 

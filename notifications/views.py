@@ -25,6 +25,7 @@ from plans.views import PlanMixin
 from sessions import selectors as session_selectors
 from sessions.lookups import session_commune_or_404
 from sessions.models import Participant
+from sessions.participants.history import mark_letters_printed
 from sessions.views import SessionMixin
 
 from . import calendar, jobs, selectors
@@ -127,6 +128,8 @@ class InvitationsPdfView(SessionMixin, View):
             document = render_invitations(session=self.session, units=True)
         elif self.commune is not None:
             document = render_invitations(session=self.session, commune=self.commune)
+            # Their letters are out: a later replacement of the list keeps them (sessions.participants).
+            mark_letters_printed(session_id=self.session.pk, commune_id=self.commune.pk)
         else:
             # The whole session's letters take the worker: a request would wait for minutes.
             messages.info(request, "Giấy mời của cả phiên được in trong nền: bấm «Tạo tệp giấy mời để in».")

@@ -21,7 +21,11 @@ class ParticipantUploadForm(SpreadsheetUploadMixin, forms.Form):
     )
     replace = forms.BooleanField(
         label="Thay thế danh sách hiện có",
-        help_text="Xóa danh sách đã nhập của xã cho phiên này rồi nhập danh sách trong tệp.",
+        help_text=(
+            "Danh sách của xã cho phiên này trở thành danh sách trong tệp: người đã có giữ nguyên giấy mời "
+            "và điểm danh, người mới được thêm, người không còn trong tệp bị bỏ (người đã được mời hoặc "
+            "đã điểm danh chỉ bị bỏ khi bạn xác nhận)."
+        ),
         required=False,
     )
 

@@ -266,6 +266,9 @@ class Participant(models.Model):
     national_id = models.CharField("số CCCD", max_length=12, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     row_number = models.PositiveIntegerField("dòng trong tệp", null=True, blank=True)
+    # The first time a letter was printed for this person (sessions.participants.history): from
+    # then on a replacement of the list keeps them unless someone confirms their letter is void.
+    letter_printed_at = models.DateTimeField("in giấy mời lúc", null=True, blank=True, editable=False)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

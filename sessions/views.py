@@ -38,7 +38,7 @@ from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
 from .lookups import session_commune_or_404
 from .models import Participant, ParticipantCategory, Session
 from .participants.checks import commune_quota
-from .participants.report import RowStatus
+from .participants.report import KEPT, RowStatus
 from .participants.services import (
     ParticipantEditError,
     delete_participant,
@@ -64,6 +64,7 @@ BADGES = {
     RowStatus.DUPLICATE: "text-bg-secondary",
     RowStatus.WARNING: "text-bg-warning",
     RowStatus.ERROR: "text-bg-danger",
+    KEPT: "text-bg-info",
 }
 
 
@@ -336,6 +337,18 @@ class ParticipantSigninView(CommuneListMixin, View):
 # ---------------------------------------------------------------- upload, preview, confirm
 
 
+def _removals_context(report) -> dict:
+    """A replacement's people to remove: everyone invited or checked in (the confirmation is
+    about them), then the first PREVIEW_NEW_ROWS others."""
+    with_history = report.removals_to_confirm
+    others = [removal for removal in report.removals if not removal.has_history]
+    return {
+        "removal_rows": [*with_history, *others[:PREVIEW_NEW_ROWS]],
+        "removals_left_out": max(len(others) - PREVIEW_NEW_ROWS, 0),
+        "confirm_removal_ids": ",".join(str(removal.pk) for removal in with_history),
+    }
+
+
 class ParticipantUploadView(CommuneListMixin, UploadPreviewView):
     """GET: the upload form. POST: check the file and show the preview, saving nothing."""
 
@@ -363,14 +376,12 @@ class ParticipantUploadView(CommuneListMixin, UploadPreviewView):
 
     def preview_context(self, report) -> dict:
         preview_rows, rows_left_out = report.preview(PREVIEW_NEW_ROWS)
-        counts = report.counts
         return {
             "preview_rows": preview_rows,
             "rows_left_out": rows_left_out,
             "preview_limit": PREVIEW_NEW_ROWS,
-            "count_badges": [
-                (RowStatus.LABELS[status], counts[status], BADGES[status]) for status in RowStatus.ORDER
-            ],
+            "count_badges": [(label, count, BADGES[status]) for status, label, count in report.count_items()],
+            **_removals_context(report),
         }
 
 
@@ -389,12 +400,28 @@ class ParticipantConfirmView(ParticipantUploadView, UploadConfirmView):
             user=self.request.user,
             replace=details["replace"],
             token=token,
+            confirmed_removals=self.confirmed_removals(),
         )
 
     def imported_url(self) -> str:
         return self.list_url()
 
+    def confirmed_removals(self) -> set[int]:
+        """The ids of invited or checked-in people the user agreed to remove: the confirmation
+        box carries those the page listed ("12,15,18"), so a person invited since is not among them."""
+        text = self.request.POST.get("confirm_removal", "")
+        return {int(part) for part in text.split(",") if part.strip().isdigit()}
+
+    def may_confirm_again(self, report) -> bool:
+        return bool(report.removal_refused)
+
     def success_message(self, report) -> str:
+        if report.replace:
+            return (
+                f"Đã cập nhật danh sách {self.commune.full_name} theo tệp: giữ {report.kept} người đã có "
+                f"(giấy mời và điểm danh của họ vẫn giữ nguyên), thêm {report.added} người mới, "
+                f"bỏ {report.removed} người."
+            )
         return f"Đã nhập {report.saved} người vào danh sách {self.commune.full_name}."
 
     def success_url(self, report) -> str:

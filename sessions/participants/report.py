@@ -5,11 +5,15 @@ command all show this report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from directory.models import Place
 
 from ..models import ParticipantCategory, Session
 from .columns import COLUMN_BY_FIELD
+
+if TYPE_CHECKING:
+    from .replacement import Removal
 
 
 class RowStatus:
@@ -20,6 +24,10 @@ class RowStatus:
 
     LABELS = {NEW: "mới", DUPLICATE: "trùng", WARNING: "cảnh báo", ERROR: "lỗi"}
     ORDER = (NEW, DUPLICATE, WARNING, ERROR)
+
+
+# A replacement's row that is someone already listed (ImportReport.count_items).
+KEPT = "kept"
 
 
 @dataclass(slots=True)
@@ -39,6 +47,8 @@ class RowReport:
     errors: list[str] | tuple[()] = ()
     duplicates: list[str] | tuple[()] = ()
     warnings: list[str] | tuple[()] = ()
+    # With a replacement: the id of the listed person this row is (sessions.participants.replacement).
+    match: int | None = None
 
     @property
     def status(self) -> str:
@@ -94,9 +104,18 @@ class ImportReport:
     ignored_notice: str = ""
     quota: int | None = None
     existing: int = 0
+    # Rows saved: added, plus (with a replacement) the listed people the file keeps.
     saved: int = 0
-    replaced: int = 0
     committed: bool = False
+    # A replacement (sessions.participants.replacement): listed people the file keeps, people it
+    # adds, people it removes (with what each already has: `history_labels` name the flags), and
+    # why it was not saved when some of those had a letter or a check-in and were not confirmed.
+    kept: int = 0
+    added: int = 0
+    removed: int = 0
+    removals: list[Removal] = field(default_factory=list)
+    history_labels: list[str] = field(default_factory=list)
+    removal_refused: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -127,6 +146,11 @@ class ImportReport:
         return [row for row in self.rows if row.will_be_saved]
 
     @property
+    def removals_to_confirm(self) -> list[Removal]:
+        """People the replacement removes although they were invited or checked in."""
+        return [removal for removal in self.removals if removal.has_history]
+
+    @property
     def has_errors(self) -> bool:
         return bool(self.errors) or any(row.errors for row in self.rows)
 
@@ -134,8 +158,18 @@ class ImportReport:
     def can_commit(self) -> bool:
         return not self.has_errors and any(row.will_be_saved for row in self.rows)
 
+    def count_items(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) as the preview says them. A replacement's plain rows that are
+        someone already listed count as "đã có", not "mới" (`counts` keeps the statuses)."""
+        counts = self.counts
+        kept = sum(1 for row in self.rows if row.match is not None and row.status == RowStatus.NEW)
+        items = [(status, RowStatus.LABELS[status], counts[status]) for status in RowStatus.ORDER]
+        if self.replace and kept:
+            items[0] = (RowStatus.NEW, RowStatus.LABELS[RowStatus.NEW], counts[RowStatus.NEW] - kept)
+            items.insert(1, (KEPT, "đã có", kept))
+        return items
+
     @property
     def summary(self) -> str:
-        counts = self.counts
-        parts = ", ".join(f"{RowStatus.LABELS[status]}: {counts[status]}" for status in RowStatus.ORDER)
+        parts = ", ".join(f"{label}: {count}" for _status, label, count in self.count_items())
         return f"Tổng {len(self.rows)} dòng — {parts}."

@@ -13,6 +13,7 @@ and the rows are inserted with a single statement (COPY on PostgreSQL, core.bulk
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from ..models import Participant, Session
 from .checks import Checker, check_duplicates, validate_participants
 from .columns import FIELDS
 from .reading import MAX_ROWS, read_rows
+from .replacement import apply_replacement, plan_replacement, refusal_message, unconfirmed_removals
 from .report import ImportReport
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ def preview_participants(
         session=session, commune=commune, rows=rows, user=user, replace=replace, earlier=earlier
     )
     report.filename = filename
+    if replace and not report.has_errors:
+        plan_replacement(report, session=session, commune=commune)
     return report
 
 
@@ -78,15 +82,20 @@ def import_participants(
     user: User | None = None,
     replace: bool = False,
     token: str | None = None,
+    confirmed_removals: Collection[int] = (),
 ) -> ImportReport:
     """Check an uploaded list again and save it all or nothing.
 
-    Side effects, in one transaction and only when the report has no error: with `replace`,
-    deletes the commune's current list for the session; inserts every new row (duplicates are
-    skipped); keeps a receipt of the file (core.uploads.record_import) that claims the preview's
-    `token`. The session row is locked meanwhile so that two uploads cannot both fit in the
-    same quota. Raises core.uploads.UploadAlreadyImported when `token` was used by an import
-    already, however close together the two confirmations came.
+    Side effects, in one transaction and only when the report has no error: with `replace`, the
+    commune's current list becomes the file's (sessions.participants.replacement): the people
+    already listed keep their row (letter, check-in, e-mails) and take the file's details, the
+    others of the list are deleted; nothing is saved when that would delete someone invited or
+    checked in whose id is not in `confirmed_removals` (the report's `removal_refused` says
+    so). Inserts every new row (duplicates are skipped); keeps a receipt of the file
+    (core.uploads.record_import) that claims the preview's `token`. The session row is locked
+    meanwhile so that two uploads cannot both fit in the same quota, nor a check-in be lost
+    between the check and the write. Raises core.uploads.UploadAlreadyImported when `token`
+    was used by an import already, however close together the two confirmations came.
     """
     try:
         rows = read_rows(filename=filename, content=content)
@@ -109,7 +118,16 @@ def import_participants(
             transaction.set_rollback(True)  # the receipt with it: the token stays usable
             return report
         if replace:
-            report.replaced = Participant.objects.filter(session=session, commune=commune).delete()[0]
+            # Lock the list first: a check-in, an e-mail or a printed letter being written for one
+            # of these people is waited for, then read below; a later one waits for this import.
+            listed = Participant.objects.select_for_update().filter(session=session, commune=commune)
+            list(listed.values_list("pk", flat=True))
+            plan = plan_replacement(report, session=session, commune=commune)
+            if refused := unconfirmed_removals(report, set(confirmed_removals)):
+                report.removal_refused = refusal_message(refused)
+                transaction.set_rollback(True)  # the receipt with it: the token stays usable
+                return report
+            report.removed = apply_replacement(report, plan)
         user_id = user.pk if user is not None else None
         participants = [
             Participant(
@@ -126,6 +144,7 @@ def import_participants(
                 imported_by_id=user_id,
             )
             for row in report.rows_to_save
+            if row.match is None
         ]
         if can_copy(Participant):
             for participant in participants:
@@ -133,7 +152,8 @@ def import_participants(
             copy_insert(Participant, participants)
         else:
             Participant.objects.bulk_create(participants, batch_size=INSERT_BATCH_SIZE)
-        report.saved = len(participants)
+        report.added = len(participants)
+        report.saved = report.added + report.kept
         report.committed = True
     return report
 

@@ -90,7 +90,7 @@ def test_import_command_replace_reports_removed_rows(world, tmp_path):
         "--replace",
     )
 
-    assert lines[-1] == "Đã lưu 1 người (đã xóa 2 người của danh sách cũ)."
+    assert lines[-1] == "Đã lưu 1 người: giữ 0 người đã có, thêm 1 người mới, bỏ 2 người của danh sách cũ."
     assert list(Participant.objects.values_list("national_id", flat=True)) == ["052085000003"]
 
 

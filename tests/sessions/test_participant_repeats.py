@@ -158,7 +158,7 @@ def test_same_file_again_replacing_the_list_is_flagged_and_replaces(world, sessi
 
     assert len(report.notices) == 1
     assert [row.status for row in report.rows] == ["new", "new"]
-    assert (report.committed, report.replaced, report.saved) == (True, 2, 2)
+    assert (report.committed, report.removed, report.kept, report.saved) == (True, 0, 2, 2)
     assert UploadReceipt.objects.count() == 2
 
 

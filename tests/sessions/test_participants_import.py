@@ -661,18 +661,20 @@ def test_import_more_than_10000_rows_is_refused(world):
 def test_import_replace_swaps_the_commune_list(world):
     session = make_session(world, quota=3)
     run_import(world, session, people(3))
+    first = Participant.objects.get(national_id="052085000001")
     other = PlaceFactory(code="52-550-03-02", kind=PlaceKind.THON, name="Mỹ Cang", parent=world.commune)
 
     report = run_import(world, session, [person(1, **{"Thôn, ấp": "Mỹ Cang"}), person(4)], replace=True)
 
     assert report.existing == 0
     assert statuses(report) == ["new", "new"]
-    assert report.replaced == 3
-    assert report.saved == 2
+    # The person of the first row is the one listed with that CCCD: kept, moved to Mỹ Cang.
+    assert (report.kept, report.added, report.removed, report.saved) == (1, 1, 2, 2)
     assert list(Participant.objects.order_by("row_number").values_list("national_id", "hamlet")) == [
         ("052085000001", other.pk),
         ("052085000004", world.hamlet.pk),
     ]
+    assert Participant.objects.get(national_id="052085000001").pk == first.pk
 
 
 def test_import_replace_with_errors_keeps_the_old_list(world):
@@ -748,7 +750,7 @@ def test_export_of_commune_imports_back_unchanged(world):
 
     report = run_import(world, session, None, content=exported, replace=True)
 
-    assert (report.saved, report.replaced) == (3, 3)
+    assert (report.saved, report.kept, report.added, report.removed) == (3, 3, 0, 0)
     assert report.counts == {"new": 3, "duplicate": 0, "warning": 0, "error": 0}
 
 
