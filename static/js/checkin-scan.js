@@ -61,7 +61,10 @@
     time.className = "small text-body-secondary me-2";
     time.textContent = new Date().toLocaleTimeString("vi-VN", {hour: "2-digit", minute: "2-digit", second: "2-digit"});
     alert.appendChild(time);
-    alert.appendChild(document.createTextNode(text));
+    var message = document.createElement("span");
+    message.className = "scan-message";
+    message.textContent = text;
+    alert.appendChild(message);
     results.insertBefore(alert, results.firstChild);
     while (results.children.length > SHOWN_RESULTS) { results.removeChild(results.lastChild); }
     // Older answers fade so that the newest one is the one the eye finds.

@@ -53,8 +53,10 @@ def scan(page, live_server, session, token):
     page.goto(live_server.url + reverse("notifications:checkin", args=[session.pk]))
     page.fill("#id_token", token)
     page.get_by_role("button", name="Điểm danh", exact=True).first.click()
-    page.wait_for_load_state()
-    return page.locator(".alert").first.inner_text().strip()
+    # The page's script posts the code and shows the answer above the field (no page load).
+    answer = page.locator("#scan-results .alert .scan-message").first
+    answer.wait_for()
+    return answer.inner_text().strip()
 
 
 def test_browser_replace_after_check_in_keeps_letters_and_asks_before_voiding_them(
