@@ -13,10 +13,12 @@ from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
-from .models import Attendance, BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
+from .models import Attendance, BatchJob, CancelledCheckin, JobKind, OutboxMessage, OutboxStatus, Purpose
 from .services.invitations import participants_without_email
 
 CHECKIN_RESULTS = 50
+# The latest check-ins (with their undo buttons) and undone check-ins shown on the check-in page.
+RECENT_CHECKINS = 10
 
 
 def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
@@ -79,14 +81,16 @@ def invited_units(session: Session) -> list:
 
 
 def checkin_people(session: Session, query: str = "") -> list[Participant]:
-    """Participants matching `query` by name, each with `checked_in_at` (None when absent). One query."""
-    arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk")).values("checked_in_at")[
-        :1
-    ]
+    """Participants matching `query` by name, each with `checked_in_at` and `attendance_id`
+    (None when absent). One query."""
+    arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
     people = (
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
-        .annotate(checked_in_at=Subquery(arrived))
+        .annotate(
+            checked_in_at=Subquery(arrived.values("checked_in_at")[:1]),
+            attendance_id=Subquery(arrived.values("pk")[:1]),
+        )
         .order_by(vi_order("full_name"), "id")
     )
     query = " ".join(query.split())
@@ -96,6 +100,24 @@ def checkin_people(session: Session, query: str = "") -> list[Participant]:
             Case(When(full_name__icontains=query, then=0), default=1), vi_order("full_name"), "id"
         )
     return list(people[:CHECKIN_RESULTS])
+
+
+def recent_checkins(session: Session) -> list[Attendance]:
+    """The session's latest check-ins, newest first, for the desk to undo a mistake. One query."""
+    return list(
+        Attendance.objects.filter(session=session)
+        .select_related("commune", "hamlet", "checked_in_by")
+        .order_by("-checked_in_at", "-id")[:RECENT_CHECKINS]
+    )
+
+
+def cancelled_checkins(session: Session) -> list[CancelledCheckin]:
+    """The session's latest undone check-ins with who made and who undid them. One query."""
+    return list(
+        CancelledCheckin.objects.filter(session=session)
+        .select_related("commune", "checked_in_by", "cancelled_by")
+        .order_by("-cancelled_at", "-id")[:RECENT_CHECKINS]
+    )
 
 
 def territory_communes(session: Session) -> QuerySet[Place]:

@@ -8,6 +8,8 @@ Sessions are checked against a `Session`; participant lists against a
 - A commune official sees the sessions of published plans that concern their commune and
   uploads their own commune's list, never another commune's.
 - A department officer sees the sessions of published plans covering their unit, and no list.
+- The session's own secretary, and district staff and leaders of the territory, record that the
+  session was held (its date, venue and chair); district staff widen its check-in window.
 - District staff of the issuing territory publish a dated session's public notice (once, when
   the plan is approved) and, once the session has been held, its results (once).
 """
@@ -20,7 +22,9 @@ from accounts.roles import (
     is_commune_official,
     is_department_officer,
     is_district_staff,
+    is_leader,
     is_office,
+    is_secretary,
     user_place,
 )
 from plans.models import PUBLISHED_STATUSES
@@ -108,6 +112,16 @@ def results_are_published(user, session) -> bool:
     return bool(session and session.results_published_at is not None)
 
 
+@rules.predicate
+def is_own_session_secretary(user, session) -> bool:
+    return bool(session and user.is_authenticated and session.secretary_id == user.pk)
+
+
+can_record_held = ((is_district_staff | is_leader) & session_in_territory) | (
+    is_secretary & is_own_session_secretary & session_in_territory
+)
+can_change_checkin_window = is_district_staff & session_in_territory
+
 can_view_session = (
     (is_office & session_in_territory)
     | (is_commune_official & session_covers_user & session_concerns_user_commune)
@@ -136,3 +150,5 @@ rules.add_perm(
     "dialogue_sessions.withdraw_results",
     is_district_staff & session_in_territory & results_are_published,
 )
+rules.add_perm("dialogue_sessions.record_held", can_record_held)
+rules.add_perm("dialogue_sessions.change_checkin_window", can_change_checkin_window)
