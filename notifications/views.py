@@ -246,8 +246,9 @@ class CheckinMarkView(CheckinMixin, View):
         return redirect(self.checkin_url(request.POST.get("q", "")))
 
 
-class CheckinWalkInView(CheckinMixin, TemplateView):
-    template_name = "notifications/checkin.html"
+class CheckinWalkInView(CheckinView):
+    """A walk-in written down; a refused one shows the whole check-in page again with the form."""
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
