@@ -293,3 +293,19 @@ def test_held_record_page_saves_and_session_page_shows_it(world, login):
     assert saved.status_code == 302
     assert detail.context["held"].venue == "Hội trường UBND xã"
     assert "Chưa ghi nhận đã tổ chức" not in detail.content.decode()
+
+
+def test_answered_at_session_page_early_shows_the_reason(world, login):
+    session = make_session(world, date=timezone.localdate() + datetime.timedelta(days=21))
+    question = make_question(world, session, status=QuestionStatus.ASSIGNED)
+    client = login(world.users["secretary"])
+
+    response = client.post(
+        reverse("feedback:question.answered", args=[question.pk]),
+        {"summary": "Đã giải đáp.", "given_by": "Trưởng phòng"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()[0].startswith("Hội nghị chưa diễn ra:")
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ASSIGNED
