@@ -11,12 +11,11 @@ Sessions are checked against a `Session`; participant lists against a
 - The session's own secretary, and district staff and leaders of the territory, record that the
   session was held (its date, venue and chair); district staff widen its check-in window.
 - District staff of the issuing territory publish a dated session's public notice (once, when
-  the plan is approved) and, once the session has been held, its results (once).
+  the plan is approved) and, once the session is recorded as held, its results (once).
 """
 
 import rules
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.roles import (
     is_commune_official,
@@ -29,7 +28,7 @@ from accounts.roles import (
 )
 from plans.models import PUBLISHED_STATUSES
 
-from .models import Quota
+from .models import HeldRecord, Quota
 
 
 @rules.predicate
@@ -98,12 +97,13 @@ def notice_can_be_published(user, session) -> bool:
 
 @rules.predicate
 def results_can_be_published(user, session) -> bool:
+    """Not yet published, and the session recorded as held (its date gone by is not enough)."""
     return bool(
         session
         and session.results_published_at is None
         and session.plan.status in PUBLISHED_STATUSES
         and session.has_fixed_date
-        and session.date <= timezone.localdate()
+        and HeldRecord.objects.filter(session=session).exists()
     )
 
 

@@ -26,7 +26,7 @@ from notifications.models import Attendance, BatchJob, JobKind, OutboxMessage, O
 from notifications.services.checkin import checkin_token
 from plans.models import Plan, PlanStatus
 from plans.planfile import import_plan
-from sessions.models import Session
+from sessions.models import HeldRecord, Session
 from sessions.views import ParticipantUploadView
 
 from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
@@ -426,6 +426,14 @@ def build_notifications(world) -> dict:
     )
     QuotaFactory(session=session, count=20)
     QuotaFactory(session=session, place=world.other_commune, count=10, position=1)
+    # Held on its day (recorded), so its results may be published.
+    HeldRecord.objects.create(
+        session=session,
+        held_on=session.date,
+        venue=session.venue_name,
+        chair="Phó Chủ tịch UBND huyện",
+        recorded_at=timezone.now(),
+    )
     guest = ParticipantFactory(session=session, full_name="Lê Thị Mai", row_number=1)
     emailed = ParticipantFactory(
         session=session,
