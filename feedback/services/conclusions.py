@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.vietnamese import lines_of
-from sessions.models import Session
+from sessions.models import HeldRecord, Session
 
 from ..documents import render_notice
 from ..models import ConclusionItem, ConclusionStatus, SessionConclusion
@@ -135,8 +135,9 @@ def save_conclusion(
 def issue_conclusion(
     *, user: User, session: Session, number: int | None, issued_on: datetime.date | None
 ) -> SessionConclusion:
-    """A leader issues the drafted notice with its number and date: it is frozen and the PDF as
-    issued is stored on it. The number is unique per issuer and year among conclusion notices."""
+    """A leader issues the drafted notice of a session recorded as held, dated on or after the
+    day it was held: it is frozen and the PDF as issued is stored on it. The number is unique per
+    issuer and year among conclusion notices."""
     if number is None or number < 1:
         raise FeedbackError("Số thông báo phải là số nguyên dương.")
     if issued_on is None:
@@ -154,8 +155,15 @@ def issue_conclusion(
             if conclusion.is_issued:
                 raise FeedbackError("Thông báo kết luận đã được ban hành.")
             raise FeedbackError("Chỉ lãnh đạo mới ban hành thông báo kết luận.")
-        if session.has_fixed_date and issued_on < session.date:
-            raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({session.date:%d/%m/%Y}) trở về sau.")
+        # A conclusion is of a session that took place: its held record, not its planned date.
+        held = HeldRecord.objects.filter(session=session).first()
+        if held is None:
+            raise FeedbackError(
+                "Phiên chưa được ghi nhận là đã tổ chức: hãy ghi nhận ngày, địa điểm và người chủ trì ở "
+                "trang phiên đối thoại trước khi ban hành thông báo kết luận."
+            )
+        if issued_on < held.held_on:
+            raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({held.held_on:%d/%m/%Y}) trở về sau.")
         taken = (
             SessionConclusion.objects.filter(
                 session__plan__issuer=session.plan.issuer,
