@@ -26,7 +26,7 @@ from core.documents import Line, OfficialDocument, flat_text, number_line, signa
 from core.vietnamese import date_line, in_sentence, lines_of, office_in_sentence, roman, short_date
 from notifications.models import Attendance
 from plans.models import Plan
-from sessions.models import Participant, Session
+from sessions.models import HeldRecord, Participant, Session
 
 from .models import OPEN_STATUSES, Channel, Question, QuestionStatus, SessionConclusion
 
@@ -109,15 +109,22 @@ def _in_sentence(text: str) -> str:
 
 
 def conclusion_defaults(session: Session) -> dict:
-    """The wording a new draft starts from: the session's chair, time and venue, the plan's signer."""
+    """The wording a new draft starts from: the day, venue and chair the session was recorded as
+    held with (the planned ones until it is), the plan's signer."""
     plan = session.plan
     issuer = plan.issuer
-    chair = session.chair.strip() or f"{office_in_sentence(plan.signer_title)} UBND {issuer.full_name}"
+    held = HeldRecord.objects.filter(session=session).first()
+    planned_chair = (
+        session.chair.strip() or f"{office_in_sentence(plan.signer_title)} UBND {issuer.full_name}"
+    )
+    chair = held.chair if held is not None else planned_chair
     venue = session.venue_name + (f", {session.venue_address}" if session.venue_address else "")
     plan_ref = f"Kế hoạch số {plan.number_label}" if plan.number else "Kế hoạch"
     if plan.number and plan.issued_on:
         plan_ref += f" ngày {short_date(plan.issued_on)}"
     when = f"Ngày {short_date(session.date)}, tại" if session.has_fixed_date else "Tại"
+    if held is not None:
+        venue, when = held.venue, f"Ngày {short_date(held.held_on)}, tại"
     meeting = meeting_name(plan)
     return {
         "chair": chair,

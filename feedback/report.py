@@ -23,7 +23,7 @@ from core.vietnamese import date_line, roman, short_date
 from directory.models import Place, PlaceKind
 from notifications.models import Attendance
 from plans.models import Plan
-from sessions.models import Quota, Session
+from sessions.models import HeldRecord, Quota, Session
 
 from .models import Question, QuestionStatus, Topic
 
@@ -180,8 +180,9 @@ def build_report(
                 .annotate(total=Sum("count"))
                 .values("total")
             ),
-            # A fixed date in the past counts even when nobody was checked in on the portal.
-            past=Exists(Session.objects.filter(pk=OuterRef("pk"), time_kind="exact", date__lt=today)),
+            # Held only by the record the secretary or the office entered: neither a check-in
+            # (made too early, or by mistake) nor a date gone by says it took place.
+            held=Exists(HeldRecord.objects.filter(session=OuterRef("pk"))),
         )
         .order_by("position", "id")
     )
@@ -190,7 +191,7 @@ def build_report(
             number=i,
             venue=s.venue_name,
             time_label=s.time_label,
-            held=bool(s.attended) or s.past,
+            held=s.held,
             attended=s.attended,
             quota=s.total_participants or s.quota_total or 0,
         )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboxMessage
+from .models import CancelledCheckin, OutboxMessage
 from .services import outbox
 
 
@@ -35,3 +35,25 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = outbox.resend_messages(message_ids=list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"Đã xếp lại {count} thư để gửi.")
+
+
+@admin.register(CancelledCheckin)
+class CancelledCheckinAdmin(admin.ModelAdmin):
+    """The log of undone check-ins: read only."""
+
+    list_display = [
+        "cancelled_at",
+        "full_name",
+        "commune",
+        "session",
+        "checked_in_at",
+        "checked_in_by",
+        "cancelled_by",
+    ]
+    list_select_related = ["commune", "session", "checked_in_by", "cancelled_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,14 +6,21 @@ parallel); they are plain keyword-only functions ready to move there unchanged.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core import signing
+from django.utils import timezone
 
+from core.spreadsheets import words_key
+from directory.models import Place, PlaceLevel
 from sessions.models import Participant, ParticipantCategory, Session
 
 from .models import Attendance
 from .selectors import territory_communes
-from .services.checkin import add_walk_in, read_checkin_token
+from .services.checkin import WalkIn, add_walk_in, read_checkin_token
+
+OLDEST_BIRTH_YEAR = 1900
 
 # ---------------------------------------------------------------- check-in writes
 
@@ -54,6 +61,15 @@ class ScanForm(forms.Form):
 class WalkInForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=120, strip=True)
     commune = forms.ModelChoiceField(label="Xã, phường", queryset=None, empty_label="— Chọn xã, phường —")
+    hamlet = forms.CharField(label="Thôn, ấp", max_length=120, required=False, strip=True)
+    birth_year = forms.IntegerField(
+        label="Năm sinh",
+        required=False,
+        error_messages={"invalid": "Năm sinh phải là một số, ví dụ 1975."},
+    )
+    national_id = forms.CharField(
+        label="Số CCCD", max_length=20, required=False, strip=True, help_text="Nếu người dân mang theo."
+    )
     category = forms.ModelChoiceField(
         label="Loại hộ", queryset=ParticipantCategory.objects.order_by("position", "id"), required=False
     )
@@ -70,11 +86,47 @@ class WalkInForm(forms.Form):
             raise forms.ValidationError("Nhập họ và tên người đến dự.")
         return name
 
-    def save(self, *, user) -> Attendance:
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if year is not None and not OLDEST_BIRTH_YEAR <= year <= this_year:
+            raise forms.ValidationError(f"Năm sinh phải từ {OLDEST_BIRTH_YEAR} đến {this_year}.")
+        return year
+
+    def clean_national_id(self) -> str:
+        value = re.sub(r"[\s.]", "", self.cleaned_data["national_id"])
+        if value and not re.fullmatch(r"\d{12}", value):
+            raise forms.ValidationError("Số CCCD gồm đúng 12 chữ số.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        commune, text = cleaned.get("commune"), cleaned.get("hamlet")
+        cleaned["hamlet_place"] = None
+        if commune is not None and text:
+            key = words_key(text)
+            hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET).order_by("code"))
+            found = next((h for h in hamlets if key in (words_key(h.name), words_key(h.full_name))), None)
+            if found is None:
+                names = ", ".join(h.name for h in hamlets) or "chưa có thôn, ấp nào trong danh mục"
+                self.add_error("hamlet", f"{commune.title_name} không có thôn, ấp «{text}» ({names}).")
+            cleaned["hamlet_place"] = found
+        return cleaned
+
+    def walk_in(self) -> WalkIn:
+        data = self.cleaned_data
+        return WalkIn(
+            full_name=data["full_name"],
+            commune=data["commune"],
+            category=data["category"],
+            hamlet=data["hamlet_place"],
+            birth_year=data["birth_year"],
+            national_id=data["national_id"],
+        )
+
+    def save(self, *, user, different_person: bool = False) -> Attendance:
+        """Raises CheckinError outside the window, SamePersonFound for someone already known
+        (unless the desk said it is a different person)."""
         return add_walk_in(
-            session=self.session,
-            full_name=self.cleaned_data["full_name"],
-            commune=self.cleaned_data["commune"],
-            category=self.cleaned_data["category"],
-            user=user,
+            session=self.session, walk_in=self.walk_in(), user=user, different_person=different_person
         )

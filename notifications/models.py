@@ -126,6 +126,18 @@ class Attendance(models.Model):
         related_name="+",
     )
     walk_in = models.BooleanField("đến không có giấy mời", default=False)
+    # What the desk wrote down about a walk-in, to tell them apart from the invited and from each
+    # other as uploads do (CCCD, else name + birth year + hamlet).
+    hamlet = models.ForeignKey(
+        "directory.Place",
+        verbose_name="thôn, ấp",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    national_id = models.CharField("số CCCD", max_length=12, blank=True)
     checked_in_at = models.DateTimeField("điểm danh lúc")
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,6 +165,58 @@ class Attendance(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["session", "commune"], name="attendance_session_commune")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CancelledCheckin(models.Model):
+    """A check-in undone by the desk (a wrong person marked, a walk-in written twice): who had
+    checked them in and when, who undid it and when. The attendance row itself is deleted."""
+
+    session = models.ForeignKey(
+        "dialogue_sessions.Session",
+        verbose_name="phiên đối thoại",
+        on_delete=models.CASCADE,
+        related_name="cancelled_checkins",
+    )
+    participant = models.ForeignKey(
+        "dialogue_sessions.Participant",
+        verbose_name="người tham dự",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    full_name = models.CharField("họ và tên", max_length=120)
+    commune = models.ForeignKey(
+        "directory.Place", verbose_name="xã", on_delete=models.PROTECT, related_name="+"
+    )
+    walk_in = models.BooleanField("đến không có giấy mời", default=False)
+    checked_in_at = models.DateTimeField("điểm danh lúc")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người điểm danh",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField("hủy lúc")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người hủy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "điểm danh đã hủy"
+        verbose_name_plural = "điểm danh đã hủy"
+        ordering = ["-cancelled_at", "-id"]
+        indexes = [models.Index(fields=["session", "cancelled_at"], name="cancelledcheckin_session")]
 
     def __str__(self) -> str:
         return self.full_name

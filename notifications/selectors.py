@@ -14,11 +14,13 @@ from directory.models import Place, PlaceLevel
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
-from .models import Attendance, BatchJob, JobKind, OutboxMessage, OutboxStatus, Purpose
+from .models import Attendance, BatchJob, CancelledCheckin, JobKind, OutboxMessage, OutboxStatus, Purpose
 from .services.invitations import participants_without_email
 
 # People per page of the check-in list; the rest are a page away or found by name.
 CHECKIN_PAGE_SIZE = 50
+# The latest check-ins (with their undo buttons) and undone check-ins shown on the check-in page.
+RECENT_CHECKINS = 10
 
 
 def invitation_outbox(session: Session) -> QuerySet[OutboxMessage]:
@@ -84,14 +86,16 @@ def invited_units(session: Session) -> list:
 
 def checkin_people(session: Session, query: str = "", page: str | int | None = 1) -> Page:
     """A page of the participants matching `query` by name, in Vietnamese name order, each with
-    `checked_in_at` (None when absent). Two queries (the count and the page), whatever the page."""
-    arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk")).values("checked_in_at")[
-        :1
-    ]
+    `checked_in_at` and `attendance_id` (None when absent). Two queries (the count and the page),
+    whatever the page."""
+    arrived = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
     people = (
         Participant.objects.filter(session=session)
         .select_related("commune", "hamlet", "category")
-        .annotate(checked_in_at=Subquery(arrived))
+        .annotate(
+            checked_in_at=Subquery(arrived.values("checked_in_at")[:1]),
+            attendance_id=Subquery(arrived.values("pk")[:1]),
+        )
         .order_by(*session_selectors.name_order())
     )
     query = " ".join(query.split())
@@ -104,6 +108,24 @@ def checkin_people(session: Session, query: str = "", page: str | int | None = 1
     # The page numbers to link: all of a short list, the ends and neighbours of a long one.
     result.links = list(result.paginator.get_elided_page_range(result.number, on_each_side=2, on_ends=1))
     return result
+
+
+def recent_checkins(session: Session) -> list[Attendance]:
+    """The session's latest check-ins, newest first, for the desk to undo a mistake. One query."""
+    return list(
+        Attendance.objects.filter(session=session)
+        .select_related("commune", "hamlet", "checked_in_by")
+        .order_by("-checked_in_at", "-id")[:RECENT_CHECKINS]
+    )
+
+
+def cancelled_checkins(session: Session) -> list[CancelledCheckin]:
+    """The session's latest undone check-ins with who made and who undid them. One query."""
+    return list(
+        CancelledCheckin.objects.filter(session=session)
+        .select_related("commune", "checked_in_by", "cancelled_by")
+        .order_by("-cancelled_at", "-id")[:RECENT_CHECKINS]
+    )
 
 
 def territory_communes(session: Session) -> QuerySet[Place]:

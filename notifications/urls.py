@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{_session}diem-danh/quet/", views.CheckinScanView.as_view(), name="checkin.scan"),
     path(f"{_session}diem-danh/danh-dau/", views.CheckinMarkView.as_view(), name="checkin.mark"),
     path(f"{_session}diem-danh/khach/", views.CheckinWalkInView.as_view(), name="checkin.walkin"),
+    path(f"{_session}diem-danh/huy/", views.CheckinUndoView.as_view(), name="checkin.undo"),
     path(f"{_session}giay-moi/tac-vu/in/", views.JobStartLettersView.as_view(), name="job.start_letters"),
     path(f"{_session}giay-moi/tac-vu/<int:job_pk>/", views.JobProgressView.as_view(), name="job.progress"),
     path(

@@ -26,6 +26,7 @@ from sessions import selectors as session_selectors
 from sessions.lookups import session_commune_or_404
 from sessions.models import Participant
 from sessions.participants.history import mark_letters_printed
+from sessions.session_day import checkin_closed_message, checkin_window
 from sessions.views import SessionMixin
 
 from . import calendar, jobs, selectors
@@ -33,7 +34,7 @@ from .documents import render_invitations
 from .forms import ScanForm, WalkInForm
 from .jobs import sending_progress, start_letters_job
 from .models import BatchJob, OutboxMessage, OutboxStatus, Purpose
-from .services.checkin import check_in_participant
+from .services.checkin import CheckinError, SamePersonFound, check_in_participant, undo_checkin
 from .services.invitations import request_invitations
 from .services.outbox import resend_messages
 from .services.reminders import session_reach
@@ -200,10 +201,14 @@ class CheckinView(CheckinMixin, TemplateView):
         query = self.request.GET.get("q", "")
         context["query"] = query
         context["people"] = selectors.checkin_people(self.session, query, self.request.GET.get("page"))
+        context["checkin_closed"] = checkin_closed_message(self.session)
         if self.request.headers.get("HX-Request") != "true":
             context.setdefault("scan_form", ScanForm(session=self.session))
             context.setdefault("walkin_form", WalkInForm(session=self.session))
             context["attendance"] = selectors.attendance_by_commune(self.session)
+            context["checkin_window"] = checkin_window(self.session)
+            context["recent_checkins"] = selectors.recent_checkins(self.session)
+            context["cancelled_checkins"] = selectors.cancelled_checkins(self.session)
         return context
 
 
@@ -232,10 +237,14 @@ class CheckinScanView(CheckinActionMixin, MessagesAsJsonMixin, View):
             for error in form.errors.get("token", []):
                 messages.error(request, error)
             return redirect(self.checkin_url())
-        attendance, created = check_in_participant(
-            session=self.session, participant=form.participant, user=request.user
-        )
-        _report_mark(request, attendance, created)
+        try:
+            attendance, created = check_in_participant(
+                session=self.session, participant=form.participant, user=request.user
+            )
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+        else:
+            _report_mark(request, attendance, created)
         return redirect(self.checkin_url())
 
 
@@ -248,27 +257,67 @@ class CheckinMarkView(CheckinActionMixin, View):
         participant = get_object_or_404(
             Participant.objects.select_related("commune"), pk=participant_id, session=self.session
         )
-        attendance, created = check_in_participant(
-            session=self.session, participant=participant, user=request.user
-        )
-        _report_mark(request, attendance, created)
+        try:
+            attendance, created = check_in_participant(
+                session=self.session, participant=participant, user=request.user
+            )
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+        else:
+            _report_mark(request, attendance, created)
         return redirect(self.checkin_url(request.POST.get("q", ""), request.POST.get("page", "")))
 
 
-class CheckinWalkInView(CheckinActionMixin, TemplateView):
-    template_name = "notifications/checkin.html"
+class CheckinWalkInView(CheckinActionMixin, CheckinView):
+    """A walk-in written down; a refused one shows the whole check-in page again with the form."""
+
     action_label = "Ghi nhận người đến không có giấy mời"
 
     def post(self, request, *args, **kwargs):
         form = WalkInForm(request.POST, session=self.session)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(walkin_form=form), status=400)
-        attendance = form.save(user=request.user)
+        try:
+            # "1" from the "not the same person" button shown with the people offered.
+            attendance = form.save(
+                user=request.user, different_person=request.POST.get("different_person") == "1"
+            )
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.checkin_url())
+        except SamePersonFound as found:
+            # Offered instead of a second row: check in the person on the list, or say it is
+            # someone else (not possible when the CCCD is the same).
+            context = self.get_context_data(walkin_form=form, same_people=found.matches)
+            context["may_add_anyway"] = not any(match.certain for match in found.matches)
+            return self.render_to_response(context, status=409)
         messages.success(
             request,
             f"Đã ghi nhận {attendance.full_name} ({attendance.commune.title_name}) đến dự không có giấy mời.",
         )
         return redirect(self.checkin_url())
+
+
+class CheckinUndoView(CheckinActionMixin, View):
+    """Undo a mistaken check-in; the log keeps who made it and who undid it."""
+
+    action_label = "Hủy điểm danh"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            attendance_id = int(request.POST.get("attendance", ""))
+        except ValueError as exc:
+            raise Http404("Không tìm thấy lượt điểm danh.") from exc
+        try:
+            log = undo_checkin(session=self.session, attendance_id=attendance_id, user=request.user)
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Đã hủy điểm danh của {log.full_name} (điểm danh lúc {_local_time(log.checked_in_at)}).",
+            )
+        return redirect(self.checkin_url(request.POST.get("q", ""), request.POST.get("page", "")))
 
 
 # ---------------------------------------------------------------- long batches and their progress bars

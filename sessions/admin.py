@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CompositionGroup, Participant, ParticipantCategory, Quota, Session
+from .models import CompositionGroup, HeldRecord, Participant, ParticipantCategory, Quota, Session
 
 
 class QuotaInline(admin.TabularInline):
@@ -32,3 +32,9 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ("category",)
     search_fields = ("full_name", "national_id", "phone")
     raw_id_fields = ("session", "commune", "hamlet", "imported_by")
+
+
+@admin.register(HeldRecord)
+class HeldRecordAdmin(admin.ModelAdmin):
+    list_display = ("session", "held_on", "venue", "chair", "recorded_by", "recorded_at")
+    raw_id_fields = ("session", "recorded_by")

@@ -7,6 +7,8 @@ from django import forms
 
 from core.forms import SpreadsheetUploadMixin
 
+from .models import MAX_CHECKIN_WIDENING_HOURS
+
 
 class ParticipantUploadForm(SpreadsheetUploadMixin, forms.Form):
     file = forms.FileField(
@@ -86,3 +88,63 @@ class ParticipantEditForm(forms.Form):
             "national_id": participant.national_id,
             "email": participant.email,
         }
+
+
+class HeldForm(forms.Form):
+    """The record that the session was held (sessions.session_day.record_held)."""
+
+    held_on = forms.DateField(
+        label="Ngày tổ chức",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Hãy ghi ngày tổ chức hội nghị.",
+            "invalid": "Ngày tổ chức không hợp lệ.",
+        },
+    )
+    venue = forms.CharField(
+        label="Địa điểm tổ chức",
+        max_length=512,
+        error_messages={"required": "Hãy ghi địa điểm tổ chức hội nghị."},
+    )
+    chair = forms.CharField(
+        label="Người chủ trì",
+        max_length=200,
+        error_messages={"required": "Hãy ghi người chủ trì hội nghị."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Ghi nhận đã tổ chức"))
+
+
+class CheckinWindowForm(forms.Form):
+    """How much earlier check-in opens and how much longer it stays open (sessions.session_day)."""
+
+    hours_before = forms.IntegerField(
+        label="Mở điểm danh sớm (số giờ trước 0 giờ ngày hội nghị)",
+        min_value=0,
+        max_value=MAX_CHECKIN_WIDENING_HOURS,
+        help_text="0: mở từ 0 giờ ngày hội nghị; 6: từ 18 giờ tối hôm trước.",
+        error_messages={
+            "required": "Hãy ghi số giờ mở sớm (0 nếu không mở sớm).",
+            "min_value": f"Số giờ mở sớm phải từ 0 đến {MAX_CHECKIN_WIDENING_HOURS}.",
+            "max_value": f"Số giờ mở sớm phải từ 0 đến {MAX_CHECKIN_WIDENING_HOURS}.",
+        },
+    )
+    hours_after = forms.IntegerField(
+        label="Giữ điểm danh mở thêm (số giờ sau 24 giờ ngày hội nghị)",
+        min_value=0,
+        max_value=MAX_CHECKIN_WIDENING_HOURS,
+        help_text="0: đóng lúc 24 giờ ngày hội nghị.",
+        error_messages={
+            "required": "Hãy ghi số giờ giữ mở thêm (0 nếu không giữ).",
+            "min_value": f"Số giờ giữ mở thêm phải từ 0 đến {MAX_CHECKIN_WIDENING_HOURS}.",
+            "max_value": f"Số giờ giữ mở thêm phải từ 0 đến {MAX_CHECKIN_WIDENING_HOURS}.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Lưu giờ mở điểm danh"))

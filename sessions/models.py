@@ -17,6 +17,8 @@ from plans.models import PlanFormat
 # days (unlike the plans' "N working days before" for the communes' questions).
 NOTICE_DAYS_BEFORE = 7
 RESULTS_DAYS_AFTER = 10
+# How far the issuing office may widen the check-in window around the session's day, in hours.
+MAX_CHECKIN_WIDENING_HOURS = 72
 
 
 class TimeKind(models.TextChoices):
@@ -106,6 +108,14 @@ class Session(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Check-in and the at-session answers are open on the session's day (00:00 to 24:00, local
+    # time); the issuing office may open earlier (the evening before) or keep it open later.
+    checkin_hours_before = models.PositiveSmallIntegerField(
+        "mở điểm danh sớm (số giờ trước 0 giờ ngày hội nghị)", default=0
+    )
+    checkin_hours_after = models.PositiveSmallIntegerField(
+        "giữ điểm danh mở thêm (số giờ sau 24 giờ ngày hội nghị)", default=0
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -122,6 +132,11 @@ class Session(models.Model):
             models.CheckConstraint(
                 name="session_notice_complete",
                 condition=Q(notice_published_at__isnull=True) | (~Q(notice_time="") & ~Q(notice_venue="")),
+            ),
+            models.CheckConstraint(
+                name="session_checkin_widening_bounded",
+                condition=Q(checkin_hours_before__lte=MAX_CHECKIN_WIDENING_HOURS)
+                & Q(checkin_hours_after__lte=MAX_CHECKIN_WIDENING_HOURS),
             ),
         ]
 
@@ -154,6 +169,38 @@ class Session(models.Model):
     def results_due(self) -> datetime.date | None:
         """The last day to publish the results; None without a fixed date."""
         return self.date + datetime.timedelta(days=RESULTS_DAYS_AFTER) if self.has_fixed_date else None
+
+
+class HeldRecord(models.Model):
+    """The record that a session was held: when, where and who chaired it, entered by the
+    secretary or the office. Only this row makes a session count as held (reports, notices),
+    never a check-in."""
+
+    session = models.OneToOneField(
+        Session, verbose_name="phiên đối thoại", on_delete=models.CASCADE, related_name="held_record"
+    )
+    held_on = models.DateField("ngày tổ chức")
+    venue = models.CharField("địa điểm tổ chức", max_length=512)
+    chair = models.CharField("người chủ trì", max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("ghi nhận lúc")
+
+    class Meta:
+        verbose_name = "ghi nhận đã tổ chức"
+        verbose_name_plural = "ghi nhận đã tổ chức"
+        constraints = [
+            models.CheckConstraint(name="heldrecord_venue_and_chair", condition=~Q(venue="") & ~Q(chair="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {short_date(self.held_on)}"
 
 
 def _hm(value) -> str:

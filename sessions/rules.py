@@ -8,24 +8,27 @@ Sessions are checked against a `Session`; participant lists against a
 - A commune official sees the sessions of published plans that concern their commune and
   uploads their own commune's list, never another commune's.
 - A department officer sees the sessions of published plans covering their unit, and no list.
+- The session's own secretary, and district staff and leaders of the territory, record that the
+  session was held (its date, venue and chair); district staff widen its check-in window.
 - District staff of the issuing territory publish a dated session's public notice (once, when
-  the plan is approved) and, once the session has been held, its results (once).
+  the plan is approved) and, once the session is recorded as held, its results (once).
 """
 
 import rules
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.roles import (
     is_commune_official,
     is_department_officer,
     is_district_staff,
+    is_leader,
     is_office,
+    is_secretary,
     user_place,
 )
 from plans.models import PUBLISHED_STATUSES
 
-from .models import Quota
+from .models import HeldRecord, Quota
 
 
 @rules.predicate
@@ -94,12 +97,13 @@ def notice_can_be_published(user, session) -> bool:
 
 @rules.predicate
 def results_can_be_published(user, session) -> bool:
+    """Not yet published, and the session recorded as held (its date gone by is not enough)."""
     return bool(
         session
         and session.results_published_at is None
         and session.plan.status in PUBLISHED_STATUSES
         and session.has_fixed_date
-        and session.date <= timezone.localdate()
+        and HeldRecord.objects.filter(session=session).exists()
     )
 
 
@@ -107,6 +111,16 @@ def results_can_be_published(user, session) -> bool:
 def results_are_published(user, session) -> bool:
     return bool(session and session.results_published_at is not None)
 
+
+@rules.predicate
+def is_own_session_secretary(user, session) -> bool:
+    return bool(session and user.is_authenticated and session.secretary_id == user.pk)
+
+
+can_record_held = ((is_district_staff | is_leader) & session_in_territory) | (
+    is_secretary & is_own_session_secretary & session_in_territory
+)
+can_change_checkin_window = is_district_staff & session_in_territory
 
 can_view_session = (
     (is_office & session_in_territory)
@@ -136,3 +150,5 @@ rules.add_perm(
     "dialogue_sessions.withdraw_results",
     is_district_staff & session_in_territory & results_are_published,
 )
+rules.add_perm("dialogue_sessions.record_held", can_record_held)
+rules.add_perm("dialogue_sessions.change_checkin_window", can_change_checkin_window)

@@ -8,7 +8,7 @@ from accounts.roles import is_district_staff
 from directory.models import PlaceLevel
 from plans.models import PUBLISHED_STATUSES
 
-from .models import Session
+from .models import HeldRecord, Session
 
 
 class PublicationError(Exception):
@@ -60,12 +60,15 @@ def publish_notice(*, user, session: Session, topics: str) -> Session:
 
 def publish_results(*, user, session: Session) -> Session:
     """District staff publish the session's questions and answers on its public page, once the
-    session has been held. Side effects: sets ``results_published_at`` and ``_by`` once."""
+    session is recorded as held (sessions.session_day.record_held). Side effects: sets ``results_published_at`` and ``_by`` once."""
     with transaction.atomic():
         session = _locked(session)
         _check_publisher(user, session)
-        if timezone.localdate() < session.date:
-            raise PublicationError("Hội nghị chưa diễn ra: chưa thể công khai kết quả.")
+        if not HeldRecord.objects.filter(session=session).exists():
+            raise PublicationError(
+                "Phiên chưa được ghi nhận là đã tổ chức: hãy ghi nhận ngày, địa điểm và người chủ trì "
+                "trước khi công khai kết quả."
+            )
         if session.results_published_at is not None:
             raise PublicationError("Kết quả của phiên này đã được công khai.")
         session.results_published_at = timezone.now()

@@ -34,9 +34,9 @@ from directory.models import PlaceLevel
 
 from . import selectors
 from .documents import render_signin_sheet
-from .forms import NoticeForm, ParticipantEditForm, ParticipantUploadForm
+from .forms import CheckinWindowForm, HeldForm, NoticeForm, ParticipantEditForm, ParticipantUploadForm
 from .lookups import session_commune_or_404
-from .models import Participant, ParticipantCategory, Session
+from .models import HeldRecord, Participant, ParticipantCategory, Session
 from .participants.checks import commune_quota
 from .participants.report import KEPT, RowStatus
 from .participants.services import (
@@ -53,6 +53,14 @@ from .participants.workbook import (
     template_filename,
 )
 from .services import PublicationError, publish_notice, publish_results, withdraw_results
+from .session_day import (
+    SessionDayError,
+    checkin_window,
+    clear_held,
+    held_defaults,
+    record_held,
+    set_checkin_window,
+)
 
 UPLOADS_KEY = "participant_uploads"
 UPLOAD_DIR = "uploads/participants"
@@ -157,7 +165,89 @@ class SessionDetailView(SessionMixin, TemplateView):
         )
         context["publications"] = selectors.publications(self.session)
         context["today"] = timezone.localdate()
+        context["checkin_window"] = checkin_window(self.session)
+        context["held"] = (
+            HeldRecord.objects.filter(session=self.session).select_related("recorded_by").first()
+        )
         return context
+
+
+class HeldRecordView(SessionMixin, FormView):
+    """The secretary or the office record that the session was held (date, venue, chair), or
+    correct that record; "clear" takes back one entered for the wrong session."""
+
+    permission_required = "dialogue_sessions.record_held"
+    template_name = "sessions/session_day_form.html"
+    form_class = HeldForm
+
+    def get_initial(self):
+        return held_defaults(self.session)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "Ghi nhận hội nghị đã tổ chức"
+        context["lead"] = (
+            "Phiên chỉ được tính là đã tổ chức (trong báo cáo, thông báo kết luận) khi có ghi nhận này; "
+            "việc điểm danh không thay cho ghi nhận."
+        )
+        context["held"] = HeldRecord.objects.filter(session=self.session).first()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("clear") == "1":
+            try:
+                clear_held(user=request.user, session=self.session)
+            except SessionDayError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Đã bỏ ghi nhận hội nghị đã tổ chức.")
+            return redirect("sessions:session.detail", self.session.pk)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            record_held(user=self.request.user, session=self.session, **form.cleaned_data)
+        except SessionDayError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã ghi nhận hội nghị đã tổ chức.")
+        return redirect("sessions:session.detail", self.session.pk)
+
+
+class CheckinWindowView(SessionMixin, FormView):
+    """District staff open check-in earlier (the evening before) or keep it open longer."""
+
+    permission_required = "dialogue_sessions.change_checkin_window"
+    template_name = "sessions/session_day_form.html"
+    form_class = CheckinWindowForm
+
+    def get_initial(self):
+        return {
+            "hours_before": self.session.checkin_hours_before,
+            "hours_after": self.session.checkin_hours_after,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "Giờ mở điểm danh"
+        window = checkin_window(self.session)
+        context["lead"] = (
+            f"Hiện điểm danh và ghi kết quả tại hội nghị mở {window.label}."
+            if window
+            else "Phiên chưa có ngày cụ thể: điểm danh chỉ mở khi phiên có ngày tổ chức."
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            session = set_checkin_window(user=self.request.user, session=self.session, **form.cleaned_data)
+        except SessionDayError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        window = checkin_window(session)
+        message = f"Đã lưu: điểm danh mở {window.label}." if window else "Đã lưu giờ mở điểm danh."
+        messages.success(self.request, message)
+        return redirect("sessions:session.detail", self.session.pk)
 
 
 class NoticePublishView(SessionMixin, FormView):

@@ -26,7 +26,7 @@ from notifications.models import Attendance, BatchJob, JobKind, OutboxMessage, O
 from notifications.services.checkin import checkin_token
 from plans.models import Plan, PlanStatus
 from plans.planfile import import_plan
-from sessions.models import Session
+from sessions.models import HeldRecord, Session
 from sessions.views import ParticipantUploadView
 
 from .factories import ParticipantFactory, PlanFactory, QuestionFactory, QuotaFactory, SessionFactory
@@ -431,6 +431,14 @@ def build_notifications(world) -> dict:
     )
     QuotaFactory(session=session, count=20)
     QuotaFactory(session=session, place=world.other_commune, count=10, position=1)
+    # Held on its day (recorded), so its results may be published.
+    HeldRecord.objects.create(
+        session=session,
+        held_on=session.date,
+        venue=session.venue_name,
+        chair="Phó Chủ tịch UBND huyện",
+        recorded_at=timezone.now(),
+    )
     guest = ParticipantFactory(session=session, full_name="Lê Thị Mai", row_number=1)
     emailed = ParticipantFactory(
         session=session,
@@ -451,12 +459,32 @@ def build_notifications(world) -> dict:
         attempts=5,
         last_error="550 5.1.1 Không có hộp thư này",
     )
+    # Check-in is open only on the session's day: the door's rows use a session held today, with
+    # one person already checked in (to be undone).
+    door = SessionFactory(
+        plan=plan, host_commune=world.commune, date=timezone.localdate(), secretary=world.users["secretary"]
+    )
+    QuotaFactory(session=door, count=20)
+    door_guest = ParticipantFactory(session=door, full_name="Lê Thị Mai", row_number=1)
+    arrived = ParticipantFactory(session=door, full_name="Trần Văn Lợi", row_number=2)
+    checked_in = Attendance.objects.create(
+        session=door,
+        participant=arrived,
+        full_name=arrived.full_name,
+        commune=arrived.commune,
+        category=arrived.category,
+        checked_in_at=timezone.now(),
+    )
     return {
         "dated_session": session,
         "dated_plan": plan,
         "guest": guest,
         "guest_token": checkin_token(session_id=session.pk, participant_id=guest.pk),
         "failed_message": failed,
+        "door_session": door,
+        "door_guest": door_guest,
+        "door_token": checkin_token(session_id=door.pk, participant_id=door_guest.pk),
+        "checked_in": checked_in,
     }
 
 
@@ -465,6 +493,10 @@ OBJECT_BUILDERS.append(build_notifications)
 
 def _dated_url(name: str):
     return lambda o: reverse(f"notifications:{name}", args=[o["dated_session"].pk])
+
+
+def _door_url(name: str):
+    return lambda o: reverse(f"notifications:{name}", args=[o["door_session"].pk])
 
 
 ROWS.update(
@@ -498,27 +530,41 @@ ROWS.update(
         "notifications:plan.ics": Row(
             lambda o: reverse("notifications:plan.ics", args=[o["dated_plan"].pk]), everyone(200)
         ),
-        "notifications:checkin": Row(_dated_url("checkin"), only(OFFICE)),
+        "notifications:checkin": Row(_door_url("checkin"), only(OFFICE)),
         "notifications:checkin.scan": Row(
-            _dated_url("checkin.scan"),
+            _door_url("checkin.scan"),
             only(OFFICE, ok=302),
             method="post",
-            data=lambda o: {"token": o["guest_token"]},
-            state=rows_of("notifications.Attendance", participant="guest"),
+            data=lambda o: {"token": o["door_token"]},
+            state=rows_of("notifications.Attendance", participant="door_guest"),
         ),
         "notifications:checkin.mark": Row(
-            _dated_url("checkin.mark"),
+            _door_url("checkin.mark"),
             only(OFFICE, ok=302),
             method="post",
-            data=lambda o: {"participant": o["guest"].pk},
-            state=rows_of("notifications.Attendance", participant="guest"),
+            data=lambda o: {"participant": o["door_guest"].pk},
+            state=rows_of("notifications.Attendance", participant="door_guest"),
         ),
         "notifications:checkin.walkin": Row(
-            _dated_url("checkin.walkin"),
+            _door_url("checkin.walkin"),
             only(OFFICE, ok=302),
             method="post",
             data=lambda o: {"full_name": "Võ Văn Ba", "commune": o["world"].other_commune.pk},
-            state=rows_of("notifications.Attendance", session="dated_session"),
+            state=rows_of("notifications.Attendance", session="door_session"),
+        ),
+        "notifications:checkin.undo": Row(
+            _door_url("checkin.undo"),
+            only(OFFICE, ok=302),
+            method="post",
+            data=lambda o: {"attendance": o["checked_in"].pk},
+            state=rows_of("notifications.Attendance", session="door_session"),
+        ),
+        "sessions:held.record": Row(
+            lambda o: reverse("sessions:held.record", args=[o["door_session"].pk]), only(OFFICE)
+        ),
+        "sessions:checkin_window.edit": Row(
+            lambda o: reverse("sessions:checkin_window.edit", args=[o["door_session"].pk]),
+            only({"district_staff"}),
         ),
     }
 )

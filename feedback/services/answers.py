@@ -16,7 +16,7 @@ from directory.models import Unit
 from ..models import Answer, EventKind, Question, QuestionEvent, QuestionStatus, WrittenReply
 from ..rules import can_approve_answer, can_draft_answer, can_mark_question, can_record_written_reply
 from . import FeedbackError
-from .questions import check_unit_serves, locked
+from .questions import check_at_session, check_unit_serves, locked
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -145,6 +145,7 @@ def mark_answered_at_session(*, user: User, question: Question, summary: str, gi
         question = locked(question)
         if not can_mark_question(user, question):
             raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        check_at_session(question.session)
         answer, _ = Answer.objects.get_or_create(
             question=question, defaults={"unit_id": question.assigned_unit_id}
         )
@@ -180,6 +181,7 @@ def mark_to_answer_in_writing(
         question = locked(question)
         if not can_mark_question(user, question):
             raise FeedbackError("Chỉ thư ký hội nghị ghi nhận kết quả trả lời các câu hỏi chưa trả lời.")
+        check_at_session(question.session)
         if unit is not None:
             check_unit_serves(unit, question)
             question.assigned_unit = unit

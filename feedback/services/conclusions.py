@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.vietnamese import lines_of
-from sessions.models import Session
+from sessions.models import HeldRecord, Session
 
 from ..documents import render_notice
 from ..models import ConclusionItem, ConclusionStatus, SessionConclusion
@@ -133,8 +133,11 @@ def save_conclusion(
 
 
 def not_held_yet(session: Session, today: datetime.date | None = None) -> str | None:
-    """Why the session's notice cannot be issued yet (a Vietnamese message): the session has
-    no date, or its date is still to come. None once it has been held."""
+    """Why the session's notice cannot be issued yet (a Vietnamese message): its date is still to
+    come, it has none, or it has not been recorded as held (`HeldRecord`). None once it has been
+    recorded as held."""
+    if HeldRecord.objects.filter(session=session).exists():
+        return None
     today = today or timezone.localdate()
     if not session.has_fixed_date:
         return "Phiên chưa có ngày tổ chức; chỉ ban hành thông báo kết luận sau khi hội nghị đã diễn ra."
@@ -143,14 +146,18 @@ def not_held_yet(session: Session, today: datetime.date | None = None) -> str | 
             f"Hội nghị diễn ra ngày {session.date:%d/%m/%Y}; chỉ ban hành thông báo kết luận "
             "từ ngày đó trở về sau."
         )
-    return None
+    return (
+        "Phiên chưa được ghi nhận là đã tổ chức: hãy ghi nhận ngày, địa điểm và người chủ trì ở "
+        "trang phiên đối thoại trước khi ban hành thông báo kết luận."
+    )
 
 
 def issue_conclusion(
     *, user: User, session: Session, number: int | None, issued_on: datetime.date | None
 ) -> SessionConclusion:
-    """A leader issues the drafted notice with its number and date: it is frozen and the PDF as
-    issued is stored on it. The number is unique per issuer and year among conclusion notices."""
+    """A leader issues the drafted notice of a session recorded as held, dated on or after the
+    day it was held: it is frozen and the PDF as issued is stored on it. The number is unique per
+    issuer and year among conclusion notices."""
     if number is None or number < 1:
         raise FeedbackError("Số thông báo phải là số nguyên dương.")
     if issued_on is None:
@@ -168,10 +175,12 @@ def issue_conclusion(
             if conclusion.is_issued:
                 raise FeedbackError("Thông báo kết luận đã được ban hành.")
             raise FeedbackError("Chỉ lãnh đạo mới ban hành thông báo kết luận.")
+        # A conclusion is of a session that took place: its held record, not its planned date.
         if reason := not_held_yet(session):
             raise FeedbackError(reason)
-        if session.has_fixed_date and issued_on < session.date:
-            raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({session.date:%d/%m/%Y}) trở về sau.")
+        held = HeldRecord.objects.get(session=session)
+        if issued_on < held.held_on:
+            raise FeedbackError(f"Ngày ban hành phải từ ngày hội nghị ({held.held_on:%d/%m/%Y}) trở về sau.")
         taken = (
             SessionConclusion.objects.filter(
                 session__plan__issuer=session.plan.issuer,

@@ -15,6 +15,7 @@ from directory.models import Place, PlaceLevel, Unit
 from sessions.models import ParticipantCategory, Session
 from sessions.rules import session_in_territory
 from sessions.selectors import session_communes
+from sessions.session_day import SessionDayError, check_at_session_open
 
 from ..models import Answer, Channel, EventKind, Question, QuestionEvent, QuestionStatus, Topic
 from ..rules import (
@@ -45,6 +46,14 @@ def locked(question: Question) -> Question:
         .select_related("session__plan__issuer")
         .get(pk=question.pk)
     )
+
+
+def check_at_session(session: Session) -> None:
+    """What happened at the session is recorded on its day, or once it is recorded as held."""
+    try:
+        check_at_session_open(session)
+    except SessionDayError as exc:
+        raise FeedbackError(str(exc)) from exc
 
 
 def submit_question(
@@ -102,6 +111,7 @@ def record_session_question(
         raise FeedbackError("Hãy nhập nội dung câu hỏi.")
     if commune is not None and not session_communes(session).filter(pk=commune.pk).exists():
         raise FeedbackError(f"{commune.title_name} không thuộc các xã của phiên đối thoại này.")
+    check_at_session(session)
     with transaction.atomic():
         return Question.objects.create(
             session=session,

@@ -2,6 +2,7 @@
 scanner types it), a name found without accents, a walk-in, and the attendance per commune."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from notifications.models import Attendance
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_browser_secretary_checks_in_by_code_by_name_and_a_walk_in(world, page, browser_login, live_server):
-    session = make_session(world, secretary=world.users["secretary"], quota=30)
+    session = make_session(world, secretary=world.users["secretary"], quota=30, date=timezone.localdate())
     Plan.objects.filter(pk=session.plan_id).update(status=PlanStatus.APPROVED)
     first, _second = add_participants(world, session, 2)
     Participant.objects.create(

@@ -28,7 +28,8 @@ def test_draft_answer_by_another_unit_refused(world):
 
 
 def test_answer_flow_draft_approve_then_answered_at_session(world):
-    question = make_question(world, make_session(world), status=QuestionStatus.ASSIGNED)
+    # Dated today: what happens at the session is recorded on its day.
+    question = make_question(world, make_session(world, date=in_days(0)), status=QuestionStatus.ASSIGNED)
     draft_answer(user=world.users["department_officer"], question=question, text="Được vay tối đa 100 triệu.")
     with pytest.raises(FeedbackError):
         approve_answer(user=world.users["district_staff"], question=question)
@@ -51,7 +52,7 @@ def test_answer_flow_draft_approve_then_answered_at_session(world):
 
 
 def test_mark_to_answer_in_writing_beyond_district_needs_authority(world):
-    question = make_question(world, make_session(world))
+    question = make_question(world, make_session(world, date=in_days(0)))
     secretary = world.users["secretary"]
     with pytest.raises(FeedbackError) as error:
         mark_to_answer_in_writing(

@@ -36,7 +36,7 @@ from feedback.services import FeedbackError
 from feedback.services.conclusions import issue_conclusion, save_conclusion
 from notifications.models import Attendance
 from plans.models import Plan, PlanStatus
-from sessions.models import Participant, ParticipantCategory, Quota, Session
+from sessions.models import HeldRecord, Participant, ParticipantCategory, Quota, Session
 
 from ..factories import PlaceFactory, UnitFactory, UserFactory
 from ..pdfcheck import (
@@ -86,6 +86,18 @@ DRAFT = {
 }
 
 
+def _held(session: Session, day: datetime.date) -> Session:
+    """The record that the session was held on `day`: a conclusion is issued only after it."""
+    HeldRecord.objects.create(
+        session=session,
+        held_on=day,
+        venue=session.venue_name,
+        chair="Chủ tịch UBND huyện",
+        recorded_at=timezone.now(),
+    )
+    return session
+
+
 def build_session(prefix: str = "C") -> tuple[Session, dict]:
     """A held session: 10 invited, 7 checked in (2 walk-ins), questions in every state."""
     province = PlaceFactory(code=f"{prefix}52", kind=PlaceKind.TINH, name="Bình Định")
@@ -121,6 +133,13 @@ def build_session(prefix: str = "C") -> tuple[Session, dict]:
         start_time=datetime.time(8, 0),
         end_time=datetime.time(11, 0),
         chair="Phó Chủ tịch UBND huyện Tuy Phước Nguyễn Văn Bình",
+    )
+    HeldRecord.objects.create(
+        session=session,
+        held_on=session.date,
+        venue=session.venue_name,
+        chair=session.chair,
+        recorded_at=timezone.now(),
     )
     Quota.objects.create(session=session, place=communes[0], count=6, position=0)
     Quota.objects.create(session=session, place=communes[1], count=4, position=1)
@@ -601,9 +620,8 @@ def test_issue_conclusion_bad_number_or_date_refused(number, issued_on, message)
 
 def test_issue_conclusion_number_taken_by_another_notice_refused():
     session, people = build_session(prefix="J")
-    other = Session.objects.create(
-        plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="exact", date=datetime.date(2024, 5, 11)
-    )
+    other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
+    _held(other, datetime.date(2024, 5, 11))
     for each in (session, other):
         save_conclusion(user=people["staff"], session=each, **DRAFT)
     issued = issue_conclusion(
@@ -620,9 +638,8 @@ def test_issue_conclusion_number_taken_by_another_notice_refused():
 def test_issued_conclusion_numbers_are_unique_in_the_database_too():
     """Two leaders issuing the same number at the same moment: the database refuses the second."""
     session, people = build_session(prefix="U")
-    other = Session.objects.create(
-        plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="exact", date=datetime.date(2024, 5, 11)
-    )
+    other = Session.objects.create(plan=session.plan, venue_name="Nhà văn hóa thôn", time_kind="later")
+    _held(other, datetime.date(2024, 5, 11))
     for each in (session, other):
         save_conclusion(user=people["staff"], session=each, **DRAFT)
     issued = issue_conclusion(
@@ -641,7 +658,7 @@ def test_issued_conclusion_numbers_are_unique_in_the_database_too():
 
 
 def _conclusion_session(world, *, issued=False):
-    session = make_session(world, date=datetime.date(2024, 5, 10))
+    session = _held(make_session(world, date=datetime.date(2024, 5, 10)), datetime.date(2024, 5, 10))
     session.secretary = world.users["secretary"]
     session.save(update_fields=["secretary"])
     make_question(world, session, status=QuestionStatus.ASSIGNED, due=in_days(5))
@@ -835,3 +852,17 @@ def test_notice_recipients_typed_with_their_dashes_print_one_dash():
         "- UBND xã Phước Hòa;",
         "- Phòng Tài chính - Kế hoạch;",
     ]
+
+
+def test_issue_conclusion_of_a_session_not_recorded_as_held_refused():
+    session, people = build_session(prefix="N")
+    save_conclusion(user=people["staff"], session=session, **DRAFT)
+    HeldRecord.objects.filter(session=session).delete()
+
+    with pytest.raises(FeedbackError) as error:
+        issue_conclusion(
+            user=people["leader"], session=session, number=3, issued_on=datetime.date(2024, 5, 12)
+        )
+
+    assert error.value.message.startswith("Phiên chưa được ghi nhận là đã tổ chức:")
+    assert SessionConclusion.objects.get(session=session).status == ConclusionStatus.DRAFT

@@ -11,6 +11,7 @@ from django.utils import timezone
 from feedback.models import ConclusionStatus, SessionConclusion
 from feedback.services import FeedbackError
 from feedback.services.conclusions import issue_conclusion, save_conclusion
+from sessions.models import HeldRecord
 
 from .feedback_data import make_session
 from .test_conclusion import DRAFT
@@ -61,6 +62,13 @@ def test_notice_of_a_session_not_held_yet_is_neither_offered_nor_issued(world, l
 
 def test_notice_is_offered_and_issued_on_the_session_day(world, login):
     session = drafted(world, TODAY)
+    HeldRecord.objects.create(
+        session=session,
+        held_on=TODAY,
+        venue=session.venue_name,
+        chair="Chủ tịch UBND",
+        recorded_at=timezone.now(),
+    )
     client = login(world.users["leader"])
 
     detail = client.get(reverse("feedback:conclusion.detail", args=[session.pk]))

@@ -61,7 +61,7 @@ def test_submit_question_with_hamlet_of_another_commune_refused(world):
 
 
 def test_record_session_question_only_by_secretary(world):
-    session = make_session(world)
+    session = make_session(world, date=in_days(0))
     question = record_session_question(
         user=world.users["secretary"],
         session=session,

@@ -27,7 +27,7 @@ from feedback.report import ReportDocument, build_report
 from notifications.models import Attendance
 from plans.models import Plan
 from plans.planfile import import_plan
-from sessions.models import Quota, Session
+from sessions.models import HeldRecord, Quota, Session
 
 from ..factories import PlaceFactory, UnitFactory
 from ..matrix_rows import plan_file
@@ -118,6 +118,13 @@ def build_plan(questions: int = 12, *, prefix: str = "R") -> Plan:
             checked_in_at=now,
         )
         for i in range(7)
+    )
+    HeldRecord.objects.create(
+        session=held,
+        held_on=datetime.date(2024, 5, 10),
+        venue="Hội trường UBND xã Phước Hòa",
+        chair="Phó Chủ tịch UBND huyện",
+        recorded_at=now,
     )
     add_questions(plan, questions, communes=communes, units=units)
     return plan
@@ -522,13 +529,35 @@ def test_report_quotes_a_summary_typed_with_a_full_stop_inside_its_sentence():
     )
 
 
-def test_report_session_with_past_date_counts_as_held_without_attendance():
+def test_report_session_held_only_by_its_held_record():
     plan = build_plan(questions=0)
-    Attendance.objects.all().delete()
+    held, later = plan.sessions.order_by("position")
+    # Neither check-ins nor a date gone by make a session held: only the record does.
+    HeldRecord.objects.filter(session=held).delete()
+    document = build_report(plan, today=datetime.date(2024, 5, 11))
+    assert [row.held for row in document.sessions] == [False, False]
+    assert (document.sessions_held, [row.attended for row in document.sessions]) == (0, [7, 0])
+    Attendance.objects.create(
+        session=later,
+        full_name="Người dân sớm",
+        commune=held.host_commune,
+        walk_in=True,
+        checked_in_at=timezone.now(),
+    )
+    assert [row.held for row in build_report(plan, today=datetime.date(2024, 5, 11)).sessions] == [
+        False,
+        False,
+    ]
+    HeldRecord.objects.create(
+        session=held,
+        held_on=datetime.date(2024, 5, 10),
+        venue="Hội trường",
+        chair="Chủ tịch UBND huyện",
+        recorded_at=timezone.now(),
+    )
     document = build_report(plan, today=datetime.date(2024, 5, 11))
     assert [row.held for row in document.sessions] == [True, False]
-    document = build_report(plan, today=datetime.date(2024, 5, 10))
-    assert [row.held for row in document.sessions] == [False, False]
+    assert document.sessions_held == 1
 
 
 def test_render_report_command_writes_pdf_and_xlsx(tmp_path):

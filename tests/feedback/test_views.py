@@ -103,7 +103,7 @@ def test_assign_form_shows_service_error(world, login):
 
 
 def test_secretary_quick_entry_then_written_reply_closed(world, login):
-    session = make_session(world)
+    session = make_session(world, date=in_days(0))
     secretary = login(world.users["secretary"])
     for number in range(3):
         response = secretary.post(

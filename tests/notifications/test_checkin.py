@@ -28,7 +28,8 @@ def _url(name, session):
 
 
 def _session(world):
-    return make_session(world, secretary=world.users["secretary"])
+    # Dated today: check-in is open only on the session's day.
+    return make_session(world, secretary=world.users["secretary"], date=timezone.localdate())
 
 
 def test_checkin_scan_valid_token_marks_once(world, login):

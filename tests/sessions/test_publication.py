@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import PlanStatus
+from sessions.models import HeldRecord
 from sessions.services import PublicationError, publish_notice, publish_results, withdraw_results
 
 from ..feedback.feedback_data import make_session
@@ -17,6 +18,18 @@ from ..feedback.feedback_data import make_session
 pytestmark = pytest.mark.django_db
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _held(session):
+    """The record that the session was held: results are published only after it."""
+    HeldRecord.objects.create(
+        session=session,
+        held_on=session.date,
+        venue=session.venue_name,
+        chair="Chủ tịch",
+        recorded_at=timezone.now(),
+    )
+    return session
 
 
 def _text(response) -> str:
@@ -81,9 +94,15 @@ def test_publish_results_only_once_the_session_is_held(world):
     staff = world.users["district_staff"]
     tomorrow = make_session(world, date=timezone.localdate() + datetime.timedelta(days=1))
     today = make_session(world, date=timezone.localdate())
+    past = make_session(world, date=datetime.date(2024, 5, 6))
 
-    with pytest.raises(PublicationError, match="chưa diễn ra"):
+    with pytest.raises(PublicationError, match="chưa được ghi nhận là đã tổ chức"):
         publish_results(user=staff, session=tomorrow)
+    # Neither the day nor a date gone by is enough: the session must be recorded as held.
+    for session in (today, past):
+        with pytest.raises(PublicationError, match="chưa được ghi nhận là đã tổ chức"):
+            publish_results(user=staff, session=session)
+    _held(today)
     publish_results(user=staff, session=today)
     today.refresh_from_db()
 
@@ -109,7 +128,7 @@ def test_session_page_shows_publication_deadlines_and_dates(world, login):
 
 
 def test_session_page_overdue_results_and_staff_buttons(world, login):
-    session = make_session(world, date=datetime.date(2024, 5, 6))
+    session = _held(make_session(world, date=datetime.date(2024, 5, 6)))
     client = login(world.users["district_staff"])
 
     response = client.get(reverse("sessions:session.detail", args=[session.pk]))
@@ -130,7 +149,7 @@ def test_session_page_without_date_has_no_publications(world, login):
 
 
 def test_notice_form_publishes_and_results_button_publishes(world, login):
-    session = make_session(world, date=datetime.date(2024, 5, 6))
+    session = _held(make_session(world, date=datetime.date(2024, 5, 6)))
     client = login(world.users["district_staff"])
 
     response = client.post(reverse("sessions:notice.publish", args=[session.pk]), {"topics": "Việc làm"})
@@ -151,7 +170,7 @@ def test_notice_form_publishes_and_results_button_publishes(world, login):
 
 def test_withdrawn_results_leave_the_public_page_and_can_be_published_again(world, login):
     staff = world.users["district_staff"]
-    session = make_session(world, date=timezone.localdate())
+    session = _held(make_session(world, date=timezone.localdate()))
     publish_results(user=staff, session=session)
     public = reverse("public:session.detail", args=[session.pk])
     client = login(staff)
