@@ -30,15 +30,20 @@ QR_MASK = 4
 class Letter:
     invitee: str
     address: str
-    qr_data_uri: str  # "" for a unit's letter: officials are not counted at the door
+    qr_token: str  # "" for a unit's letter: officials are not counted at the door
     closing: str = "Rất mong Ông/Bà đến dự đúng thời gian./."
+    blank: bool = False  # laid out with its variable parts hidden, to be placed later (letter_press)
+
+    @property
+    def qr_data_uri(self) -> str:
+        return qr_data_uri(self.qr_token) if self.qr_token else ""
 
 
 def unit_letter(unit: Unit) -> Letter:
     return Letter(
         invitee=f"Lãnh đạo {unit.name}",
         address="",
-        qr_data_uri="",
+        qr_token="",
         closing="Rất mong Lãnh đạo đơn vị đến dự đúng thời gian./.",
     )
 
@@ -72,7 +77,7 @@ def invitation_context(
             address=", ".join(
                 place.full_name for place in (participant.hamlet, participant.commune) if place is not None
             ),
-            qr_data_uri=qr_data_uri(checkin_token(session_id=session.pk, participant_id=participant.pk)),
+            qr_token=checkin_token(session_id=session.pk, participant_id=participant.pk),
         )
         for participant in participants
     ]
