@@ -25,7 +25,7 @@ from core.jobs import ACTIVE_STATUSES, JOB_FAILED, JobStatus, Progress, fail_job
 from directory.models import Place
 from sessions.models import Participant, Session
 
-from .documents import TEMPLATE, invitation_context
+from .documents import invitation_context, print_letters
 from .models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus, Purpose
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def _render_part(job: BatchJob, participant_ids: list[int]) -> bytes:
     participants = [by_id[pk] for pk in participant_ids if pk in by_id]  # a deleted one is skipped
     # The day the job was asked for, so that every part prints the same date line.
     context = invitation_context(job.session, participants, today=timezone.localdate(job.created_at))
-    return pdf.render_pdf(TEMPLATE, context)
+    return print_letters(context)
 
 
 def build_letters_part(*, part_id: int) -> int | None:
