@@ -105,12 +105,12 @@ def invitation_context(
     }
 
 
-def print_letters(context: dict[str, Any]) -> bytes:
+def print_letters(context: dict[str, Any], *, template_name: str = TEMPLATE) -> bytes:
     """The context's letters as one PDF, a page each: placed on the session's letter laid out
     once (notifications.letter_press), those it cannot place laid out whole by WeasyPrint."""
     from .letter_press import press_for  # noqa: PLC0415 (fontTools and PDFium: loaded where letters print)
 
-    return press_for(TEMPLATE, context).build(list(context["letters"]))
+    return press_for(template_name, context).build(list(context["letters"]))
 
 
 def render_invitations(*, session: Session, commune: Place | None = None, units: bool = False) -> Document:
@@ -135,7 +135,7 @@ def render_invitations(*, session: Session, commune: Place | None = None, units:
 
 
 def letter_filename(name: str) -> str:
-    """"Giay-moi-Tran-Thi-Huong.pdf": the recipient's name without diacritics, safe in any mail program."""
+    """ "Giay-moi-Tran-Thi-Huong.pdf": the recipient's name without diacritics, safe in any mail program."""
     words = re.findall(r"[A-Za-z0-9]+", strip_accents(name))
     return "Giay-moi-" + "-".join(words)[:80] + ".pdf" if words else "Giay-moi.pdf"
 
@@ -153,7 +153,10 @@ def invitation_attachments(
 
         press = press_for(TEMPLATE, context)
         for participant, letter in zip(participants, context["letters"], strict=True):
-            attachments[("p", participant.pk)] = (letter_filename(participant.full_name), press.build([letter]))
+            attachments[("p", participant.pk)] = (
+                letter_filename(participant.full_name),
+                press.build([letter]),
+            )
     for unit in units:
         context = invitation_context(session, [], today=today, units=[unit])
         attachments[("u", unit.pk)] = (letter_filename(unit.name), render_pdf(TEMPLATE, context))

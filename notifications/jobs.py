@@ -25,12 +25,12 @@ from core.jobs import ACTIVE_STATUSES, JOB_FAILED, JobStatus, Progress, fail_job
 from directory.models import Place
 from sessions.models import Participant, Session
 
-from .documents import invitation_context, print_letters
+from .documents import TEMPLATE, invitation_context, print_letters
 from .models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus, Purpose
 
 logger = logging.getLogger(__name__)
 
-# Letters per part: one task renders this many (about a second and a half of WeasyPrint) and then
+# Letters per part: one task prints this many (a fraction of a second, notifications.letter_press) and then
 # adds them to the job's progress, so the bar moves at the pace it polls, and the worker's
 # processes take the parts of one job in turns.
 LETTERS_STEP = getattr(settings, "NOTIFICATIONS_LETTERS_STEP", 50)
@@ -121,7 +121,7 @@ def _render_part(job: BatchJob, participant_ids: list[int]) -> bytes:
     participants = [by_id[pk] for pk in participant_ids if pk in by_id]  # a deleted one is skipped
     # The day the job was asked for, so that every part prints the same date line.
     context = invitation_context(job.session, participants, today=timezone.localdate(job.created_at))
-    return print_letters(context)
+    return print_letters(context, template_name=TEMPLATE)
 
 
 def build_letters_part(*, part_id: int) -> int | None:

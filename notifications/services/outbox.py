@@ -278,7 +278,9 @@ class BatchResult:
         return self.failed + self.busy
 
 
-def _attachments_of(rows: list[OutboxMessage], attachments: Attachments | None) -> dict[int, tuple[str, bytes]]:
+def _attachments_of(
+    rows: list[OutboxMessage], attachments: Attachments | None
+) -> dict[int, tuple[str, bytes]]:
     """The rows' attachments, made before any of them is sent; a row whose attachment cannot be
     made goes without it (its letter can be printed) rather than not at all."""
     if attachments is None or not rows:

@@ -51,7 +51,9 @@ def test_invitation_emails_carry_each_persons_letter_with_their_qr_code(world, s
         assert len(pdf.pages) == 1
         text = pdfcheck.squash(pdfcheck.extract_text(pdf.pages[0]))
         assert f"kính mời: Ông/Bà Trần Thị Hương {number} (thôn Lộc Thượng, xã Phước Hòa)" in text
-        assert [read_checkin_token(code) for code in pdfcheck.qr_codes(pdf.pages[0])] == [(session.pk, person.pk)]
+        assert [read_checkin_token(code) for code in pdfcheck.qr_codes(pdf.pages[0])] == [
+            (session.pk, person.pk)
+        ]
         assert pdfcheck.foreign_fonts(pdf) == set()
         assert "được gửi kèm thư này" in by_address[person.email].body
 
