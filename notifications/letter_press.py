@@ -362,20 +362,33 @@ _WHITE_DARK = bytes.maketrans(b"\x00\x01", b"\xff\x00")
 
 
 def qr_pixels(token: str) -> tuple[int, bytes]:
-    """The code notifications.documents.qr_data_uri draws (same error level, mask and border),
-    as gray pixels, one a module."""
-    import segno  # noqa: PLC0415 (loaded with the documents)
-
-    from .documents import QR_MASK  # noqa: PLC0415 (documents import this module)
-
-    matrix = segno.make(token, error="m", mask=QR_MASK).matrix
+    """The token's QR code (error correction M, as notifications.documents.qr_data_uri) as gray
+    pixels, one a module, with a two-module white border. zxing-cpp writes it in C++ (segno,
+    pure Python, took four times as long as the rest of a letter); segno where it is missing."""
     border = 2
-    side = len(matrix) + 2 * border
+    try:
+        import zxingcpp  # noqa: PLC0415 (optional: segno below)
+    except ImportError:
+        zxingcpp = None
+    if zxingcpp is not None:
+        code = zxingcpp.create_barcode(token, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+        image = code.to_image(scale=1, add_quiet_zones=False)
+        size = image.shape[0]
+        pixels = bytes(memoryview(image))
+        rows = [pixels[i * size : (i + 1) * size] for i in range(size)]
+    else:
+        import segno  # noqa: PLC0415 (loaded with the documents)
+
+        from .documents import QR_MASK  # noqa: PLC0415 (documents import this module)
+
+        rows = [
+            bytes(row).translate(_WHITE_DARK) for row in segno.make(token, error="m", mask=QR_MASK).matrix
+        ]
+        size = len(rows)
+    side = size + 2 * border
     blank = b"\xff" * side
-    rows = [blank] * border
-    rows += [b"\xff" * border + bytes(row).translate(_WHITE_DARK) + b"\xff" * border for row in matrix]
-    rows += [blank] * border
-    return side, b"".join(rows)
+    edge = b"\xff" * border
+    return side, b"".join([blank] * border + [edge + row + edge for row in rows] + [blank] * border)
 
 
 # ---------------------------------------------------------------- WeasyPrint's boxes
