@@ -187,7 +187,9 @@ class LetterPress:
 
     def template_for(self, letter) -> tuple[Template, Paragraph] | None:
         """The laid-out page this letter's parts go on, and its paragraph; None: WeasyPrint whole."""
-        if self.measure is None and not self._calibrate(letter):
+        if self.measure is None:
+            self.measure = self._calibrate(letter) or {}
+        if not self.measure:  # the template has no invitee paragraph to measure
             return None
         paragraph = self.lay_out(letter)
         if paragraph is None:
@@ -202,21 +204,20 @@ class LetterPress:
         context = {**self.context, "letters": [dataclasses.replace(letter, blank=blank)]}
         return pdf.lay_out_pdf(self.template_name, context)
 
-    def _calibrate(self, letter) -> bool:
+    def _calibrate(self, letter) -> dict[str, float] | None:
         """Read the paragraph's box (left, width, first-line indent, font size) from WeasyPrint."""
         document, _ = self._render(letter, blank=True)
         found = _paragraph_boxes(document)
         if found is None:
-            return False
+            return None
         block, lines = found
         first = _text_boxes(lines[0])[0]
-        self.measure = {
+        return {
             "left": block.content_box_x() * PT_PER_PX,
             "width": block.width * PT_PER_PX,
             "indent": (first.position_x - block.content_box_x()) * PT_PER_PX,
             "size": first.style["font_size"] * PT_PER_PX,
         }
-        return True
 
     def _template(self, letter, paragraph: Paragraph) -> Template | None:
         """Lay the letter out with its parts hidden; check that WeasyPrint's lines for this
