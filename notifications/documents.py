@@ -151,12 +151,9 @@ def invitation_attachments(
         context = invitation_context(session, list(participants), today=today)
         from .letter_press import press_for  # noqa: PLC0415 (as in print_letters)
 
-        press = press_for(TEMPLATE, context)
-        for participant, letter in zip(participants, context["letters"], strict=True):
-            attachments[("p", participant.pk)] = (
-                letter_filename(participant.full_name),
-                press.build([letter]),
-            )
+        letters = press_for(TEMPLATE, context).build_each(list(context["letters"]))
+        for participant, letter in zip(participants, letters, strict=True):
+            attachments[("p", participant.pk)] = (letter_filename(participant.full_name), letter)
     for unit in units:
         context = invitation_context(session, [], today=today, units=[unit])
         attachments[("u", unit.pk)] = (letter_filename(unit.name), render_pdf(TEMPLATE, context))

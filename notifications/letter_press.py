@@ -262,14 +262,47 @@ class LetterPress:
     def build(self, letters: list) -> bytes:
         """One PDF with a page for each letter, in order."""
         import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use)
+
+        output = pypdfium2.PdfDocument.new()
+        try:
+            keep = self._compose(output, letters)
+            content = _save(output)
+            del keep  # held until saved
+            return content
+        finally:
+            output.close()
+
+    def build_each(self, letters: list) -> list[bytes]:
+        """One PDF for each letter (the e-mails' attachments): composed together, so that the
+        laid-out page and the fonts are prepared once, then each page saved on its own."""
+        import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use)
+        import pypdfium2.raw as pdfium  # noqa: PLC0415 (as above)
+
+        batch = pypdfium2.PdfDocument.new()
+        try:
+            keep = self._compose(batch, letters)
+            documents = []
+            for index in range(len(letters)):
+                single = pypdfium2.PdfDocument.new()
+                try:
+                    pdfium.FPDF_ImportPagesByIndex(single.raw, batch.raw, (ctypes.c_int * 1)(index), 1, 0)
+                    documents.append(_save(single))
+                finally:
+                    single.close()
+            del keep  # held until saved
+            return documents
+        finally:
+            batch.close()
+
+    def _compose(self, output, letters: list) -> list:
+        import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use)
         import pypdfium2.raw as pdfium  # noqa: PLC0415 (as above)
 
         plans = [self.template_for(letter) for letter in letters]
         whole = [letter for letter, plan in zip(letters, plans, strict=True) if plan is None]
-        output = pypdfium2.PdfDocument.new()
-        keep: list = []  # buffers PDFium reads from until the document is saved
+        keep: list = []  # buffers PDFium reads from while the document is open (returned)
+        fallback = None
         try:
-            fallback = None
             if whole:
                 fallback = pypdfium2.PdfDocument(
                     pdf.render_pdf(self.template_name, {**self.context, "letters": whole})
@@ -292,12 +325,9 @@ class LetterPress:
                 )
             for form in forms.values():
                 pdfium.FPDF_CloseXObject(form)
-            buffer = io.BytesIO()
-            output.save(buffer)
-            return buffer.getvalue()
+            return keep
         finally:
-            output.close()
-            if whole and fallback is not None:
+            if fallback is not None:
                 fallback.close()
 
     def _load_fonts(self, output, paragraphs: list[Paragraph], keep: list) -> dict[bool, Any]:
@@ -357,6 +387,12 @@ class LetterPress:
             pdfium.FPDFPage_InsertObject(page, image)
         finally:
             pdfium.FPDFBitmap_Destroy(bitmap)
+
+
+def _save(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 _WHITE_DARK = bytes.maketrans(b"\x00\x01", b"\xff\x00")
