@@ -348,7 +348,7 @@ def bench_emails(count: int, log: Path) -> bool:
         def all_sent() -> bool:
             return handler.total() >= count and rows.filter(status=OutboxStatus.SENT).count() == count
 
-        wait_for(all_sent, timeout=600, what="every invitation sent", step=0.2)
+        wait_for(all_sent, timeout=1200, what="every invitation sent", step=0.2)
         elapsed = time.perf_counter() - started
         cpu = worker.cpu_seconds() - cpu
     finally:
