@@ -168,6 +168,20 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     return html_to_pdf(render_html(template_name, context))
 
 
+def lay_out_pdf(template_name: str, context: dict[str, Any]):
+    """Render a document template and return WeasyPrint's laid-out document (its pages' boxes
+    say where each element went) together with its PDF bytes: for renderers that lay a page out
+    once and then place variable text on copies of it (notifications.letter_press)."""
+    from weasyprint import HTML  # noqa: PLC0415 (heavy: loaded on first use, see above)
+
+    html = render_html(template_name, context)
+    with _rendering():
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+            stylesheets=[base_stylesheet()], font_config=font_config()
+        )
+        return document, document.write_pdf()
+
+
 def render_pdf_in_chunks(
     template_name: str,
     context: dict[str, Any],

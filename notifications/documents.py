@@ -8,6 +8,7 @@ words every line; templates/notifications/document/invitation.html only lays the
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +16,12 @@ import segno
 from django.utils import timezone
 
 from core.documents import number_line, signature_lines
-from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf_in_chunks
-from core.vietnamese import date_line, office_in_sentence
+from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf, render_pdf_in_chunks
+from core.vietnamese import date_line, office_in_sentence, strip_accents
 from directory.models import Place, Unit
 from sessions.models import Participant, Session
 
+from .models import Purpose
 from .services.checkin import checkin_token
 
 TEMPLATE = "notifications/document/invitation.html"
@@ -30,15 +32,20 @@ QR_MASK = 4
 class Letter:
     invitee: str
     address: str
-    qr_data_uri: str  # "" for a unit's letter: officials are not counted at the door
+    qr_token: str  # "" for a unit's letter: officials are not counted at the door
     closing: str = "Rất mong Ông/Bà đến dự đúng thời gian./."
+    blank: bool = False  # laid out with its variable parts hidden, to be placed later (letter_press)
+
+    @property
+    def qr_data_uri(self) -> str:
+        return qr_data_uri(self.qr_token) if self.qr_token else ""
 
 
 def unit_letter(unit: Unit) -> Letter:
     return Letter(
         invitee=f"Lãnh đạo {unit.name}",
         address="",
-        qr_data_uri="",
+        qr_token="",
         closing="Rất mong Lãnh đạo đơn vị đến dự đúng thời gian./.",
     )
 
@@ -72,7 +79,7 @@ def invitation_context(
             address=", ".join(
                 place.full_name for place in (participant.hamlet, participant.commune) if place is not None
             ),
-            qr_data_uri=qr_data_uri(checkin_token(session_id=session.pk, participant_id=participant.pk)),
+            qr_token=checkin_token(session_id=session.pk, participant_id=participant.pk),
         )
         for participant in participants
     ]
@@ -98,6 +105,14 @@ def invitation_context(
     }
 
 
+def print_letters(context: dict[str, Any], *, template_name: str = TEMPLATE) -> bytes:
+    """The context's letters as one PDF, a page each: placed on the session's letter laid out
+    once (notifications.letter_press), those it cannot place laid out whole by WeasyPrint."""
+    from .letter_press import press_for  # noqa: PLC0415 (fontTools and PDFium: loaded where letters print)
+
+    return press_for(template_name, context).build(list(context["letters"]))
+
+
 def render_invitations(*, session: Session, commune: Place | None = None, units: bool = False) -> Document:
     """The letters of a session, one a page: participants in list order (of one commune when
     given), or with ``units`` the letters to the offices named in the composition."""
@@ -116,8 +131,57 @@ def render_invitations(*, session: Session, commune: Place | None = None, units:
     participants = list(participants.order_by("commune__name", "row_number", "id"))
     context = invitation_context(session, participants, today=timezone.localdate())
     suffix = f"-{commune.code}" if commune is not None else ""
-    return Document(
-        f"giay-moi-phien-{session.pk}{suffix}.pdf",
-        PDF_CONTENT_TYPE,
-        render_pdf_in_chunks(TEMPLATE, context, items_key="letters"),
-    )
+    return Document(f"giay-moi-phien-{session.pk}{suffix}.pdf", PDF_CONTENT_TYPE, print_letters(context))
+
+
+def letter_filename(name: str) -> str:
+    """ "Giay-moi-Tran-Thi-Huong.pdf": the recipient's name without diacritics, safe in any mail program."""
+    words = re.findall(r"[A-Za-z0-9]+", strip_accents(name))
+    return "Giay-moi-" + "-".join(words)[:80] + ".pdf" if words else "Giay-moi.pdf"
+
+
+def invitation_attachments(
+    *, session: Session, participants: list[Participant] = (), units: list[Unit] = (), today: datetime.date
+) -> dict[tuple[str, int], tuple[str, bytes]]:
+    """Each recipient's own letter for their invitation e-mail: ``("p", id)`` for a participant,
+    ``("u", id)`` for a unit, to (file name, PDF). Participants' letters are placed on the
+    session's letter laid out once; the few units' letters are laid out whole."""
+    attachments: dict[tuple[str, int], tuple[str, bytes]] = {}
+    if participants:
+        context = invitation_context(session, list(participants), today=today)
+        from .letter_press import press_for  # noqa: PLC0415 (as in print_letters)
+
+        letters = press_for(TEMPLATE, context).build_each(list(context["letters"]))
+        for participant, letter in zip(participants, letters, strict=True):
+            attachments[("p", participant.pk)] = (letter_filename(participant.full_name), letter)
+    for unit in units:
+        context = invitation_context(session, [], today=today, units=[unit])
+        attachments[("u", unit.pk)] = (letter_filename(unit.name), render_pdf(TEMPLATE, context))
+    return attachments
+
+
+def outbox_attachments(rows: list) -> dict[int, tuple[str, bytes]]:
+    """notifications.services.outbox's attachments: each invitation row gets its recipient's
+    own letter (participant or unit); other rows get nothing. A few queries for a batch."""
+    invitations = [row for row in rows if row.purpose == Purpose.INVITATION and row.session_id]
+    attachments: dict[int, tuple[str, bytes]] = {}
+    for session_id in {row.session_id for row in invitations}:
+        session = Session.objects.select_related("plan", "plan__issuer").filter(pk=session_id).first()
+        if session is None:
+            continue
+        mine = [row for row in invitations if row.session_id == session_id]
+        by_id = Participant.objects.select_related("commune", "hamlet").in_bulk(
+            [row.participant_id for row in mine if row.participant_id]
+        )
+        units = Unit.objects.in_bulk([row.unit_id for row in mine if row.unit_id])
+        letters = invitation_attachments(
+            session=session,
+            participants=[by_id[row.participant_id] for row in mine if row.participant_id in by_id],
+            units=[units[row.unit_id] for row in mine if row.unit_id in units],
+            today=timezone.localdate(),
+        )
+        for row in mine:
+            key = ("p", row.participant_id) if row.participant_id else ("u", row.unit_id)
+            if key in letters:
+                attachments[row.pk] = letters[key]
+    return attachments

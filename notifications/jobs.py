@@ -26,12 +26,12 @@ from directory.models import Place
 from sessions.models import Participant, Session
 from sessions.participants.history import mark_letters_printed
 
-from .documents import TEMPLATE, invitation_context
+from .documents import TEMPLATE, invitation_context, print_letters
 from .models import BatchJob, BatchJobPart, JobKind, OutboxMessage, OutboxStatus, Purpose
 
 logger = logging.getLogger(__name__)
 
-# Letters per part: one task renders this many (about a second and a half of WeasyPrint) and then
+# Letters per part: one task prints this many (a fraction of a second, notifications.letter_press) and then
 # adds them to the job's progress, so the bar moves at the pace it polls, and the worker's
 # processes take the parts of one job in turns.
 LETTERS_STEP = getattr(settings, "NOTIFICATIONS_LETTERS_STEP", 50)
@@ -123,7 +123,7 @@ def _render_part(job: BatchJob, participant_ids: list[int]) -> bytes:
     participants = [by_id[pk] for pk in participant_ids if pk in by_id]  # a deleted one is skipped
     # The day the job was asked for, so that every part prints the same date line.
     context = invitation_context(job.session, participants, today=timezone.localdate(job.created_at))
-    return pdf.render_pdf(TEMPLATE, context)
+    return print_letters(context, template_name=TEMPLATE)
 
 
 def build_letters_part(*, part_id: int) -> int | None:

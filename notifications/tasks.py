@@ -23,6 +23,13 @@ MAX_RETRIES = 5
 SEND_BATCH = 50
 
 
+def _letters(rows):
+    """Invitation e-mails carry their recipient's own letter (notifications.documents)."""
+    from .documents import outbox_attachments  # noqa: PLC0415 (the renderers load only in workers that send)
+
+    return outbox_attachments(rows)
+
+
 @shared_task(
     bind=True,
     autoretry_for=outbox.TEMPORARY_ERRORS,
@@ -35,7 +42,7 @@ def send_outbox_message_task(self, *, message_id: int) -> str:
     """Send one outbox row; SMTP and network errors are retried with backoff (the row shows the
     error meanwhile). A row another worker is sending is looked at again once its claim is stale."""
     try:
-        return outbox.send_outbox_message(message_id=message_id).outcome
+        return outbox.send_outbox_message(message_id=message_id, attachments=_letters).outcome
     except outbox.MessageBusy as busy:
         raise self.retry(countdown=busy.retry_in, max_retries=MAX_RETRIES) from busy
 
@@ -55,7 +62,7 @@ def send_outbox_batch_task(self, *, message_ids: list[int]) -> int:
     this task with only their ids: refusals with backoff, held rows once their claim is stale. A
     lost connection is retried with backoff as a whole (its sent rows are skipped then).
     Returns the number of rows sent."""
-    result = outbox.send_outbox_messages(message_ids=message_ids)
+    result = outbox.send_outbox_messages(message_ids=message_ids, attachments=_letters)
     if result.to_retry and self.request.retries >= MAX_RETRIES:
         # The refused rows stay failed with the server's reason, for staff to see and resend.
         logger.warning("outbox batch gave up after %d tries: %s", MAX_RETRIES + 1, result.to_retry)

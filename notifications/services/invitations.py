@@ -59,7 +59,10 @@ def _invitation_message(session: Session, participant: Participant) -> OutboxMes
         session,
         salutation=f"Ông/Bà {participant.full_name}",
         invitee="Ông/Bà",
-        printed_letter="Giấy mời in (có mã QR để điểm danh) sẽ được Ủy ban nhân dân xã chuyển đến Ông/Bà.",
+        printed_letter=(
+            "Giấy mời của Ông/Bà (có mã QR để điểm danh) được gửi kèm thư này (tệp PDF);"
+            " xin Ông/Bà mang giấy mời đã in hoặc mở trên điện thoại khi đến dự."
+        ),
         dedupe_key=invitation_key(session_id=session.pk, participant_id=participant.pk),
         participant=participant,
         to_email=participant.email,
@@ -71,7 +74,7 @@ def _unit_invitation_message(session: Session, unit: Unit) -> OutboxMessage:
         session,
         salutation=f"Lãnh đạo {unit.name}",
         invitee="Lãnh đạo đơn vị",
-        printed_letter="Giấy mời chính thức của Ủy ban nhân dân được gửi kèm theo đường văn thư.",
+        printed_letter="Giấy mời của đơn vị được gửi kèm thư này (tệp PDF) và theo đường văn thư.",
         dedupe_key=unit_invitation_key(session_id=session.pk, unit_id=unit.pk),
         unit=unit,
         to_email=unit.email,

@@ -28,7 +28,9 @@ receiving server's cooperation (we may not look into its mailbox), so we keep it
 from __future__ import annotations
 
 import datetime
+import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -39,6 +41,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import OutboxMessage, OutboxStatus, Purpose
+
+logger = logging.getLogger(__name__)
 
 CLAIMABLE = (OutboxStatus.QUEUED, OutboxStatus.FAILED)
 
@@ -182,7 +186,13 @@ def _unclaimed(message_id: int) -> SendResult:
     raise MessageBusy(message_id, max(retry_in, 1.0))
 
 
-def _email(row: OutboxMessage) -> EmailMultiAlternatives:
+# What the caller attaches to the rows it sends (the invitation letters: notifications.documents,
+# passed in by the tasks so that this service does not import the renderers): for the rows it is
+# given, {row id: (file name, PDF bytes)}; rows missing from the answer go without attachment.
+Attachments = Callable[[list[OutboxMessage]], dict[int, tuple[str, bytes]]]
+
+
+def _email(row: OutboxMessage, attachment: tuple[str, bytes] | None = None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
@@ -192,14 +202,16 @@ def _email(row: OutboxMessage) -> EmailMultiAlternatives:
     )
     if row.body_html:
         email.attach_alternative(row.body_html, "text/html")
+    if attachment is not None:
+        email.attach(attachment[0], attachment[1], "application/pdf")
     return email
 
 
-def _send_claimed(row: OutboxMessage, connection) -> bool:
+def _send_claimed(row: OutboxMessage, connection, attachment: tuple[str, bytes] | None = None) -> bool:
     """Send a claimed row over the connection inside the transaction that marks it sent
     (module docstring). False when another worker reclaimed it meanwhile (it sends it then).
     An SMTP or network error marks the row failed with the server's reason and is re-raised."""
-    email = _email(row)
+    email = _email(row, attachment)
     email.connection = connection
     try:
         # Connect before opening the transaction (a no-op while the connection is open): only
@@ -228,7 +240,7 @@ def _close(connection) -> None:
         pass  # the messages are already sent or failed; a broken QUIT changes nothing
 
 
-def send_outbox_message(*, message_id: int) -> SendResult:
+def send_outbox_message(*, message_id: int, attachments: Attachments | None = None) -> SendResult:
     """Send one outbox row by email, at most once unless a worker dies mid-send (module docstring).
 
     Side effects: the row goes to ``sending`` (own commit), then to ``sent`` with ``sent_at``
@@ -239,9 +251,10 @@ def send_outbox_message(*, message_id: int) -> SendResult:
     row = _claim(message_id)
     if row is None:
         return _unclaimed(message_id)
+    attachment = _attachments_of([row], attachments).get(row.pk)
     connection = get_connection(fail_silently=False)
     try:
-        if not _send_claimed(row, connection):
+        if not _send_claimed(row, connection, attachment):
             return SendResult(message_id, "already_sent")
     finally:
         _close(connection)
@@ -265,7 +278,21 @@ class BatchResult:
         return self.failed + self.busy
 
 
-def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
+def _attachments_of(
+    rows: list[OutboxMessage], attachments: Attachments | None
+) -> dict[int, tuple[str, bytes]]:
+    """The rows' attachments, made before any of them is sent; a row whose attachment cannot be
+    made goes without it (its letter can be printed) rather than not at all."""
+    if attachments is None or not rows:
+        return {}
+    try:
+        return attachments(rows)
+    except Exception:  # a rendering error must not hold the invitations back
+        logger.exception("attachments for outbox rows %s failed", [row.pk for row in rows])
+        return {}
+
+
+def send_outbox_messages(*, message_ids: list[int], attachments: Attachments | None = None) -> BatchResult:
     """Send several outbox rows over one SMTP connection, each exactly as ``send_outbox_message``
     sends one: claimed on its own (so a dead worker leaves at most the row it was sending in
     ``sending``), then marked sent in the transaction around its SMTP exchange.
@@ -281,6 +308,8 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
     busy: list[int] = []
     retry_in = 0.0
     rows = OutboxMessage.objects.in_bulk(message_ids)  # the batch's content in one query
+    # Attachments (each recipient's letter) are made for the batch at once, before the claims.
+    files = _attachments_of([row for row in rows.values() if row.status != OutboxStatus.SENT], attachments)
     connection = get_connection(fail_silently=False)
     try:
         for index, message_id in enumerate(message_ids):
@@ -296,7 +325,7 @@ def send_outbox_messages(*, message_ids: list[int]) -> BatchResult:
                     retry_in = max(retry_in, exc.retry_in)
                 continue
             try:
-                if _send_claimed(row, connection):
+                if _send_claimed(row, connection, files.get(message_id)):
                     sent.append(message_id)
             except SERVER_REFUSALS:
                 failed.append(message_id)
