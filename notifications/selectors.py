@@ -107,10 +107,11 @@ def checkin_people(session: Session, query: str = "", page: str | int | None = 1
 
 
 def territory_communes(session: Session) -> QuerySet[Place]:
-    """Communes of the plan issuer's territory: where a walk-in may come from."""
+    """Communes of the plan issuer's territory (hamlets of a commune's own plan): where a walk-in
+    may come from."""
     return (
         Place.objects.within(session.plan.issuer)
-        .filter(level=PlaceLevel.COMMUNE)
+        .filter(level=session_selectors.list_level(session))
         .order_by(vi_order("name"), "code")
     )
 
