@@ -97,7 +97,7 @@ def invitation_context(
 
 
 def _address(participant: Participant, issuer: Place) -> str:
-    """"thôn An Hòa, xã Phước Hòa"; a hamlet's own list (a commune's plan) names the hamlet and
+    """ "thôn An Hòa, xã Phước Hòa"; a hamlet's own list (a commune's plan) names the hamlet and
     the issuing commune ("thôn Bình An, xã Tuy Phước")."""
     places = [participant.hamlet, participant.commune]
     if participant.commune_id == participant.hamlet_id:

@@ -15,6 +15,7 @@ from directory.models import MapEra, Place
 from ..models import Plan, PlanKind, PlanStatus
 from ..parts import plan_parts
 from ..planfile import PlanFileError, export_plan, import_plan
+from ..wording import fit_plan_data
 from .events import record_event
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -76,7 +77,7 @@ def create_plan(*, user, issuer, kind: str, year: int) -> Plan:
     the template's own communes.
     """
     data = json.loads((SEEDS_DIR / KIND_TEMPLATES[PlanKind(kind)]).read_text(encoding="utf-8"))
-    data = _retarget(data, issuer=issuer, year=year)
+    data = fit_plan_data(_retarget(data, issuer=issuer, year=year), issuer)  # no "huyện" for a commune
     data.update(kind=kind, place_name=issuer.name, draft_month=None, legal_bases=[])
     data.update({part.key: [] for part in plan_parts()})
     data["appendices"] = []

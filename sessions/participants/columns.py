@@ -95,7 +95,9 @@ class BirthYearColumn(ParticipantColumn):
 def _not_a_hamlet(text: str, place: Place, names: str) -> str:
     if place.level == PlaceLevel.HAMLET:
         return f"«{text}» không phải {place.full_name}; danh sách này chỉ nhận người của {place.full_name}."
-    return f"«{text}» không phải thôn, ấp của {place.full_name}; các thôn, ấp của {place.kind_label}: {names}."
+    return (
+        f"«{text}» không phải thôn, ấp của {place.full_name}; các thôn, ấp của {place.kind_label}: {names}."
+    )
 
 
 class HamletColumn(ParticipantColumn):
