@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
 from core.collation import vi_order
-from directory.models import Place, PlaceLevel
+from directory.models import Place
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
