@@ -288,7 +288,7 @@ def validate_participants(
                 )
     elif checker.quota is None:
         report.errors.append(
-            f"Phiên này chưa giao chỉ tiêu cho {commune.full_name}; chưa thể nhận danh sách của xã."
+            f"Phiên này chưa giao chỉ tiêu cho {commune.full_name}; chưa thể nhận danh sách của {commune.kind_label}."
         )
     elif report.existing + report.incoming > checker.quota:
         report.errors.append(
