@@ -358,7 +358,9 @@ def _body(plan: Plan, doc: ReportDocument) -> list[Line]:
             ]
             + [["", "Tổng cộng", str(doc.quota_total), str(doc.attended_total), _rate(doc)]],
         ),
-        Line("chart", chart="attendance", text=f"Biểu đồ 1. Số người tham dự so với chỉ tiêu theo {place_word}"),
+        Line(
+            "chart", chart="attendance", text=f"Biểu đồ 1. Số người tham dự so với chỉ tiêu theo {place_word}"
+        ),
         Line("section", number=f"{roman(2)}.", lead="KẾT QUẢ TIẾP NHẬN VÀ TRẢ LỜI CÂU HỎI"),
         Line(
             "paragraph",

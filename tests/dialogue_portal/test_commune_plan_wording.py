@@ -92,7 +92,9 @@ def commune_plan(db, settings, tmp_path):
 
 def test_commune_plan_pages_never_say_huyen(commune_plan, client):
     plan, session, hamlet, question, users = commune_plan
-    draft = create_plan(user=users["chuyenvien.tuyphuoc"], issuer=plan.issuer, kind=PlanKind.POVERTY, year=2028)
+    draft = create_plan(
+        user=users["chuyenvien.tuyphuoc"], issuer=plan.issuer, kind=PlanKind.POVERTY, year=2028
+    )
     section = draft.blocks.filter(parent=None).first()
     s, h = session.pk, hamlet.code
     pages = {
@@ -104,7 +106,15 @@ def test_commune_plan_pages_never_say_huyen(commune_plan, client):
             reverse("plans:plan.create"),
             *[
                 f"/ke-hoach/{draft.pk}/{route}"
-                for route in ("thong-tin-chung/", "can-cu/", "cac-muc/", "kinh-phi/", "phien/", "noi-nhan/", "phu-luc/")
+                for route in (
+                    "thong-tin-chung/",
+                    "can-cu/",
+                    "cac-muc/",
+                    "kinh-phi/",
+                    "phien/",
+                    "noi-nhan/",
+                    "phu-luc/",
+                )
             ],
             f"/ke-hoach/{draft.pk}/cac-muc/{section.pk}/",
             "/phien/",
@@ -123,7 +133,12 @@ def test_commune_plan_pages_never_say_huyen(commune_plan, client):
             "/cau-hoi/tong-hop/",
         ],
         "lanhdao.tuyphuoc": ["/", f"/ke-hoach/{plan.pk}/", f"/phien/{s}/"],
-        "thuky.tuyphuoc": ["/", f"/phien/{s}/", f"/thong-bao/phien/{s}/diem-danh/", f"/cau-hoi/phien/{s}/nhap-nhanh/"],
+        "thuky.tuyphuoc": [
+            "/",
+            f"/phien/{s}/",
+            f"/thong-bao/phien/{s}/diem-danh/",
+            f"/cau-hoi/phien/{s}/nhap-nhanh/",
+        ],
         "truongthon": [
             "/",
             "/ke-hoach/",
@@ -166,7 +181,9 @@ def test_commune_plan_emails_never_say_huyen(commune_plan):
 
     assert {"invitation"} <= purposes and len(purposes) >= 2, purposes
     for message in messages:
-        _say_no_huyen(f"{message.purpose} {message.to_email}", message.subject + message.body_text + message.body_html)
+        _say_no_huyen(
+            f"{message.purpose} {message.to_email}", message.subject + message.body_text + message.body_html
+        )
     escalations = [m for m in messages if "Quá hạn" in m.subject]
     assert escalations and all("thôn" in m.subject or "Thôn" in m.subject for m in escalations)
 
@@ -209,7 +226,11 @@ def test_commune_plan_documents_pass_nd30_and_never_say_huyen(commune_plan):
     ("code", "text", "expected"),
     [
         ("21952", "UBND huyện giao Phòng Lao động - TB&XH huyện", "UBND xã giao Phòng Văn hóa - Xã hội xã"),
-        ("21952", "3.1. Cấp huyện; 3.2. Cấp xã; Lãnh đạo UBND xã, thị trấn", "3.1. Cấp xã; 3.2. Cấp thôn, tổ dân phố; Trưởng các thôn, tổ dân phố"),
+        (
+            "21952",
+            "3.1. Cấp huyện; 3.2. Cấp xã; Lãnh đạo UBND xã, thị trấn",
+            "3.1. Cấp xã; 3.2. Cấp thôn, tổ dân phố; Trưởng các thôn, tổ dân phố",
+        ),
         ("21952", "TT HU, HĐND huyện; Huyện ủy", "TT ĐU, HĐND xã; Đảng ủy xã"),
         ("52", "trên địa bàn huyện; Sở Lao động - TB&XH", "trên địa bàn tỉnh; Sở Nội vụ"),
     ],

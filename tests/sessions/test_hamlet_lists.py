@@ -24,11 +24,15 @@ class HamletWorld:
     def __init__(self):
         self.province = PlaceFactory(era=MapEra.FROM_2025, code="52", kind=PlaceKind.TINH, name="Gia Lai")
         self.commune = PlaceFactory(code="21952", kind=PlaceKind.XA, name="Tuy Phước", parent=self.province)
-        self.loc_thuan = PlaceFactory(code="21952-01", kind=PlaceKind.THON, name="Lộc Thuận", parent=self.commune)
+        self.loc_thuan = PlaceFactory(
+            code="21952-01", kind=PlaceKind.THON, name="Lộc Thuận", parent=self.commune
+        )
         self.dai_tin = PlaceFactory(code="21952-04", kind=PlaceKind.THON, name="Đại Tín", parent=self.commune)
         self.staff = UserFactory(username="cv.tuyphuoc", role=Role.DISTRICT_STAFF, place=self.commune)
         self.contact = UserFactory(username="truongthon", role=Role.COMMUNE_OFFICIAL, place=self.loc_thuan)
-        self.other_contact = UserFactory(username="truongthon2", role=Role.COMMUNE_OFFICIAL, place=self.dai_tin)
+        self.other_contact = UserFactory(
+            username="truongthon2", role=Role.COMMUNE_OFFICIAL, place=self.dai_tin
+        )
         self.plan = PlanFactory(issuer=self.commune, year=2027, status=PlanStatus.APPROVED)
         self.session = Session.objects.create(
             plan=self.plan,
