@@ -172,6 +172,8 @@ def test_browser_commune_plan_with_hamlet_quotas_whole_cycle(
     assert page.locator(f'#upcoming-sessions [data-session="{session.pk}"]').count() == 1
     page.screenshot(path="/tmp/h11-truongthon-home.png", full_page=True)
     _no_huyen(page)
+    own_list = page.get_by_role("link", name="Danh sách thôn Lộc Thuận")
+    assert own_list.get_attribute("href") == f"/phien/{session.pk}/xa/21952-01/"
     page.locator(f'#upcoming-sessions [data-session="{session.pk}"] a').first.click()
     page.wait_for_load_state()
     rows = page.locator("#fill-rates tbody tr").evaluate_all("rows => rows.map(r => r.dataset.commune)")
@@ -204,6 +206,7 @@ def test_browser_commune_plan_with_hamlet_quotas_whole_cycle(
     assert (
         page.locator(".alert-success").inner_text().strip() == "Đã nhập 3 người vào danh sách thôn Lộc Thuận."
     )
+    page.screenshot(path="/tmp/h11-hamlet-list.png", full_page=True)
     _no_huyen(page)
     people = list(Participant.objects.filter(session=session).order_by("row_number"))
     assert [(p.commune.code, p.hamlet.code) for p in people] == [("21952-01", "21952-01")] * 3
