@@ -12,6 +12,7 @@ from notifications.deadlines import _missing_communes
 from notifications.selectors import territory_communes
 from plans.models import PlanStatus
 from sessions import selectors
+from sessions.editor.forms import SessionDetailsForm
 from sessions.models import Participant, Quota, Session
 from sessions.participants.checks import commune_quota
 from sessions.participants.services import import_participants, preview_participants
@@ -142,3 +143,13 @@ def test_reminders_name_the_hamlets_that_have_not_sent_their_list(hw):
 
 def test_walk_ins_of_a_commune_plan_come_from_its_hamlets(hw):
     assert list(territory_communes(hw.session)) == [hw.dai_tin, hw.loc_thuan]
+
+
+def test_commune_plan_editor_offers_only_hamlets_for_quotas(hw):
+    draft = PlanFactory(issuer=hw.commune, year=2027)
+    session = Session.objects.create(plan=draft, venue_name="Hội trường", time_kind="later")
+
+    form = SessionDetailsForm(plan=draft, session=session)
+
+    places = form.quotas.form_kwargs["places"]
+    assert sorted(p.code for p in places) == ["21952-01", "21952-04"]
