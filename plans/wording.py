@@ -46,6 +46,7 @@ def fit_text(text: str, issuer: Place) -> str:
             text = text.replace(old, new)
     text = _HUYEN.sub(level_word, text)
     if issuer.era == MapEra.FROM_2025:
+        text = text.replace("xã, thị trấn", "xã, phường")  # no thị trấn since 1 July 2025
         office = LABOUR_OFFICE_FROM_2025.get(PlaceLevel(issuer.level))
         if office:
             text = _LABOUR_OFFICE.sub(office, text)

@@ -233,6 +233,7 @@ def test_commune_plan_documents_pass_nd30_and_never_say_huyen(commune_plan):
         ),
         ("21952", "TT HU, HĐND huyện; Huyện ủy", "TT ĐU, HĐND xã; Đảng ủy xã"),
         ("52", "trên địa bàn huyện; Sở Lao động - TB&XH", "trên địa bàn tỉnh; Sở Nội vụ"),
+        ("52", "UBND các xã, thị trấn; Phòng Lao động - TB&XH", "UBND các xã, phường; Sở Nội vụ"),
     ],
 )
 def test_standard_wording_fits_the_issuers_level(db, code, text, expected):
