@@ -10,7 +10,10 @@ from accounts.models import Role, User
 from dialogue_portal.demo import DEMO_PASSWORD, load_demo
 from dialogue_portal.demo_today import load_today_directory, load_today_plans
 from directory.models import MapEra, Place, PlaceLevel
+from plans.documents import render_plan
 from plans.models import Plan, PlanStatus
+
+from .. import pdfcheck
 
 YEAR = max(2027, datetime.date.today().year + 1)
 
@@ -106,3 +109,14 @@ def test_load_demo_twice_on_both_maps_adds_nothing(db, settings, tmp_path):
     assert (Place.objects.count(), User.objects.count(), Plan.objects.count()) == counts
     assert Place.objects.filter(era=MapEra.FROM_2025, level=PlaceLevel.PROVINCE).count() == 34
     assert Place.objects.filter(era=MapEra.FROM_2025, level=PlaceLevel.COMMUNE).count() == 3321
+
+
+def test_load_demo_today_province_plan_says_tinh_never_huyen(today_demo, client):
+    plan = Plan.objects.get(issuer__era=MapEra.FROM_2025, issuer__code="52")
+    client.login(username="chuyenvien.sonoivu", password=DEMO_PASSWORD)
+
+    page = client.get(f"/ke-hoach/{plan.pk}/").content.decode()
+    text = pdfcheck.pdf_text(render_plan(plan).content)
+
+    assert "huyện" not in page.lower() and "huyện" not in text.lower()
+    assert "trên địa bàn tỉnh" in pdfcheck.squash(text) and "Sở Nội vụ" in text
