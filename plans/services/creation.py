@@ -11,11 +11,11 @@ from django.db import transaction
 
 from accounts.roles import user_place
 from directory.models import MapEra, Place
+from plans.wording import fit_plan_data
 
 from ..models import Plan, PlanKind, PlanStatus
 from ..parts import plan_parts
 from ..planfile import PlanFileError, export_plan, import_plan
-from ..wording import fit_plan_data
 from .events import record_event
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
