@@ -153,3 +153,19 @@ def test_commune_plan_editor_offers_only_hamlets_for_quotas(hw):
 
     places = form.quotas.form_kwargs["places"]
     assert sorted(p.code for p in places) == ["21952-01", "21952-04"]
+
+
+def test_hamlet_list_person_corrected_by_hand_keeps_the_hamlet(hw, client):
+    _upload(hw, [person(1, **{"Thôn, ấp": "Lộc Thuận"})])
+    participant = Participant.objects.get(session=hw.session)
+    client.force_login(hw.contact)
+    url = f"/phien/{hw.session.pk}/xa/21952-01/nguoi/{participant.pk}/sua/"
+
+    page = client.get(url).content.decode()
+    values = {**client.get(url).context["form"].initial, "full_name": "Nguyễn Văn Bình"}
+    response = client.post(url, {k: v for k, v in values.items() if v is not None})
+
+    assert '<option value="Lộc Thuận" selected>Lộc Thuận</option>' in page
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.full_name, participant.hamlet_id) == ("Nguyễn Văn Bình", hw.loc_thuan.pk)
