@@ -4,9 +4,9 @@ from django.db.models import Q
 
 
 class Role(models.TextChoices):
-    DISTRICT_STAFF = "district_staff", "Chuyên viên phòng"
+    DISTRICT_STAFF = "district_staff", "Chuyên viên cơ quan ban hành"
     LEADER = "leader", "Lãnh đạo UBND"
-    COMMUNE_OFFICIAL = "commune_official", "Cán bộ xã"
+    COMMUNE_OFFICIAL = "commune_official", "Cán bộ xã, trưởng thôn"
     DEPARTMENT_OFFICER = "department_officer", "Cán bộ đơn vị"
     SECRETARY = "secretary", "Thư ký hội nghị"
 
@@ -14,9 +14,11 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A portal user. Each has one role bound to a territory or to a unit.
 
-    District staff, leaders and secretaries work for the people's committee of `place`
-    (a district, a commune, a province); a commune official for the commune `place`;
-    a department officer for `unit`.
+    District staff, leaders and secretaries work for the issuing office of `place` at any
+    level (a province's Sở Nội vụ, a commune's Phòng Văn hóa - Xã hội, an old-map district's
+    labour office): the codes say "district" for history, the labels are level-neutral. A
+    commune official sends the lists of `place`: a commune in a province's or district's plan,
+    a hamlet (its trưởng thôn) in a commune's own plan. A department officer works for `unit`.
     """
 
     role = models.CharField("vai trò", max_length=24, choices=Role.choices, blank=True)

@@ -24,13 +24,13 @@ class RolePasswordLengthValidator:
     def validate(self, password: str, user=None) -> None:
         if self.needs_strong(user) and len(password) < self.strong_length:
             raise ValidationError(
-                f"Mật khẩu của chuyên viên phòng, lãnh đạo, thư ký và quản trị viên phải có ít nhất "
+                f"Mật khẩu của chuyên viên cơ quan ban hành, lãnh đạo, thư ký và quản trị viên phải có ít nhất "
                 f"{self.strong_length} ký tự.",
                 code="password_too_short_for_role",
             )
 
     def get_help_text(self) -> str:
-        return f"Chuyên viên phòng, lãnh đạo, thư ký và quản trị viên: mật khẩu ít nhất {self.strong_length} ký tự."
+        return f"Chuyên viên cơ quan ban hành, lãnh đạo, thư ký và quản trị viên: mật khẩu ít nhất {self.strong_length} ký tự."
 
 
 class VietnameseMinimumLengthValidator(MinimumLengthValidator):

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import is_department_officer, is_district_staff, is_leader
+from accounts.roles import is_commune_official, is_department_officer, is_district_staff, is_leader
 from feedback.models import QuestionStatus
 from feedback.selectors import answers_awaiting_approval, handed_back_questions, unit_queue
 from plans.selectors import dashboard_plans
-from sessions.selectors import upcoming_sessions
+from sessions.selectors import list_level, upcoming_sessions
 
 
 @dataclass
@@ -37,11 +37,16 @@ def _session_panels(user) -> list[dict]:
     its list and questions and its fill rate. Two queries."""
     if not user.has_perm("dialogue_sessions.list_sessions"):
         return []
+    sessions = upcoming_sessions(user, today=timezone.localdate())
+    if is_commune_official(user):
+        # The list this official sends (a commune's, or a hamlet's in its commune's own plan).
+        for session in sessions:
+            session.own_list = user.place if list_level(session) == user.place.level else None
     return [
         {
             "title": "Phiên đối thoại sắp tới",
             "template": "sessions/dashboard_panel.html",
-            "sessions": upcoming_sessions(user, today=timezone.localdate()),
+            "sessions": sessions,
             "today": timezone.localdate(),
             "more_url": reverse("sessions:session.list"),
         }

@@ -1,4 +1,4 @@
-"""Demo data: the directory, one account per role, and the seed plans."""
+"""Demo data: the directory (both maps), one account per role, and the seed plans."""
 
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from directory.services import import_places, import_units
 from plans.demo import load_seed_plans
 
 from .demo_activity import load_demo_activity
+from .demo_today import load_today_directory, load_today_plans
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "directory" / "data"
 DEMO_PASSWORD = "doithoai2024"
@@ -115,6 +116,7 @@ def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
+    accounts += load_today_directory(password=DEMO_PASSWORD)
     accounts.append(("admin", "Quản trị hệ thống", ""))
     for loader in _extra_loaders():
         loader(stdout=stdout)
@@ -122,5 +124,6 @@ def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
 
 
 def _extra_loaders():
-    """Loaders run after the directory: the seed plans, then a plan in progress built on them."""
-    return [load_seed_plans, load_demo_activity]
+    """Loaders run after the directory: the seed plans, then a plan in progress built on them,
+    then the plans of today's map."""
+    return [load_seed_plans, load_demo_activity, load_today_plans]

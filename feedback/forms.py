@@ -162,7 +162,7 @@ class AnsweredForm(_Form):
 class WritingForm(_Form):
     submit_label = "Chuyển trả lời bằng văn bản"
     due_date = forms.DateField(label="Hạn trả lời bằng văn bản", widget=DATE_WIDGET)
-    beyond_district = forms.BooleanField(label="Vượt thẩm quyền cấp huyện", required=False)
+    beyond_district = forms.BooleanField(label="Vượt thẩm quyền của cấp ban hành kế hoạch", required=False)
     competent_authority = forms.CharField(label="Cơ quan có thẩm quyền", max_length=255, required=False)
     unit = forms.ModelChoiceField(
         label="Đơn vị chủ trì trả lời",

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.documents import Line, OfficialDocument, flat_text, number_line, signature_lines
 from core.vietnamese import date_line, in_sentence, lines_of, office_in_sentence, roman, short_date
+from directory.models import PlaceLevel
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import HeldRecord, Participant, Session
@@ -108,6 +109,13 @@ def _in_sentence(text: str) -> str:
     return "đồng chí" + text[len("Đồng chí") :] if text.startswith("Đồng chí") else text
 
 
+def _attending_places(issuer) -> str:
+    """The notice's recipients below the issuer: a commune's hamlets, else the communes."""
+    if issuer.level == PlaceLevel.COMMUNE:
+        return "Trưởng các thôn, tổ dân phố có người dân tham dự"
+    return "UBND các xã, thị trấn có người dân tham dự"
+
+
 def conclusion_defaults(session: Session) -> dict:
     """The wording a new draft starts from: the day, venue and chair the session was recorded as
     held with (the planned ones until it is), the plan's signer."""
@@ -142,7 +150,7 @@ def conclusion_defaults(session: Session) -> dict:
             [
                 f"Thường trực UBND {issuer.full_name}",
                 "Các cơ quan, đơn vị được giao trả lời",
-                "UBND các xã, thị trấn có người dân tham dự",
+                _attending_places(issuer),
             ]
         ),
         "signer_authority": plan.signer_authority,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.documents import Line, OfficialDocument, flat_text, number_line, signature_lines
 from core.vietnamese import date_line, roman, short_date
-from directory.models import Place, PlaceKind
+from directory.models import MapEra, Place, PlaceKind, PlaceLevel
 from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import HeldRecord, Quota, Session
@@ -117,6 +117,11 @@ class ReportDocument(OfficialDocument):
 def default_addressees(issuer: Place) -> list[str]:
     """Who the report goes up to: the labour department and the standing committee above the issuer."""
     superior = issuer.parent
+    if issuer.era == MapEra.FROM_2025:
+        # Since 2025 the labour and social affairs work is the home affairs offices' (Bộ, Sở Nội vụ).
+        if superior is None:
+            return ["Bộ Nội vụ", "Văn phòng Chính phủ"]
+        return ["Sở Nội vụ", f"Thường trực UBND {superior.full_name}"]
     if superior is None or issuer.kind in {PlaceKind.TINH, PlaceKind.THANH_PHO_TW}:
         return ["Bộ Lao động - Thương binh và Xã hội", "Văn phòng Chính phủ"]
     if superior.kind in {PlaceKind.TINH, PlaceKind.THANH_PHO_TW}:
@@ -308,6 +313,9 @@ def _count_table(rows: list[CountRow], first: str) -> Line:
 
 
 def _body(plan: Plan, doc: ReportDocument) -> list[Line]:
+    # The places that received quotas: a commune's own plan gives them to its hamlets.
+    hamlets = plan.issuer.level == PlaceLevel.COMMUNE
+    places, place_word = ("thôn, tổ dân phố", "thôn") if hamlets else ("xã, thị trấn", "xã")
     plan_ref = f"Kế hoạch số {plan.number_label}" if plan.number else "Kế hoạch"
     if plan.number and plan.issued_on:
         plan_ref += f" ngày {short_date(plan.issued_on)}"
@@ -338,20 +346,22 @@ def _body(plan: Plan, doc: ReportDocument) -> list[Line]:
         Line(
             "paragraph",
             text=f"Tổng số người dân tham dự là {doc.attended_total} người trên chỉ tiêu "
-            f"{doc.quota_total} người được phân bổ cho các xã, thị trấn.",
+            f"{doc.quota_total} người được phân bổ cho các {places}.",
         ),
         Line(
             "table",
             table="communes",
             centred=(0, 2, 3, 4),
-            header=["STT", "Xã, thị trấn", "Chỉ tiêu", "Tham dự", "Tỷ lệ"],
+            header=["STT", places[:1].upper() + places[1:], "Chỉ tiêu", "Tham dự", "Tỷ lệ"],
             rows=[
                 [str(i), r.name, str(r.quota), str(r.attended), r.rate_label]
                 for i, r in enumerate(doc.communes, 1)
             ]
             + [["", "Tổng cộng", str(doc.quota_total), str(doc.attended_total), _rate(doc)]],
         ),
-        Line("chart", chart="attendance", text="Biểu đồ 1. Số người tham dự so với chỉ tiêu theo xã"),
+        Line(
+            "chart", chart="attendance", text=f"Biểu đồ 1. Số người tham dự so với chỉ tiêu theo {place_word}"
+        ),
         Line("section", number=f"{roman(2)}.", lead="KẾT QUẢ TIẾP NHẬN VÀ TRẢ LỜI CÂU HỎI"),
         Line(
             "paragraph",

@@ -268,11 +268,12 @@ def _places(ids) -> dict:
 def _missing_communes(sessions: list[Session]) -> dict[int, set[int]]:
     """Per session, the communes with a quota that have sent no participant yet."""
     quota_communes: dict[int, set[int]] = {}
-    for session_id, place_id, level, parent_id in Quota.objects.filter(session__in=sessions).values_list(
-        "session_id", "place_id", "place__level", "place__parent_id"
-    ):
-        # A hamlet's quota belongs to its commune's list.
-        commune = parent_id if level == PlaceLevel.HAMLET else place_id
+    for session_id, place_id, level, parent_id, issuer_id in Quota.objects.filter(
+        session__in=sessions
+    ).values_list("session_id", "place_id", "place__level", "place__parent_id", "session__plan__issuer_id"):
+        # A hamlet's quota belongs to its commune's list, except in its commune's own plan, where
+        # the hamlet sends its own list (sessions.selectors.list_level).
+        commune = parent_id if level == PlaceLevel.HAMLET and parent_id != issuer_id else place_id
         quota_communes.setdefault(session_id, set()).add(commune)
     sent = set(
         Participant.objects.filter(session__in=sessions).values_list("session_id", "commune_id").distinct()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.documents import number_line, signature_lines
 from core.pdf import PDF_CONTENT_TYPE, Document, render_pdf, render_pdf_in_chunks
 from core.vietnamese import date_line, office_in_sentence, strip_accents
-from directory.models import Place, Unit
+from directory.models import Place, PlaceLevel, Unit
 from sessions.models import Participant, Session
 
 from .models import Purpose
@@ -76,9 +76,7 @@ def invitation_context(
     letters += [
         Letter(
             invitee=f"Ông/Bà {participant.full_name}",
-            address=", ".join(
-                place.full_name for place in (participant.hamlet, participant.commune) if place is not None
-            ),
+            address=_address(participant, issuer),
             qr_token=checkin_token(session_id=session.pk, participant_id=participant.pk),
         )
         for participant in participants
@@ -111,6 +109,15 @@ def print_letters(context: dict[str, Any], *, template_name: str = TEMPLATE) -> 
     from .letter_press import press_for  # noqa: PLC0415 (fontTools and PDFium: loaded where letters print)
 
     return press_for(template_name, context).build(list(context["letters"]))
+
+
+def _address(participant: Participant, issuer: Place) -> str:
+    """ "thôn An Hòa, xã Phước Hòa"; a hamlet's own list (a commune's plan) names the hamlet and
+    the issuing commune ("thôn Bình An, xã Tuy Phước")."""
+    places = [participant.hamlet, participant.commune]
+    if participant.commune_id == participant.hamlet_id:
+        places = [participant.hamlet, issuer if issuer.level == PlaceLevel.COMMUNE else None]
+    return ", ".join(place.full_name for place in places if place is not None)
 
 
 def render_invitations(*, session: Session, commune: Place | None = None, units: bool = False) -> Document:

@@ -78,6 +78,8 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.fields["commune"].queryset = territory_communes(session)
+        self.fields["commune"].label = session.list_unit_label.capitalize()
+        self.fields["commune"].empty_label = f"— Chọn {session.list_unit_label} —"
         self.fields["commune"].label_from_instance = lambda place: place.title_name
 
     def clean_full_name(self) -> str:

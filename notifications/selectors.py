@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 
 from core.collation import vi_order
-from directory.models import Place, PlaceLevel
+from directory.models import Place
 from sessions import selectors as session_selectors
 from sessions.models import Participant, Session
 
@@ -129,10 +129,11 @@ def cancelled_checkins(session: Session) -> list[CancelledCheckin]:
 
 
 def territory_communes(session: Session) -> QuerySet[Place]:
-    """Communes of the plan issuer's territory: where a walk-in may come from."""
+    """Communes of the plan issuer's territory (hamlets of a commune's own plan): where a walk-in
+    may come from."""
     return (
         Place.objects.within(session.plan.issuer)
-        .filter(level=PlaceLevel.COMMUNE)
+        .filter(level=session_selectors.list_level(session))
         .order_by(vi_order("name"), "code")
     )
 

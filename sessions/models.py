@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from core.phones import PHONE_MAX_LENGTH
 from core.vietnamese import normalize_key, roman, short_date
+from directory.models import PlaceKind, PlaceLevel
 from plans.models import PlanFormat
 
 # 2025 Law on Local Government, Art. 43: the public notice at least 7 days before a dialogue and
@@ -155,6 +156,20 @@ class Session(models.Model):
         if self.time_kind == TimeKind.QUARTER:
             return f"Quý {roman(self.quarter)}/{self.year}"
         return "Thông báo sau"
+
+    @property
+    def list_unit_label(self) -> str:
+        """Who sends a list to this session, as pages name them: the hamlets of a commune's own
+        plan ("thôn, tổ dân phố"), else the communes ("xã, phường"); never a level the map lacks."""
+        return "thôn, tổ dân phố" if self.plan.issuer.level == PlaceLevel.COMMUNE else "xã, phường"
+
+    @property
+    def list_unit_word(self) -> str:
+        """One word for them in a sentence: "thôn" ("tổ dân phố" in a phường), else "xã"."""
+        issuer = self.plan.issuer
+        if issuer.level != PlaceLevel.COMMUNE:
+            return "xã"
+        return "tổ dân phố" if issuer.kind == PlaceKind.PHUONG else "thôn"
 
     @property
     def has_fixed_date(self) -> bool:

@@ -129,9 +129,20 @@ def session_for_page(pk: int) -> Session:
     return Session.objects.select_related("plan__issuer", "host_commune").get(pk=pk)
 
 
+def list_level(session: Session) -> PlaceLevel:
+    """The level of the places that send a participant list to `session`: the communes of a
+    province's or a district's plan; the hamlets (thôn, tổ dân phố) of a commune's own plan,
+    whose quotas are per hamlet and whose lists the hamlets' contacts send."""
+    return PlaceLevel.HAMLET if session.plan.issuer.level == PlaceLevel.COMMUNE else PlaceLevel.COMMUNE
+
+
 def session_communes(session: Session) -> QuerySet[Place]:
-    """The communes a session concerns (quota, hamlet quota, cluster or host), in the map's order."""
+    """The places that send a list to a session, in the map's order: the communes it concerns
+    (quota, hamlet quota, cluster or host), or for a commune's own plan the hamlets it gives a
+    quota (`list_level`)."""
     quota_places = Quota.objects.filter(session=session).values("place_id")
+    if list_level(session) == PlaceLevel.HAMLET:
+        return Place.objects.filter(pk__in=quota_places, level=PlaceLevel.HAMLET)
     hamlet_parents = Quota.objects.filter(session=session, place__level=PlaceLevel.HAMLET).values(
         "place__parent_id"
     )

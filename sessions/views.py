@@ -356,7 +356,10 @@ class ParticipantEditView(ParticipantRowMixin, FormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "hamlets": self.commune.children.filter(level=PlaceLevel.HAMLET).order_by("code"),
+            # A hamlet's own list (a commune's plan): its people are of that hamlet.
+            "hamlets": [self.commune]
+            if self.commune.level == PlaceLevel.HAMLET
+            else self.commune.children.filter(level=PlaceLevel.HAMLET).order_by("code"),
             "categories": ParticipantCategory.objects.all(),
         }
 

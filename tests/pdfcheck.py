@@ -338,3 +338,42 @@ def outside(line: TextLine, boxes) -> bool:
     return not any(
         x0 <= line.x_centre <= x1 and top <= line.baseline <= bottom for x0, top, x1, bottom in boxes
     )
+
+
+# ---------------------------------------------------------------- the common checks
+
+
+def nd30_problems(content: bytes, *, margins: bool = True) -> list[str]:
+    """What a printed document breaks of the checks every ND30 paper passes (FORMAT-ND30.md):
+    A4 pages, Times New Roman or a metric clone, NFC text, and the margins (left 30-35 mm,
+    right and bottom at least 15 and 19 mm, the first page's text 19-27 mm from the top).
+    An empty list when it passes; each problem names its page."""
+    problems = []
+    with open_pdf(content) as pdf:
+        for page in pdf.pages:
+            width, height = page_size_mm(page)
+            if sorted((round(width), round(height))) != sorted(round(side) for side in A4_MM):
+                problems.append(f"trang {page.page_number}: khổ {width:.0f} x {height:.0f} mm, không phải A4")
+            raw = page.extract_text() or ""
+            if raw != nfc(raw):
+                problems.append(f"trang {page.page_number}: chữ không ở dạng NFC")
+            if margins and page.chars:
+                edges = text_edges_mm(page)
+                if not 30 - 0.5 <= edges["left"] <= 35:
+                    problems.append(f"trang {page.page_number}: lề trái {edges['left']:.1f} mm")
+                if edges["right"] < 15 or edges["bottom"] < 19:
+                    problems.append(f"trang {page.page_number}: lề phải/dưới {edges}")
+        if margins and pdf.pages and pdf.pages[0].chars:
+            top = text_edges_mm(pdf.pages[0])["top"]
+            if not 19 <= round(top, 1) <= 27:
+                problems.append(f"trang 1: lề trên {top:.1f} mm")
+        foreign = foreign_fonts(pdf)
+        if foreign:
+            problems.append(f"phông chữ không phải Times New Roman: {sorted(foreign)}")
+    return problems
+
+
+def pdf_text(content: bytes) -> str:
+    """All the text of a PDF, page after page."""
+    with open_pdf(content) as pdf:
+        return "\n".join(extract_text(page) for page in pdf.pages)

@@ -176,7 +176,8 @@ def mark_to_answer_in_writing(
     if due_date < timezone.localdate():
         raise FeedbackError("Hạn trả lời bằng văn bản không được trước ngày hôm nay.")
     if beyond_district and not competent_authority:
-        raise FeedbackError("Câu hỏi vượt thẩm quyền cấp huyện: hãy ghi cơ quan có thẩm quyền trả lời.")
+        level = question.session.plan.issuer.get_level_display().lower()  # "cấp huyện", "cấp xã"
+        raise FeedbackError(f"Câu hỏi vượt thẩm quyền {level}: hãy ghi cơ quan có thẩm quyền trả lời.")
     with transaction.atomic():
         question = locked(question)
         if not can_mark_question(user, question):

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 def _hamlet_of(commune: Place | None, hamlet: Place | None) -> Place | None:
     if hamlet is None:
         return None
+    if commune is not None and hamlet.pk == commune.pk and hamlet.level == PlaceLevel.HAMLET:
+        return hamlet  # a hamlet contact's question (a commune's own plan)
     if commune is None or hamlet.parent_id != commune.pk or hamlet.level != PlaceLevel.HAMLET:
         raise FeedbackError(f"«{hamlet.name}» không phải thôn, ấp của xã đã chọn.")
     return hamlet

@@ -13,6 +13,7 @@ from accounts.roles import user_place
 from core.models import UploadReceipt
 from core.uploads import UploadAlreadyImported, imported_when, record_import, upload_scope
 from directory.models import MapEra, Place
+from plans.wording import fit_plan_data
 
 from ..models import Plan, PlanKind, PlanStatus
 from ..parts import plan_parts
@@ -79,7 +80,7 @@ def create_plan(*, user, issuer, kind: str, year: int) -> Plan:
     the template's own communes.
     """
     data = json.loads((SEEDS_DIR / KIND_TEMPLATES[PlanKind(kind)]).read_text(encoding="utf-8"))
-    data = _retarget(data, issuer=issuer, year=year)
+    data = fit_plan_data(_retarget(data, issuer=issuer, year=year), issuer)  # no "huyện" for a commune
     data.update(kind=kind, place_name=issuer.name, draft_month=None, legal_bases=[])
     data.update({part.key: [] for part in plan_parts()})
     data["appendices"] = []

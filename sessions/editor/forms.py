@@ -180,9 +180,13 @@ class SessionDetailsForm(PlanPartForm):
         commune_ids = {p.pk for p in session.communes.all()}
         bridge_ids = {p.pk for p in session.bridge_places.all()}
         places = territory_places(plan, quota_ids | commune_ids | bridge_ids)
-        quota_places = [
-            p for p in places if p.level in (PlaceLevel.COMMUNE, PlaceLevel.HAMLET) or p.pk in quota_ids
-        ]
+        # A commune's own plan gives its quotas to its hamlets, whose contacts send the lists.
+        quota_levels = (
+            (PlaceLevel.HAMLET,)
+            if plan.issuer.level == PlaceLevel.COMMUNE
+            else (PlaceLevel.COMMUNE, PlaceLevel.HAMLET)
+        )
+        quota_places = [p for p in places if p.level in quota_levels or p.pk in quota_ids]
         communes = [p for p in places if p.level == PlaceLevel.COMMUNE or p.pk in commune_ids]
         bridges = [
             p for p in places if p.level in (PlaceLevel.DISTRICT, PlaceLevel.COMMUNE) or p.pk in bridge_ids

@@ -35,7 +35,11 @@ class Checker:
         self.editing = editing  # the participant being edited: not a duplicate of itself
         self.commune = commune
         self.this_year = timezone.localdate().year
-        hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET))
+        if commune.level == PlaceLevel.HAMLET:
+            # A hamlet's own list (a commune's plan): every row is of that hamlet.
+            hamlets = [commune]
+        else:
+            hamlets = list(Place.objects.filter(parent=commune, level=PlaceLevel.HAMLET))
         self.hamlet_names = ", ".join(h.name for h in hamlets)
         self.hamlets: dict[str, Place] = {}
         for hamlet in hamlets:
@@ -284,7 +288,7 @@ def validate_participants(
                 )
     elif checker.quota is None:
         report.errors.append(
-            f"Phiên này chưa giao chỉ tiêu cho {commune.full_name}; chưa thể nhận danh sách của xã."
+            f"Phiên này chưa giao chỉ tiêu cho {commune.full_name}; chưa thể nhận danh sách của {commune.kind_label}."
         )
     elif report.existing + report.incoming > checker.quota:
         report.errors.append(

@@ -16,6 +16,7 @@ from django.core.validators import EmailValidator
 
 from core.phones import PhoneError, normalize_phone
 from core.spreadsheets import Column, words_key
+from directory.models import PlaceLevel
 
 if TYPE_CHECKING:
     from directory.models import Place
@@ -91,6 +92,14 @@ class BirthYearColumn(ParticipantColumn):
         row.birth_year = year
 
 
+def _not_a_hamlet(text: str, place: Place, names: str) -> str:
+    if place.level == PlaceLevel.HAMLET:
+        return f"«{text}» không phải {place.full_name}; danh sách này chỉ nhận người của {place.full_name}."
+    return (
+        f"«{text}» không phải thôn, ấp của {place.full_name}; các thôn, ấp của {place.kind_label}: {names}."
+    )
+
+
 class HamletColumn(ParticipantColumn):
     """A hamlet of the commune, by name with or without its kind ("thôn Lộc Thượng")."""
 
@@ -111,6 +120,9 @@ class HamletColumn(ParticipantColumn):
                     f"danh mục chưa có thôn, ấp nào của {checker.commune.full_name}; chưa ghi nhận «{text}».",
                 )
             return
+        if not text and checker.commune.level == PlaceLevel.HAMLET:
+            row.hamlet = checker.commune  # a hamlet's own list: the row is of that hamlet
+            return
         if not text:
             row.error(self.field, "chưa điền.")
             return
@@ -123,8 +135,7 @@ class HamletColumn(ParticipantColumn):
         if hamlet is None:
             row.error(
                 self.field,
-                f"«{text}» không phải thôn, ấp của {checker.commune.full_name}; "
-                f"các thôn, ấp của xã: {checker.hamlet_names}.",
+                _not_a_hamlet(text, checker.commune, checker.hamlet_names),
             )
             return
         row.hamlet = hamlet

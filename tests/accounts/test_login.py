@@ -25,7 +25,7 @@ def test_login_then_dashboard_shows_role(client, world):
         follow=True,
     )
     assert response.redirect_chain[-1] == (reverse("home"), 302)
-    assert response.context["dashboard"].role_label == "Chuyên viên phòng"
+    assert response.context["dashboard"].role_label == "Chuyên viên cơ quan ban hành"
     assert response.context["dashboard"].place_label == "huyện Tuy Phước"
 
 

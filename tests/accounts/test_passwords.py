@@ -11,7 +11,9 @@ from django.urls import reverse
 
 SHORT = "Tr@ngSen-24"  # 11 characters, not common, not numeric
 LONG = "Tr@ngSen-2024!"
-ROLE_MESSAGE = "Mật khẩu của chuyên viên phòng, lãnh đạo, thư ký và quản trị viên phải có ít nhất 12 ký tự."
+ROLE_MESSAGE = (
+    "Mật khẩu của chuyên viên cơ quan ban hành, lãnh đạo, thư ký và quản trị viên phải có ít nhất 12 ký tự."
+)
 
 
 @pytest.mark.parametrize("role", ["leader", "district_staff", "secretary"])

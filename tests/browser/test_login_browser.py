@@ -7,7 +7,7 @@ def test_browser_login_shows_dashboard(world, browser_login, live_server):
     page = browser_login("chuyenvien")
     assert page.url == f"{live_server.url}/"
     assert page.locator("h1").inner_text() == "Xin chào, Nguyễn Văn An"
-    assert "Chuyên viên phòng" in page.locator("main").inner_text()
+    assert "Chuyên viên cơ quan ban hành" in page.locator("main").inner_text()
 
 
 def test_browser_wrong_password_shows_message(world, browser_login):
