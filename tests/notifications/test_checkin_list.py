@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.collation import sort_key
 from notifications.models import Attendance
@@ -84,7 +85,8 @@ def test_searching_pages_the_matches_too(world, login):
 
 
 def test_check_in_from_page_two_comes_back_to_page_two(world, login):
-    session = make_session(world, secretary=world.users["secretary"], quota=100)
+    # Check-in opens on the session's day.
+    session = make_session(world, date=timezone.localdate(), secretary=world.users["secretary"], quota=100)
     names = _eighty_five(world, session)
     person = Participant.objects.get(full_name=names[-1])
     client = login(world.users["secretary"])

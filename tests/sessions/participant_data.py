@@ -4,7 +4,9 @@ import csv
 import io
 
 import openpyxl
+from django.utils import timezone
 
+from notifications.models import Attendance
 from plans.models import Plan
 from sessions.models import Quota, Session
 
@@ -29,6 +31,22 @@ def make_session(world, *, quota=150, plan=None, venue="Hội trường UBND xã
     if quota is not None:
         Quota.objects.create(session=session, place=world.commune, count=quota)
     return session
+
+
+def check_in(*, session: Session, participant, user=None):
+    """The door's record that `participant` came (as notifications.services.checkin writes it),
+    made directly: these sessions are dated by month, and the door opens only on a session's day."""
+    return Attendance.objects.get_or_create(
+        session=session,
+        participant=participant,
+        defaults={
+            "full_name": participant.full_name,
+            "commune_id": participant.commune_id,
+            "category_id": participant.category_id,
+            "checked_in_at": timezone.now(),
+            "checked_in_by": user,
+        },
+    )
 
 
 def person(number=1, **fields) -> list:

@@ -10,14 +10,14 @@ from core.models import UploadReceipt
 from core.uploads import UploadAlreadyImported
 from notifications.forms import ScanForm
 from notifications.models import Attendance, OutboxMessage
-from notifications.services.checkin import check_in_participant, checkin_token
+from notifications.services.checkin import checkin_token
 from notifications.services.invitations import queue_invitations
 from sessions.models import Participant
 from sessions.participants.history import mark_letters_printed
 from sessions.participants.services import import_participants, preview_participants
 from sessions.participants.workbook import export_participants_xlsx
 
-from .participant_data import make_session, people, person, xlsx_bytes
+from .participant_data import check_in, make_session, people, person, xlsx_bytes
 
 
 def run(world, session, rows=None, *, content=None, replace=True, confirmed=(), token=None):
@@ -62,7 +62,7 @@ def test_replace_with_exported_list_after_check_in_keeps_check_ins_tokens_and_em
     queue_invitations(session_id=session.pk)
     mark_letters_printed(session_id=session.pk, commune_id=world.commune.pk)
     for participant in Participant.objects.filter(session=session):
-        check_in_participant(session=session, participant=participant, user=world.users["secretary"])
+        check_in(session=session, participant=participant, user=world.users["secretary"])
     before = listed(session)
     tokens = {pk: checkin_token(session_id=session.pk, participant_id=pk) for pk in before.values()}
     outbox = dict(OutboxMessage.objects.values_list("pk", "participant_id"))
@@ -156,9 +156,7 @@ def test_preview_lists_the_people_to_remove_with_what_they_already_have(world):
     Participant.objects.filter(pk=ids["052085000003"]).update(email="")
     Participant.objects.filter(pk=ids["052085000004"]).update(email="")
     queue_invitations(session_id=session.pk)  # only the first two have an address now
-    check_in_participant(
-        session=session, participant=Participant.objects.get(pk=ids["052085000003"]), user=None
-    )
+    check_in(session=session, participant=Participant.objects.get(pk=ids["052085000003"]), user=None)
 
     report = preview(world, session, [person(1)])
 
@@ -180,7 +178,7 @@ def test_replace_refuses_to_remove_checked_in_person_without_confirmation(world)
     run(world, session, people(3), replace=False)
     ids = listed(session)
     gone = Participant.objects.get(pk=ids["052085000003"])
-    check_in_participant(session=session, participant=gone, user=None)
+    check_in(session=session, participant=gone, user=None)
 
     report = run(world, session, [person(1), person(4)], token="tok-1")
 
@@ -252,7 +250,7 @@ def test_replace_query_count_same_for_10_and_200_rows(world):
     )
     for session in (small_session, large_session):
         for participant in Participant.objects.filter(session=session)[5:8]:
-            check_in_participant(session=session, participant=participant, user=None)
+            check_in(session=session, participant=participant, user=None)
     # Every kept person changes (phone), two are removed (without history), two are added.
     small = [person(n, **{"Số điện thoại": "0987 654 321"}) for n in [*range(3, 11), 401, 402]]
     large = [

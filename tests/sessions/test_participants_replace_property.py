@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 from directory.models import PlaceKind
 from notifications.forms import ScanForm
 from notifications.models import Attendance
-from notifications.services.checkin import check_in_participant, checkin_token
+from notifications.services.checkin import checkin_token
 from notifications.services.invitations import queue_invitations
 from sessions.models import Participant
 from sessions.participants.history import mark_letters_printed
 from sessions.participants.services import import_participants, preview_participants
 
 from ..factories import PlaceFactory
-from .participant_data import HEADER, csv_text, make_session
+from .participant_data import HEADER, check_in, csv_text, make_session
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
 HAMLETS = ("Lộc Thượng", "Mỹ Cang")
@@ -96,7 +96,7 @@ def check_replacement(world, old, happened, new):
         if email:
             Participant.objects.filter(pk=participant.pk).update(email=f"p{participant.pk}@example.vn")
         if checked_in:
-            check_in_participant(session=session, participant=participant, user=None)
+            check_in(session=session, participant=participant, user=None)
         if letter or email or checked_in:
             invited.add(participant.pk)
     queue_invitations(session_id=session.pk)

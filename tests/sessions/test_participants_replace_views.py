@@ -9,11 +9,10 @@ from django.urls import reverse
 from core.models import UploadReceipt
 from notifications import jobs
 from notifications.models import Attendance, BatchJob, JobKind
-from notifications.services.checkin import check_in_participant
 from sessions.models import Participant
 from sessions.participants.services import import_participants
 
-from .participant_data import people, person, xlsx_bytes
+from .participant_data import check_in, people, person, xlsx_bytes
 from .test_views import list_url, published_session, upload
 
 CONFIRM_LABEL = (
@@ -45,7 +44,7 @@ def listed_with_check_in(world, session, count):
         user=None,
     )
     checked = Participant.objects.get(session=session, national_id=f"052085{count:06d}")
-    check_in_participant(session=session, participant=checked, user=world.users["secretary"])
+    check_in(session=session, participant=checked, user=world.users["secretary"])
     return checked
 
 
