@@ -1,6 +1,7 @@
 """The sessions as a part of their plan (plans.parts): read with the plan, counted on the plan
 list, written to the plan file's `sessions` section and read back from it, moved to another
-year when the plan is copied. Registered in DialogueSessionsConfig.ready().
+year when the plan is copied, and a session's missing venue named among the plan's gaps.
+Registered in DialogueSessionsConfig.ready().
 
 The file format is docs/plan-format.md (version 1); its `sessions` section is unchanged.
 """
@@ -173,6 +174,15 @@ def retarget_session(item: dict, year: int) -> None:
         item.update(time_kind="later", date=None, start_time=None, end_time=None)
 
 
+def session_gaps(plan: Plan) -> list[str]:
+    """A session without a venue, by its number in the plan's table: "Chưa có địa điểm phiên 2."."""
+    return [
+        f"Chưa có địa điểm phiên {i}."
+        for i, session in enumerate(plan.sessions.all(), start=1)
+        if not session.venue_name.strip()
+    ]
+
+
 SESSIONS_PART = PlanPart(
     key="sessions",
     prefetch=prefetch,
@@ -181,4 +191,5 @@ SESSIONS_PART = PlanPart(
     read=read_sessions,
     save=save_imported_sessions,
     retarget=retarget_session,
+    gaps=session_gaps,
 )

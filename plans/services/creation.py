@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import user_place
 from directory.models import Place
@@ -94,7 +95,8 @@ def create_plan(*, user, issuer, kind: str, year: int) -> Plan:
 @transaction.atomic
 def copy_plan(*, plan: Plan, user, year: int | None = None) -> Plan:
     """A new draft with everything of `plan` (sessions included), moved to `year`."""
-    year = year or plan.year + 1
+    # A draft may have no year yet: its copy is for the current one unless told otherwise.
+    year = year or (plan.year + 1 if plan.year else timezone.localdate().year)
     data = _retarget(export_plan(plan), issuer=plan.issuer, year=year)
     copy = import_plan(data=data, user=user)
     copy.copied_from = plan
@@ -103,7 +105,8 @@ def copy_plan(*, plan: Plan, user, year: int | None = None) -> Plan:
         plan=copy,
         user=user,
         action="copy",
-        description=f"Sao chép từ kế hoạch {plan.number_label} năm {plan.year}.",
+        description=f"Sao chép từ kế hoạch {plan.number_label}"
+        + (f" năm {plan.year}." if plan.year else "."),
     )
     return copy
 
