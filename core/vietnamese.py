@@ -217,14 +217,16 @@ def date_line(
     *,
     month: int | None = None,
     year: int | None = None,
+    blank_year: str = "",
 ) -> str:
     """Return the ND30 place-and-date line.
 
     With a date: "Gia Lai, ngày 24 tháng 02 năm 2024". With ``date=None`` the
     line is a draft and the day (and the month when ``month`` is None) is left
     blank as five spaces: "Tuy Phước, ngày     tháng 4 năm 2024". ``year`` is
-    required for drafts. When ``date`` is given, ``month``/``year`` must be
-    omitted or agree with it.
+    required for drafts, unless ``blank_year`` gives what to print in its place
+    for a draft whose year is not known yet ("năm ……"). When ``date`` is given,
+    ``month``/``year`` must be omitted or agree with it.
     """
     if date is not None:
         if month is not None and month != date.month:
@@ -232,7 +234,7 @@ def date_line(
         if year is not None and year != date.year:
             raise ValueError("year does not match date")
         return f"{place}, ngày {_pad_day(date.day)} tháng {_pad_month(date.month)} năm {date.year}"
-    if year is None:
+    if year is None and not blank_year:
         raise ValueError("year is required when date is None")
     if month is None:
         month_text = _BLANK
@@ -240,7 +242,7 @@ def date_line(
         if not 1 <= month <= 12:
             raise ValueError(f"month must be in 1..12, got {month}")
         month_text = f" {_pad_month(month)} "
-    return f"{place}, ngày{_BLANK}tháng{month_text}năm {year}"
+    return f"{place}, ngày{_BLANK}tháng{month_text}năm {blank_year if year is None else year}"
 
 
 _ROMAN_VALUES: tuple[tuple[int, str], ...] = (

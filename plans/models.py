@@ -46,6 +46,9 @@ def issued_pdf_path(plan: "Plan", filename: str) -> str:
 
 
 class Plan(models.Model):
+    # A draft is what a clerk has so far: the year, summary, place name, closing and signer may
+    # still be empty (they print as blanks to fill in by hand); plans.services.completeness
+    # names what is missing, and submitting or issuing refuses a plan with gaps.
     issuer = models.ForeignKey(
         "directory.Place",
         verbose_name="UBND ban hành (địa bàn)",
@@ -54,16 +57,16 @@ class Plan(models.Model):
     )
     agency_parent = models.CharField("cơ quan chủ quản", max_length=120, blank=True)
     agency_name = models.CharField("tên cơ quan ban hành", max_length=120, default="ỦY BAN NHÂN DÂN")
-    kind = models.CharField("loại đối thoại", max_length=16, choices=PlanKind.choices)
-    year = models.PositiveSmallIntegerField("năm")
+    kind = models.CharField("loại đối thoại", max_length=16, choices=PlanKind.choices, default=PlanKind.OTHER)
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
     doc_type = models.CharField("tên loại văn bản", max_length=40, default="KẾ HOẠCH")
     symbol = models.CharField("ký hiệu", max_length=40, default="KH-UBND")
-    summary = models.TextField("trích yếu")
+    summary = models.TextField("trích yếu", blank=True)
     number = models.PositiveIntegerField("số", null=True, blank=True)
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
     number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     draft_month = models.PositiveSmallIntegerField("tháng (dự thảo)", null=True, blank=True)
-    place_name = models.CharField("địa danh ghi ngày tháng", max_length=80)
+    place_name = models.CharField("địa danh ghi ngày tháng", max_length=80, blank=True)
     preamble = models.TextField("câu dẫn sau căn cứ", blank=True)
     preamble_new_paragraph = models.BooleanField("câu dẫn xuống dòng", default=False)
     format = models.CharField(
@@ -73,15 +76,15 @@ class Plan(models.Model):
         "hạn gửi câu hỏi (số ngày trước phiên)", null=True, blank=True
     )
     question_lead_working_days = models.BooleanField("tính theo ngày làm việc", default=True)
-    closing = models.TextField("câu kết")
+    closing = models.TextField("câu kết", blank=True)
     replaces_number = models.CharField("thay thế kế hoạch số", max_length=40, blank=True)
     replaces_date = models.DateField("ngày của kế hoạch bị thay thế", null=True, blank=True)
     replaces_issuer = models.CharField("cơ quan ban hành kế hoạch bị thay thế", max_length=120, blank=True)
     archive = models.CharField("lưu", max_length=80, default="VT")
     signer_authority = models.CharField("thẩm quyền ký", max_length=80, blank=True)
     signer_delegation = models.CharField("ký thay / quyền", max_length=80, blank=True)
-    signer_title = models.CharField("chức vụ người ký", max_length=80)
-    signer_name = models.CharField("họ tên người ký", max_length=80)
+    signer_title = models.CharField("chức vụ người ký", max_length=80, blank=True)
+    signer_name = models.CharField("họ tên người ký", max_length=80, blank=True)
     status = models.CharField(
         "trạng thái", max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )

@@ -2,9 +2,9 @@
 
 plans reads, prints, copies and files a plan whole without importing those apps: each app
 registers a PlanPart in its AppConfig.ready() saying how its rows are prefetched with the plan,
-counted on the plan list, written to the plan file's section `key` and read back from it, and
-moved to another year when a plan is copied, and moved to today's map when a plan of the old
-map is copied across the change of 1 July 2025.
+counted on the plan list, written to the plan file's section `key` and read back from it,
+moved to another year when a plan is copied, moved to today's map when a plan of the old map is
+copied across the change of 1 July 2025, and what it still lacks before the plan is submitted.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ class PlanPart:
     save: Callable[[Any, Any], None] = field(default=lambda plan, pending: None)
     # retarget(item, year): move one exported item to `year` for a copy of the plan.
     retarget: Callable[[dict, int], None] = field(default=lambda item, year: None)
+    # gaps(plan) -> what the part still lacks, one Vietnamese line each ("Chưa có địa điểm
+    # phiên 2."), for plans.services.completeness; the plan may come from plans_with_parts.
+    gaps: Callable[[Any], list[str]] = field(default=lambda plan: [])
     # place_codes(item): the codes of the places one exported item names.
     place_codes: Callable[[dict], list[str]] = field(default=lambda item: [])
     # move_places(item, index, new_code): rewrite one exported item's place codes with

@@ -19,6 +19,19 @@ from .models import BlockKind, LegalBasisKind, NumberStyle, Plan, PlanBlock
 
 LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w, z
 
+# A draft may lack parts (plans.services.completeness); each prints as a dotted blank where a
+# clerk would write it in by hand, sized to what it stands for. The number and the day stay
+# white space: the records office gives those at issue (FORMAT-ND30).
+DOTS = "…"
+BLANK_PLACE = DOTS * 5
+BLANK_YEAR = DOTS * 2
+BLANK_SUMMARY = DOTS * 20
+BLANK_CLOSING = DOTS * 24
+BLANK_SIGNER_TITLE = DOTS * 10
+BLANK_SIGNER_NAME = DOTS * 10
+BLANK_VENUE = DOTS * 4
+BLANK_COMMUNES = DOTS * 6
+
 
 @dataclass
 class AppendixPage:
@@ -76,24 +89,28 @@ def build_document(plan: Plan) -> PlanDocument:
         agency_parent=plan.agency_parent.upper(),
         agency_lines=plan.agency_lines,
         number_line=number_line(plan.number, plan.symbol),
-        date_line=date_line(
-            plan.place_name,
-            plan.issued_on if plan.number else None,
-            month=None if plan.number else plan.draft_month,
-            # An issued plan's date line carries the issue date, which may fall in the
-            # year before the plan's own (a 2025 plan issued in December 2024).
-            year=None if plan.number else plan.year,
-        ),
+        date_line=_date_line(plan),
         doc_type=plan.doc_type.upper(),
-        summary_lines=[line.strip() for line in plan.summary.splitlines() if line.strip()],
+        summary_lines=[line.strip() for line in plan.summary.splitlines() if line.strip()] or [BLANK_SUMMARY],
         preamble=_preamble(plan),
         body=body,
         closing=_closing(plan),
         recipients=[f"- {r.label};" for r in plan.recipients.all()] + [f"- Lưu: {plan.archive}."],
-        signature_lines=signature_lines(plan.signer_authority, plan.signer_delegation, plan.signer_title),
-        signer_name=plan.signer_name,
+        signature_lines=signature_lines(
+            plan.signer_authority, plan.signer_delegation, plan.signer_title.strip() or BLANK_SIGNER_TITLE
+        ),
+        signer_name=plan.signer_name.strip() or BLANK_SIGNER_NAME,
         appendices=[_appendix(a) for a in plan.appendices.all()],
     )
+
+
+def _date_line(plan: Plan) -> str:
+    place = plan.place_name.strip() or BLANK_PLACE
+    if plan.number and plan.issued_on:
+        # An issued plan's date line carries the issue date, which may fall in the year
+        # before the plan's own (a 2025 plan issued in December 2024).
+        return date_line(place, plan.issued_on)
+    return date_line(place, None, month=plan.draft_month, year=plan.year, blank_year=BLANK_YEAR)
 
 
 def _render_children(plan, parent, children, body, prefix: str) -> None:
@@ -137,7 +154,7 @@ def _sessions_table(plan: Plan) -> Line:
         quotas = list(session.quotas.all())
         total = session.total_participants or sum(q.count for q in quotas)
         note = "; ".join(f"{q.place.name}: {q.count} người" for q in quotas)
-        rows.append([str(i), session.venue_name, session.time_label, str(total), note])
+        rows.append([str(i), session.venue_name or BLANK_VENUE, session.time_label, str(total), note])
     return Line(
         "table",
         header=["Số TT", "Địa điểm", "Thời gian", "Số lượng người dân tham gia", "Ghi chú"],
@@ -160,9 +177,10 @@ def _group_text(group) -> str:
             f"{_two(group.multiplier or 1)} {group.multiplier_label}: {_two(group.total)} người."
         )
     if group.style == "per":
-        inner = f"{group.multiplier or 1} {group.multiplier_label}"
+        inner = f"{group.multiplier or 1} {group.multiplier_label}".rstrip()
         if group.count != 1:
-            inner = f"{group.count} người/{group.multiplier_label.split()[-1]} x {inner}"
+            per = group.multiplier_label.split()[-1] if group.multiplier_label.strip() else DOTS
+            inner = f"{group.count} người/{per} x {inner}"
         return f"{group.label} ({inner}): {_two(group.total)} người."
     return f"{group.label}: {_two(group.total)} người."
 
@@ -173,13 +191,17 @@ def _clusters(plan: Plan) -> list[Line]:
         # Administrative-code order, as plans list them; the directory's own order is by name.
         communes = sorted(session.communes.all(), key=lambda place: place.code)
         kinds = {c.kind for c in communes}
+        name = session.name or f"Cụm {i + 1}"
         if len(kinds) == 1 and communes:
             names = _join_names([c.name for c in communes])
-            intro = f"{session.name} gồm {_two(len(communes))} {communes[0].kind_label}: {names}."
+            intro = f"{name} gồm {_two(len(communes))} {communes[0].kind_label}: {names}."
+        elif communes:
+            intro = f"{name} gồm: {_join_names([c.full_name for c in communes])}."
         else:
-            intro = f"{session.name} gồm: {_join_names([c.full_name for c in communes])}."
-        lines.append(Line("heading", text=intro, number=f"{LETTERS[i]})"))
-        lines.append(Line("bullet", number="-", text=f"Địa điểm tổ chức: Tại {session.venue_name}."))
+            intro = f"{name} gồm: {BLANK_COMMUNES}"
+        lines.append(Line("heading", text=intro, number=f"{LETTERS[i % len(LETTERS)]})"))
+        venue = f"Tại {session.venue_name}." if session.venue_name else BLANK_VENUE
+        lines.append(Line("bullet", number="-", text=f"Địa điểm tổ chức: {venue}"))
         groups = list(session.composition.all())
         total = session.total_participants or sum(g.total for g in groups)
         lines.append(Line("bullet", number="-", text=f"Thành phần đối thoại cụm: {total} người, gồm:"))
@@ -266,7 +288,7 @@ def _lower_first(text: str) -> str:
 
 
 def _closing(plan: Plan) -> str:
-    text = plan.closing.strip().rstrip("./").rstrip()
+    text = plan.closing.strip().rstrip("./").rstrip() or BLANK_CLOSING
     replaces = plan.replaces_sentence
     if replaces:
         head, sep, tail = text.partition(". ")

@@ -46,6 +46,7 @@ from .forms.rows import PlanPartForm, int_or_none
 from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
+from .services.completeness import plan_gaps
 from .services.creation import PlanAlreadyCopied
 from .services.crossing import (
     FIRST_YEAR_OF_NEW_MAP,
@@ -55,7 +56,7 @@ from .services.crossing import (
 )
 from .services.errors import PlanWorkflowError
 from .services.freshness import TOKEN_FIELD, StaleEditError, edit_token, fresh_save
-from .services.workflow import approve_plan, check_plan_complete, submit_plan
+from .services.workflow import approve_plan, submit_plan
 
 
 class PlanMixin(ObjectPageMixin):
@@ -168,9 +169,8 @@ class PlanDetailView(PlanMixin, DetailView):
             {"number": roman(i), "block": s, "count": child_count.get(s.pk, 0)}
             for i, s in enumerate(sections, start=1)
         ]
-        context["problems"] = (
-            check_plan_complete(plan) if plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED) else []
-        )
+        # What submit and issue would refuse, while the plan has either step before it.
+        context["problems"] = plan_gaps(plan) if plan.status != PlanStatus.ISSUED else []
         lines = list(plan.budget_lines.all())
         context["budget_lines"] = [
             (line, format_vnd(line.amount) if line.amount is not None else "") for line in lines
@@ -529,8 +529,9 @@ class PlanExportView(PlanMixin, View):
         plan = self.plan
         content = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
         label = f"so-{plan.number:02d}" if plan.number else "du-thao"
+        year = f"{plan.year}-" if plan.year else ""
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
-            True, f"ke-hoach-{plan.year}-{label}-{plan.pk}.json"
+            True, f"ke-hoach-{year}{label}-{plan.pk}.json"
         )
         return response

@@ -40,7 +40,7 @@ class Session(models.Model):
     communes = models.ManyToManyField(
         "directory.Place", verbose_name="các xã trong cụm", blank=True, related_name="cluster_sessions"
     )
-    venue_name = models.CharField("địa điểm", max_length=255)
+    venue_name = models.CharField("địa điểm", max_length=255, blank=True)
     venue_address = models.CharField("địa chỉ", max_length=255, blank=True)
     host_commune = models.ForeignKey(
         "directory.Place",
@@ -142,7 +142,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.venue_name
+        return self.name or self.venue_name or f"Phiên {self.position + 1} (chưa có địa điểm)"
 
     @property
     def time_label(self) -> str:

@@ -1,7 +1,8 @@
 """The sessions as a part of their plan (plans.parts): read with the plan, counted on the plan
 list, written to the plan file's `sessions` section and read back from it, moved to another
 year when the plan is copied, moved to today's map when an old-map plan is copied across the
-change of 1 July 2025. Registered in DialogueSessionsConfig.ready().
+change of 1 July 2025, and a session's missing venue named among the plan's gaps. Registered
+in DialogueSessionsConfig.ready().
 
 The file format is docs/plan-format.md (version 1); its `sessions` section is unchanged.
 """
@@ -200,6 +201,15 @@ def move_session_places(item: dict, index: int, new_code: Callable[[str], str | 
     return [PlaceMerge(where, code, tuple(counts)) for code, counts in parts.items() if len(counts) > 1]
 
 
+def session_gaps(plan: Plan) -> list[str]:
+    """A session without a venue, by its number in the plan's table: "Chưa có địa điểm phiên 2."."""
+    return [
+        f"Chưa có địa điểm phiên {i}."
+        for i, session in enumerate(plan.sessions.all(), start=1)
+        if not session.venue_name.strip()
+    ]
+
+
 SESSIONS_PART = PlanPart(
     key="sessions",
     prefetch=prefetch,
@@ -210,4 +220,5 @@ SESSIONS_PART = PlanPart(
     retarget=retarget_session,
     place_codes=session_place_codes,
     move_places=move_session_places,
+    gaps=session_gaps,
 )

@@ -71,7 +71,7 @@ class PlanCopyForm(forms.Form):
     def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.user = plan, user
-        self.fields["year"].initial = plan.year + 1
+        self.fields["year"].initial = plan.year + 1 if plan.year else timezone.localdate().year
         self.fields["token"].initial = secrets.token_urlsafe(24)
 
     def save(self) -> Plan:
@@ -227,6 +227,15 @@ class PlanDetailsForm(forms.ModelForm):
         },
     )
 
+    year = forms.IntegerField(
+        label="Năm của kế hoạch",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Để trống nếu chưa biết; bản in để chỗ trống «năm ……».",
+        error_messages={"min_value": YEAR_ERROR, "max_value": YEAR_ERROR, "invalid": YEAR_ERROR},
+    )
+
     # The plan's edit token when the page was rendered (plans.services.freshness).
     edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -240,7 +249,7 @@ class PlanDetailsForm(forms.ModelForm):
                 "Phần đầu văn bản",
                 Row(Column("agency_parent"), Column("agency_name")),
                 "summary",
-                Row(Column("place_name"), Column("draft_month")),
+                Row(Column("place_name"), Column("draft_month"), Column("year")),
             ),
             Fieldset("Câu dẫn", "preamble", "preamble_new_paragraph"),
             Fieldset(

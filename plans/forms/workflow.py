@@ -54,4 +54,6 @@ class IssueForm(forms.Form):
             )
         except errors.PlanWorkflowError as exc:
             self.add_error("number" if "đã được dùng" in exc.message else None, exc.message)
+            for gap in exc.errors:  # what the plan still lacks, one line each
+                self.add_error(None, gap)
             return None

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import user_place
 from core.models import UploadReceipt
@@ -146,7 +147,8 @@ def copy_plan(*, plan: Plan, user, year: int | None = None, token: str | None = 
     """A new draft with everything of `plan` (sessions included), moved to `year`, on the
     plan's own map (an old-map plan to today's: copy_plan_across). With `token` (the copy form's), a second call with it raises
     PlanAlreadyCopied instead of copying again. Records an event."""
-    year = year or plan.year + 1
+    # A draft may have no year yet: its copy is for the current one unless told otherwise.
+    year = year or (plan.year + 1 if plan.year else timezone.localdate().year)
     receipt = _claim_copy(plan=plan, user=user, token=token)
     data = _retarget(export_plan(plan), issuer=plan.issuer, year=year)
     copy = import_plan(data=data, user=user)
@@ -155,7 +157,8 @@ def copy_plan(*, plan: Plan, user, year: int | None = None, token: str | None = 
         copy=copy,
         user=user,
         receipt=receipt,
-        description=f"Sao chép từ kế hoạch {plan.number_label} năm {plan.year}.",
+        description=f"Sao chép từ kế hoạch {plan.number_label}"
+        + (f" năm {plan.year}." if plan.year else "."),
     )
 
 

@@ -37,6 +37,7 @@ PLAN_DETAIL_FIELDS = [
     "summary",
     "place_name",
     "draft_month",
+    "year",
     "preamble",
     "preamble_new_paragraph",
     "format",

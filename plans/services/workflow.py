@@ -17,35 +17,11 @@ from django.utils import timezone
 from accounts.roles import is_district_staff, is_leader
 
 from ..documents import render_plan
-from ..models import BlockKind, Plan, PlanStatus
+from ..models import Plan, PlanStatus
 from ..rules import plan_in_territory
+from .completeness import plan_gaps
 from .errors import PlanWorkflowError
 from .events import record_event
-
-
-def check_plan_complete(plan: Plan) -> list[str]:
-    """What a plan still lacks before it can be submitted, in Vietnamese."""
-    errors = []
-    sections = [b for b in plan.blocks.all() if b.parent_id is None]
-    if not sections:
-        errors.append("Kế hoạch chưa có mục nội dung nào.")
-    has_children = {b.parent_id for b in plan.blocks.all() if b.parent_id}
-    for i, section in enumerate(sections, start=1):
-        if section.id not in has_children:
-            errors.append(f"Mục {i} «{section.title}» chưa có nội dung.")
-    kinds = {b.kind for b in plan.blocks.all()}
-    if BlockKind.BUDGET in kinds and not plan.budget_lines.exists():
-        errors.append("Mục kinh phí chưa có dòng kinh phí nào.")
-    if BlockKind.SESSIONS_TABLE in kinds and not plan.sessions.exists():
-        errors.append("Bảng thời gian, địa điểm chưa có phiên đối thoại nào.")
-    if not plan.recipients.exists():
-        errors.append("Chưa có nơi nhận.")
-    if not plan.signer_name.strip() or not plan.signer_title.strip():
-        errors.append("Chưa có chức vụ hoặc họ tên người ký.")
-    if not plan.closing.strip():
-        errors.append("Chưa có câu kết.")
-    return errors
-
 
 # Who may take each step, as plans.rules says less the status (checked under the lock, so that
 # a plan already moved on is told as such, not as a refusal).
@@ -79,7 +55,7 @@ def submit_plan(*, plan: Plan, user) -> Plan:
         allowed=_STAFF_OF_ISSUER,
         message="Chỉ chuyên viên của cơ quan ban hành mới trình duyệt được kế hoạch.",
     )
-    errors = check_plan_complete(plan)
+    errors = plan_gaps(plan)
     if errors:
         raise PlanWorkflowError("Kế hoạch chưa đủ nội dung để trình duyệt.", errors)
     plan = _transition(plan, expected={PlanStatus.DRAFT}, new=PlanStatus.SUBMITTED)
@@ -130,7 +106,8 @@ def issue_plan(
     """Approved → issued: give the number and date, freeze, store the issued PDF and its SHA-256.
 
     The number is unique per issuer, symbol and year; a duplicate is refused and nothing
-    changes. Only a leader of the issuer's territory issues.
+    changes, as is a plan that still lacks a part (plans.services.completeness, one error
+    each). Only a leader of the issuer's territory issues.
     """
     _check_user(
         user,
@@ -144,6 +121,9 @@ def issue_plan(
             locked = Plan.objects.select_for_update().get(pk=plan.pk)
             if locked.status != PlanStatus.APPROVED:
                 raise PlanWorkflowError("Chỉ ban hành được kế hoạch đã được duyệt.")
+            gaps = plan_gaps(locked)
+            if gaps:
+                raise PlanWorkflowError("Kế hoạch chưa đủ nội dung để ban hành.", gaps)
             if number is None:
                 number = next_number(plan=locked, year=issued_on.year)
             if number < 1:

@@ -38,7 +38,8 @@ def _place_label(place: Place) -> str:
 class SessionRowForm(RowFormMixin, forms.Form):
     ref = forms.IntegerField(label="Mã dòng", widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="Tên phiên / cụm", max_length=120, required=False)
-    venue_name = forms.CharField(label="Địa điểm", max_length=255)
+    # A draft may leave it for later: it prints as a blank and the plan lists it as missing.
+    venue_name = forms.CharField(label="Địa điểm", max_length=255, required=False)
     venue_address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
     time_kind = forms.ChoiceField(label="Thời gian theo", choices=TimeKind.choices, initial=TimeKind.EXACT)
     date = forms.DateField(label="Ngày", required=False, widget=date_widget())

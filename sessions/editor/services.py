@@ -89,7 +89,10 @@ def save_sessions(*, plan: Plan, user, rows: list[dict]) -> None:
     description = list_changes(
         {pk: str(s) for pk, s in existing.items()},
         kept,
-        [row.get("name") or row["venue_name"] for row in rows],
+        [
+            row.get("name") or row["venue_name"] or f"Phiên {i} (chưa có địa điểm)"
+            for i, row in enumerate(rows, start=1)
+        ],
         "các phiên đối thoại",
     )
     removed = set(existing) - set(ids)

@@ -213,6 +213,12 @@ def test_date_line_draft_without_year_raises():
         date_line("Sa Loong", None, month=4)
 
 
+def test_date_line_draft_without_year_prints_the_blank_given_for_it():
+    assert date_line("Sa Loong", None, month=4, blank_year="……") == "Sa Loong, ngày     tháng 4 năm ……"
+    assert date_line("Sa Loong", None, blank_year="……") == "Sa Loong, ngày     tháng     năm ……"
+    assert date_line("Sa Loong", None, year=2023, blank_year="……") == "Sa Loong, ngày     tháng     năm 2023"
+
+
 @pytest.mark.parametrize("month", [0, 13])
 def test_date_line_draft_invalid_month_raises(month):
     with pytest.raises(ValueError):
