@@ -173,10 +173,12 @@ class LetterPress:
                     and not self._kerned(previous[0], char, bold)
                 )
                 if joined:
-                    runs[-1] = dataclasses.replace(runs[-1], text=runs[-1].text + char)
+                    runs[-1][2].append(char)
                 else:
-                    runs.append(Placed(x=x, line=number, text=char, bold=bold))
-            placed.append(runs)
+                    runs.append((x, number, [char], bold))  # a Placed, once its text is whole
+            placed.append(
+                [Placed(x=x, line=line, text="".join(text), bold=bold) for x, line, text, bold in runs]
+            )
             positions.append(line_positions)
         text = {flag: "".join(char for char, bold in chars if bold == flag) for flag in (False, True)}
         return Paragraph(lines=placed, text=text, positions=positions)
