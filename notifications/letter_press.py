@@ -10,7 +10,8 @@ word, every line but the last justified by widening its spaces, the first indent
 lines and the template's sample disagree with WeasyPrint's own layout, where a character is not
 in the font's Vietnamese repertoire, or a word is wider than a line, the letter is laid out by
 WeasyPrint whole, as before (``build`` mixes both in one PDF). tests/notifications/
-test_letter_press.py compares the two ways' text, positions and QR codes.
+test_letter_press.py compares the two ways' text, positions and QR codes. The e-mails' one-letter
+PDFs (``build_each``) are written as bytes on a shell PDFium saves once a batch (letter_writer).
 """
 
 from __future__ import annotations

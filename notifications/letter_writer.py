@@ -15,9 +15,6 @@ import re
 import zlib
 from dataclasses import dataclass
 
-_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
-_OBJECT = re.compile(rb"(\d+) 0 obj")
-
 
 class ShellError(ValueError):
     """The shell is not as PDFium saves a page (the caller saves each letter with PDFium)."""
