@@ -10,7 +10,8 @@ word, every line but the last justified by widening its spaces, the first indent
 lines and the template's sample disagree with WeasyPrint's own layout, where a character is not
 in the font's Vietnamese repertoire, or a word is wider than a line, the letter is laid out by
 WeasyPrint whole, as before (``build`` mixes both in one PDF). tests/notifications/
-test_letter_press.py compares the two ways' text, positions and QR codes.
+test_letter_press.py compares the two ways' text, positions and QR codes. The e-mails' one-letter
+PDFs (``build_each``) are written as bytes on a shell PDFium saves once a batch (letter_writer).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from core import pdf
 
 from .letter_fonts import faces
+from .letter_writer import Shell, ShellError
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +174,12 @@ class LetterPress:
                     and not self._kerned(previous[0], char, bold)
                 )
                 if joined:
-                    runs[-1] = dataclasses.replace(runs[-1], text=runs[-1].text + char)
+                    runs[-1][2].append(char)
                 else:
-                    runs.append(Placed(x=x, line=number, text=char, bold=bold))
-            placed.append(runs)
+                    runs.append((x, number, [char], bold))  # a Placed, once its text is whole
+            placed.append(
+                [Placed(x=x, line=line, text="".join(text), bold=bold) for x, line, text, bold in runs]
+            )
             positions.append(line_positions)
         text = {flag: "".join(char for char, bold in chars if bold == flag) for flag in (False, True)}
         return Paragraph(lines=placed, text=text, positions=positions)
@@ -273,8 +277,87 @@ class LetterPress:
             output.close()
 
     def build_each(self, letters: list) -> list[bytes]:
-        """One PDF for each letter (the e-mails' attachments): composed together, so that the
-        laid-out page and the fonts are prepared once, then each page saved on its own."""
+        """One PDF for each letter (the e-mails' attachments): the letters placed on a laid-out
+        page are written as bytes on a shell saved once for the batch (notifications.
+        letter_writer); the others are saved one by one from a PDFium document."""
+        plans = [self.template_for(letter) for letter in letters]
+        documents: list[bytes | None] = [None] * len(letters)
+        placed = [index for index, plan in enumerate(plans) if plan is not None]
+        if placed:
+            try:
+                shells = self._shells(
+                    [plans[index] for index in placed], [letters[index] for index in placed]
+                )
+            except ShellError:
+                logger.warning("letter shell not as expected: each letter saved by PDFium", exc_info=True)
+                shells = {}
+            for index in placed:
+                template, paragraph = plans[index]
+                if id(template) in shells:
+                    documents[index] = self._write(shells[id(template)], template, paragraph, letters[index])
+        rest = [index for index, document in enumerate(documents) if document is None]
+        if rest:
+            for index, document in zip(
+                rest, self._save_each([letters[index] for index in rest]), strict=True
+            ):
+                documents[index] = document
+        return documents
+
+    def _shells(self, plans: list, letters: list) -> dict[int, Shell]:
+        """For each laid-out page of the batch, a one-page letter saved by PDFium with the page,
+        the batch's fonts (one run of each) and a QR code, read apart for ``_write``."""
+        import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use)
+        import pypdfium2.raw as pdfium  # noqa: PLC0415 (as above)
+
+        paragraphs = [paragraph for _, paragraph in plans]
+        shells: dict[int, Shell] = {}
+        for (template, _), letter in zip(plans, letters, strict=True):
+            if id(template) in shells:
+                continue
+            output = pypdfium2.PdfDocument.new()
+            try:
+                keep: list = []
+                fonts = self._load_fonts(output, paragraphs, keep)
+                if set(fonts) != {False, True}:
+                    raise ShellError("a face with no text")
+                sample = [
+                    Placed(
+                        x=0,
+                        line=0,
+                        text=next(c for c in "".join(p.text[bold] for p in paragraphs) if c != " "),
+                        bold=bold,
+                    )
+                    for bold in (False, True)
+                ]
+                form = pdfium.FPDF_NewXObjectFromPage(output.raw, template.document.raw, 0)
+                try:
+                    self._page(output, 0, template, form, Paragraph([sample], {}, []), letter, fonts, keep)
+                finally:
+                    pdfium.FPDF_CloseXObject(form)
+                content = _save(output)
+                del keep
+            finally:
+                output.close()
+            shells[id(template)] = Shell.parse(content, image=template.qr_box is not None)
+        return shells
+
+    def _write(self, shell: Shell, template: Template, paragraph: Paragraph, letter) -> bytes:
+        runs = []
+        for line in paragraph.lines:
+            for run in line:
+                face = self.bold if run.bold else self.regular
+                glyphs = "".join(f"{face.gid[char]:04X}" for char in run.text)
+                runs.append((run.bold, run.x, template.height - template.baselines[run.line], glyphs))
+        qr = None
+        if template.qr_box is not None and letter.qr_token:
+            side, pixels = qr_pixels(letter.qr_token)
+            left, top, width = template.qr_box
+            qr = (side, pixels, (left, template.height - top - width, width))
+        return shell.letter(runs, self.measure["size"], qr)
+
+    def _save_each(self, letters: list) -> list[bytes]:
+        """One PDF for each letter, composed together (the laid-out page and the fonts prepared
+        once), then each page saved on its own by PDFium."""
         import pypdfium2  # noqa: PLC0415 (heavy: loaded on first use)
         import pypdfium2.raw as pdfium  # noqa: PLC0415 (as above)
 

@@ -110,3 +110,41 @@ def test_press_letter_with_a_character_outside_the_fonts_is_laid_out_by_weasypri
     assert press.template_for(context["letters"][0]) is None
     document = pdfcheck.open_pdf(press.build(context["letters"]))
     assert "Ông/Bà Trần Thị Hương ☺" in pdfcheck.squash(pdfcheck.extract_text(document.pages[0]))
+
+
+def test_each_letter_written_alone_prints_as_weasyprint_with_its_code_and_fonts(letters):
+    """The e-mails' attachments (``build_each``: written as bytes on a shell saved once a batch)
+    are the same letters: WeasyPrint's text at its places, Times fonts embedded, the person's code."""
+    session, participants, press, old, _ = letters
+    singles = press.build_each(list(press_letters(press, letters)))
+    assert len(singles) == len(NAMES)
+    for number, (person, before, content) in enumerate(zip(participants, old.pages, singles, strict=True)):
+        document = pdfcheck.open_pdf(content)
+        assert len(document.pages) == 1
+        after = document.pages[0]
+        assert [line.squashed for line in pdfcheck.text_lines(after)] == [
+            line.squashed for line in pdfcheck.text_lines(before)
+        ], f"letter {number + 1}"
+        expected, got = chars_of(before), chars_of(after)
+        assert len(got) == len(expected)
+        for (top_a, x_a, text_a, font_a, size_a), (top_b, x_b, text_b, font_b, size_b) in zip(
+            expected, got, strict=True
+        ):
+            assert (text_b, font_b) == (text_a, font_a)
+            assert abs(x_b - x_a) <= TOLERANCE, (number, text_a, x_a, x_b)
+            assert abs(top_b - top_a) <= 1 and abs(size_b - size_a) <= 0.01
+        assert pdfcheck.foreign_fonts(document) == set()
+        assert len(after.images) == 1
+        assert [read_checkin_token(code) for code in pdfcheck.qr_codes(after)] == [(session.pk, person.pk)]
+
+
+def test_letters_written_alone_are_small_and_not_saved_by_pdfium_one_by_one(letters, monkeypatch):
+    _, _, press, _, _ = letters
+
+    def refuse(_letters):
+        raise AssertionError("every placed letter should be written on the batch's shell")
+
+    placed = [letter for letter in press_letters(press, letters) if press.template_for(letter) is not None]
+    monkeypatch.setattr(press, "_save_each", refuse)
+    singles = press.build_each(placed)
+    assert all(content.startswith(b"%PDF-") and len(content) < 45_000 for content in singles)
