@@ -22,11 +22,10 @@ def test_queue_invitations_twice_adds_nothing(world):
     assert invitations.queue_invitations(session_id=session.pk) == 5
     assert invitations.queue_invitations(session_id=session.pk) == 0
     assert OutboxMessage.objects.filter(session=session).count() == 5
-    keys = sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True))
-    assert (
-        keys[0]
-        == f"invitation:s{session.pk}:p{OutboxMessage.objects.order_by('participant_id').first().participant_id}"
-    )
+    # One key per person, naming the session and the participant (ids compared as numbers:
+    # "p10" sorts before "p9" as text).
+    rows = OutboxMessage.objects.values_list("dedupe_key", "participant_id")
+    assert {key for key, _ in rows} == {f"invitation:s{session.pk}:p{pid}" for _, pid in rows}
 
 
 def test_queue_invitations_participant_without_email_is_listed(world):
