@@ -27,6 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.pdf import html_to_pdf  # noqa: E402
 from directory.models import KIND_LEVEL, MapEra, Place, PlaceKind, Unit, UnitKind  # noqa: E402
 from feedback.documents import render_report, render_report_html, report_xlsx  # noqa: E402
 from feedback.models import Channel, Question, QuestionStatus, Topic  # noqa: E402
@@ -117,9 +118,13 @@ def main() -> int:
             start = time.perf_counter()
             build_report(big)
             built = time.perf_counter() - start
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             document = render_report(big)
-            rendered = time.perf_counter() - start
+            rendered, rendered_cpu = time.perf_counter() - start, time.process_time() - cpu
+            html = render_report_html(big)
+            start, cpu = time.perf_counter(), time.process_time()
+            raw = html_to_pdf(html)
+            raw_time, raw_cpu = time.perf_counter() - start, time.process_time() - cpu
             start = time.perf_counter()
             xlsx = report_xlsx(big)
             exported = time.perf_counter() - start
@@ -128,7 +133,14 @@ def main() -> int:
         pass
     print(f"questions: {QUESTIONS}, sessions: {SESSIONS}")
     print(f"build_report: {built:.2f} s")
-    print(f"render_report (PDF, {len(document.content) // 1024} KiB): {rendered:.2f} s")
+    print(
+        f"render_report (PDF, {len(document.content) // 1024} KiB): {rendered:.2f} s "
+        f"(CPU of this process {rendered_cpu:.2f} s)"
+    )
+    print(
+        f"raw WeasyPrint on the same HTML ({len(raw) // 1024} KiB): {raw_time:.2f} s "
+        f"(CPU {raw_cpu:.2f} s); ratio render_report / raw: {rendered / raw_time:.2f}"
+    )
     print(f"report_xlsx ({len(xlsx) // 1024} KiB): {exported:.2f} s")
     print(
         f"SQL queries (HTML + xlsx): {SMALL} questions: {small_queries}, {QUESTIONS} questions: {big_queries}"
