@@ -729,7 +729,7 @@ def test_plan_issue_post_issues_with_number_and_date(world, login):
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10", "confirm": "on"}
     )
 
     assert response["Location"] == _url("plan.detail", plan.pk)
@@ -737,12 +737,34 @@ def test_plan_issue_post_issues_with_number_and_date(world, login):
     assert (plan.status, plan.number, plan.issued_on) == (PlanStatus.ISSUED, 15, datetime.date(2024, 4, 10))
 
 
+def test_plan_issue_without_confirmation_issues_nothing(world, login):
+    # Issuing is irreversible: the page asks for a ticked confirmation and a POST without it
+    # (a stray click, a replayed form) changes nothing.
+    plan = _plan(world, status="approved")
+    client = login(world.users["leader"])
+    assert 'name="confirm"' in client.get(_url("plan.issue", plan.pk)).content.decode()
+
+    response = client.post(_url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "confirm": ["Hãy đánh dấu ô xác nhận: ban hành không hoàn tác được."]
+    }
+    plan.refresh_from_db()
+    assert (plan.status, plan.number, plan.issued_pdf.name, plan.events.count()) == (
+        PlanStatus.APPROVED,
+        None,
+        "",
+        0,
+    )
+
+
 def test_plan_issue_duplicate_number_shows_error_and_changes_nothing(world, login):
     _plan(world, status="issued", number=15, issued_on="2024-03-01")
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10", "confirm": "on"}
     )
 
     assert response.status_code == 200
@@ -763,7 +785,7 @@ def test_plan_issue_date_in_the_year_before_prints_that_date(world, login):
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2023-12-28"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2023-12-28", "confirm": "on"}
     )
 
     assert response.status_code == 302
