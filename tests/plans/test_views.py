@@ -397,8 +397,33 @@ def test_plan_edit_issued_plan_is_403(world, login):
     post = client.post(_url("plan.recipients", plan.pk), _formset("noiNhan", []) | {"luu-archive": "VT"})
 
     assert [r.status_code for r in responses] + [post.status_code] == [403] * 6
-    assert "Không có quyền truy cập" in post.content.decode()
+    # Issue 16: the page says the plan is issued and what to do, not a bare "no access".
+    for response in [*responses, post]:
+        html = response.content.decode()
+        assert "Kế hoạch đã ban hành, không sửa được nữa" in html
+        assert "«Sao chép»" in html
+        assert "Không có quyền truy cập" not in html
     assert plan.recipients.count() == 2
+
+
+def test_plan_edit_submitted_plan_says_to_ask_the_leader(world, login):
+    plan = _plan(world, status="submitted")
+
+    response = _staff(world, login).get(_url("plan.sections", plan.pk))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "«Chờ duyệt», không sửa được" in html
+    assert "đề nghị lãnh đạo trả lại kế hoạch để sửa" in html
+
+
+def test_plan_edit_by_a_leader_who_never_edits_stays_a_bare_403(world, login):
+    plan = _plan(world, status="issued", number=5, issued_on="2024-04-02")
+
+    response = login(world.users["leader"]).get(_url("plan.edit", plan.pk))
+
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.content.decode()
 
 
 def test_plan_legal_bases_post_saves_rows_in_screen_order(world, login):
