@@ -197,6 +197,7 @@ class PlanDetailView(PlanMixin, DetailView):
         context["copy_form"] = PlanCopyForm(plan=plan, user=self.request.user)
         context["may_copy_across"] = may_copy_across(plan)
         context["return_form"] = ReturnForm(plan=plan, user=self.request.user)
+        context["pending_return"] = selectors.pending_return(plan)
         return context
 
 

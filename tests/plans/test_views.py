@@ -739,6 +739,25 @@ def test_plan_return_with_reason_back_to_draft(world, login):
     )
 
 
+def test_returned_draft_shows_the_reason_on_top_of_the_plan_page_until_resubmitted(world, login):
+    plan = _plan(world, status="submitted")
+    login(world.users["leader"]).post(_url("plan.return", plan.pk), {"reason": "Thiếu nơi nhận."})
+    staff = _staff(world, login)
+
+    html = staff.get(_url("plan.detail", plan.pk)).content.decode()
+
+    assert 'id="plan-returned"' in html
+    banner = html.split('id="plan-returned"')[1].split("</div>")[0]
+    assert "Kế hoạch bị trả lại để sửa" in banner and "Trả lại để sửa: Thiếu nơi nhận." in banner
+    # Above the plan's contents, not only in the log at the bottom.
+    assert html.index('id="plan-returned"') < html.index('id="plan-events"')
+    # Once submitted again, the banner goes.
+    staff.post(_url("plan.submit", plan.pk))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert 'id="plan-returned"' not in staff.get(_url("plan.detail", plan.pk)).content.decode()
+
+
 def test_plan_issue_get_prefills_next_number_and_today(world, login):
     year = datetime.date.today().year
     _plan(world, status="issued", number=14, issued_on=f"{year}-01-05", year=year)
