@@ -19,8 +19,13 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-ITALIC = re.compile(r"\*(.+?)\*", re.S)
+# Emphasis marks only where they hug a word, so that an ordinary star prints as itself: "(*)"
+# (a footnote sign), "5*3 m2" (a product) and "* Thành phần" (a bullet) are text, while
+# "*Thời gian:*", "**quý II/2023**" and "(*qua Phòng Lao động*)" are emphasis. An opening mark
+# follows no letter or digit and is followed by a character that is neither a space nor ")";
+# a closing one follows such a character (not a space nor "(") and is followed by no letter or digit.
+BOLD = re.compile(r"(?<![\w*])\*\*(?=[^\s*)])(.+?)(?<=[^\s*(])\*\*(?![\w*])", re.S)
+ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*)])(.+?)(?<=[^\s*(])\*(?![\w*])", re.S)
 # A number not given yet (a draft) leaves room for it to be written in by hand.
 BLANK_NUMBER = " " * 5
 

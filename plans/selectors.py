@@ -39,6 +39,15 @@ def _last_event(field: str, actions: list[str] | None = None) -> Subquery:
     return Subquery(events.order_by("-at", "-id").values(field)[:1])
 
 
+def pending_return(plan: Plan) -> PlanEvent | None:
+    """The leader's return of a draft still waiting to be resubmitted (its reason is shown on top
+    of the plan page), or None. Reads the events plan_for_page prefetched (newest first)."""
+    if plan.status != PlanStatus.DRAFT:
+        return None
+    last = next((event for event in plan.events.all() if event.action in WORKFLOW_ACTIONS), None)
+    return last if last is not None and last.action == "return" else None
+
+
 def plans_for_user(user) -> QuerySet[Plan]:
     """Plans the user may see, as in plans.rules.can_view_plan.
 

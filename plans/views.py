@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -46,6 +46,7 @@ from .forms.rows import PlanPartForm, int_or_none
 from .forms.workflow import IssueForm, ReturnForm
 from .models import Plan, PlanStatus
 from .planfile import export_plan
+from .rules import is_district_staff, plan_in_territory
 from .services.completeness import plan_gaps
 from .services.creation import PlanAlreadyCopied
 from .services.crossing import (
@@ -73,6 +74,22 @@ class PlanMixin(ObjectPageMixin):
 
     def get_object(self, queryset=None) -> Plan:
         return self.page_object
+
+    def handle_no_permission(self):
+        # An editing page of a plan that has left the draft state: its own staff are told why
+        # and what to do, not shown the bare "Không có quyền truy cập" page.
+        user = self.request.user
+        plan = self.page_object if user.is_authenticated else None
+        if (
+            plan is not None
+            and self.permission_required == "plans.change_plan"
+            and plan.status != PlanStatus.DRAFT
+            and is_district_staff(user)
+            and plan_in_territory(user, plan)
+        ):
+            context = {"plan": plan, "issued": plan.status == PlanStatus.ISSUED}
+            return render(self.request, "plans/plan_frozen.html", context, status=403)
+        return super().handle_no_permission()
 
     @property
     def plan(self) -> Plan:
@@ -180,6 +197,7 @@ class PlanDetailView(PlanMixin, DetailView):
         context["copy_form"] = PlanCopyForm(plan=plan, user=self.request.user)
         context["may_copy_across"] = may_copy_across(plan)
         context["return_form"] = ReturnForm(plan=plan, user=self.request.user)
+        context["pending_return"] = selectors.pending_return(plan)
         return context
 
 

@@ -287,9 +287,18 @@ def rules_under(page, line: TextLine, *, within: float = 12.0) -> list[Rule]:
 # ---------------------------------------------------------------- page layout
 
 
+# The mark a document not yet issued carries in the top margin of every page.
+DRAFT_MARK = "DỰ THẢO"
+
+
 def page_number_lines(page, *, top_margin_mm: float = 20.0) -> list[TextLine]:
-    """Lines printed in the top margin (where the page number goes)."""
-    return [line for line in text_lines(page) if line.bottom < pt(top_margin_mm)]
+    """Lines printed in the top margin (where the page number goes), the draft mark aside."""
+    return [line for line in text_lines(page) if line.bottom < pt(top_margin_mm) and line.text != DRAFT_MARK]
+
+
+def draft_mark_lines(page, *, top_margin_mm: float = 20.0) -> list[TextLine]:
+    """The "DỰ THẢO" mark printed in the top margin of a draft's page."""
+    return [line for line in text_lines(page) if line.bottom < pt(top_margin_mm) and line.text == DRAFT_MARK]
 
 
 def body_lines(page, *, top_margin_mm: float = 20.0) -> list[TextLine]:

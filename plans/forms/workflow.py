@@ -29,6 +29,12 @@ class ReturnForm(forms.Form):
 class IssueForm(forms.Form):
     number = forms.IntegerField(label="Số văn bản", min_value=1)
     issued_on = forms.DateField(label="Ngày ban hành", widget=date_widget())
+    # Issuing cannot be undone: the leader ticks this box, or nothing is issued.
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận ban hành: kế hoạch được cấp số, lưu bản PDF chính thức và không sửa được nữa.",
+        required=True,
+        error_messages={"required": "Hãy đánh dấu ô xác nhận: ban hành không hoàn tác được."},
+    )
 
     def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +47,9 @@ class IssueForm(forms.Form):
         self.fields["number"].error_messages["invalid"] = "Số văn bản phải là số nguyên dương."
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("number"), Column("issued_on")), Submit("submit", "Ban hành", css_class="btn-success")
+            Row(Column("number"), Column("issued_on")),
+            "confirm",
+            Submit("submit", "Ban hành", css_class="btn-success"),
         )
 
     def save(self) -> Plan | None:

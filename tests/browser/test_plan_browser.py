@@ -159,6 +159,7 @@ def test_browser_plan_written_by_staff_then_approved_and_issued(demo, page, brow
     page.wait_for_load_state()
     page.fill("input[name=number]", "15")
     page.fill("input[name=issued_on]", issued_on.isoformat())
+    page.check("input[name=confirm]")
     page.get_by_role("button", name="Ban hành").click()
     page.wait_for_load_state()
     assert page.locator("[data-status]").first.inner_text() == "Đã ban hành"

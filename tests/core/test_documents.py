@@ -1,4 +1,6 @@
-from core.documents import Line, flat_text, number_line, signature_lines
+import pytest
+
+from core.documents import Line, flat_text, markup, number_line, plain, signature_lines
 
 
 def test_number_line_with_number_and_blank_for_a_draft():
@@ -44,3 +46,28 @@ def test_flat_text_tables_row_by_row_and_no_charts():
 
     assert flat_text(lines) == ["Mở đầu.", "STT Xã", "1 Phước Hòa", "2 Phước An"]
     assert lines[1].cell_rows == [[("1", True), ("Phước Hòa", False)], [("2", True), ("Phước An", False)]]
+
+
+FOOTNOTE = "Các hộ có dấu (*) là hộ nghèo; diện tích 5*3 m2"
+
+
+def test_a_bare_star_prints_as_itself():
+    # Issue 16: "(*)" and "5*3" printed as "()" and "53" half in italics.
+    assert str(markup(FOOTNOTE)) == FOOTNOTE
+    assert plain(FOOTNOTE) == FOOTNOTE
+    assert Line("paragraph", text=FOOTNOTE, marked=True).plain_text == FOOTNOTE
+    assert str(markup("* Thành phần: 2*3*4 người (*)")) == "* Thành phần: 2*3*4 người (*)"
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("*Thời gian:* quý II/2023", "<em>Thời gian:</em> quý II/2023"),
+        ("**Địa điểm:** Tại hội trường", "<strong>Địa điểm:</strong> Tại hội trường"),
+        ("giao (*qua Phòng Lao động*) thực hiện", "giao (<em>qua Phòng Lao động</em>) thực hiện"),
+        ("chủ đề: *“Các chính sách”*", "chủ đề: <em>“Các chính sách”</em>"),
+        (f"*Ghi chú:* {FOOTNOTE}", f"<em>Ghi chú:</em> {FOOTNOTE}"),
+    ],
+)
+def test_emphasis_hugging_words_is_still_markup(text, html):
+    assert str(markup(text)) == html

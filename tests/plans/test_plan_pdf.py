@@ -34,6 +34,7 @@ from ..pdfcheck import (
     TextLine,
     body_lines,
     dominant_size_share,
+    draft_mark_lines,
     find_line,
     find_lines,
     fonts_used,
@@ -974,6 +975,36 @@ def test_page_numbers_from_page_two_centred_in_top_margin(plan_pdf):
         assert 13 <= number.size <= 14
         assert number.upright and not number.bold
         assert abs(number.x_centre - (left + right) / 2) <= pt(2)
+
+
+# ---------------------------------------------------------------- draft mark
+
+
+def test_every_page_of_a_plan_not_issued_carries_the_draft_mark_above_the_text(printed):
+    """Draft, submitted and approved plans are not documents of record yet: every page says so,
+    boxed in bold at the top right, in the margin above the text; the issued plan never does."""
+    assert printed["draft"].pdf.pages
+    for key in ("draft", "seed000", "seed001", "seed002"):
+        pdf = printed[key].pdf
+        left, right = _text_area(pdf)
+        for page in pdf.pages:
+            (mark,) = draft_mark_lines(page)
+            assert mark.bold and 13 <= mark.size <= 14
+            assert mark.x_centre > (left + right) / 2
+            assert mark.bottom < pt(20)
+    for key in ("issued", "long", "seed003", "seed004"):
+        for page in printed[key].pdf.pages:
+            assert draft_mark_lines(page) == []
+            assert "DỰ THẢO" not in squash(page.extract_text())
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
+def test_plans_not_issued_print_as_drafts(status):
+    data = copy.deepcopy(DRAFT_PLAN)
+    data["status"] = status
+    _create_places()
+    pdf = _print(data).pdf
+    assert all(draft_mark_lines(page) for page in pdf.pages)
 
 
 # ---------------------------------------------------------------- appendix

@@ -395,8 +395,33 @@ def test_plan_edit_issued_plan_is_403(world, login):
     post = client.post(_url("plan.recipients", plan.pk), _formset("noiNhan", []) | {"luu-archive": "VT"})
 
     assert [r.status_code for r in responses] + [post.status_code] == [403] * 6
-    assert "Không có quyền truy cập" in post.content.decode()
+    # Issue 16: the page says the plan is issued and what to do, not a bare "no access".
+    for response in [*responses, post]:
+        html = response.content.decode()
+        assert "Kế hoạch đã ban hành, không sửa được nữa" in html
+        assert "«Sao chép»" in html
+        assert "Không có quyền truy cập" not in html
     assert plan.recipients.count() == 2
+
+
+def test_plan_edit_submitted_plan_says_to_ask_the_leader(world, login):
+    plan = _plan(world, status="submitted")
+
+    response = _staff(world, login).get(_url("plan.sections", plan.pk))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "«Chờ duyệt», không sửa được" in html
+    assert "đề nghị lãnh đạo trả lại kế hoạch để sửa" in html
+
+
+def test_plan_edit_by_a_leader_who_never_edits_stays_a_bare_403(world, login):
+    plan = _plan(world, status="issued", number=5, issued_on="2024-04-02")
+
+    response = login(world.users["leader"]).get(_url("plan.edit", plan.pk))
+
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.content.decode()
 
 
 def test_plan_legal_bases_post_saves_rows_in_screen_order(world, login):
@@ -712,6 +737,25 @@ def test_plan_return_with_reason_back_to_draft(world, login):
     )
 
 
+def test_returned_draft_shows_the_reason_on_top_of_the_plan_page_until_resubmitted(world, login):
+    plan = _plan(world, status="submitted")
+    login(world.users["leader"]).post(_url("plan.return", plan.pk), {"reason": "Thiếu nơi nhận."})
+    staff = _staff(world, login)
+
+    html = staff.get(_url("plan.detail", plan.pk)).content.decode()
+
+    assert 'id="plan-returned"' in html
+    banner = html.split('id="plan-returned"')[1].split("</div>")[0]
+    assert "Kế hoạch bị trả lại để sửa" in banner and "Trả lại để sửa: Thiếu nơi nhận." in banner
+    # Above the plan's contents, not only in the log at the bottom.
+    assert html.index('id="plan-returned"') < html.index('id="plan-events"')
+    # Once submitted again, the banner goes.
+    staff.post(_url("plan.submit", plan.pk))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert 'id="plan-returned"' not in staff.get(_url("plan.detail", plan.pk)).content.decode()
+
+
 def test_plan_issue_get_prefills_next_number_and_today(world, login):
     year = datetime.date.today().year
     _plan(world, status="issued", number=14, issued_on=f"{year}-01-05", year=year)
@@ -727,7 +771,7 @@ def test_plan_issue_post_issues_with_number_and_date(world, login):
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10", "confirm": "on"}
     )
 
     assert response["Location"] == _url("plan.detail", plan.pk)
@@ -735,12 +779,34 @@ def test_plan_issue_post_issues_with_number_and_date(world, login):
     assert (plan.status, plan.number, plan.issued_on) == (PlanStatus.ISSUED, 15, datetime.date(2024, 4, 10))
 
 
+def test_plan_issue_without_confirmation_issues_nothing(world, login):
+    # Issuing is irreversible: the page asks for a ticked confirmation and a POST without it
+    # (a stray click, a replayed form) changes nothing.
+    plan = _plan(world, status="approved")
+    client = login(world.users["leader"])
+    assert 'name="confirm"' in client.get(_url("plan.issue", plan.pk)).content.decode()
+
+    response = client.post(_url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "confirm": ["Hãy đánh dấu ô xác nhận: ban hành không hoàn tác được."]
+    }
+    plan.refresh_from_db()
+    assert (plan.status, plan.number, plan.issued_pdf.name, plan.events.count()) == (
+        PlanStatus.APPROVED,
+        None,
+        "",
+        0,
+    )
+
+
 def test_plan_issue_duplicate_number_shows_error_and_changes_nothing(world, login):
     _plan(world, status="issued", number=15, issued_on="2024-03-01")
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10", "confirm": "on"}
     )
 
     assert response.status_code == 200
@@ -761,7 +827,7 @@ def test_plan_issue_date_in_the_year_before_prints_that_date(world, login):
     plan = _plan(world, status="approved")
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2023-12-28"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2023-12-28", "confirm": "on"}
     )
 
     assert response.status_code == 302
