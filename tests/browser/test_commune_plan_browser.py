@@ -151,6 +151,7 @@ def test_browser_commune_plan_with_hamlet_quotas_whole_cycle(
     page.wait_for_load_state()
     page.fill("input[name=number]", "7")
     page.fill("input[name=issued_on]", today.isoformat())
+    page.check("input[name=confirm]")
     page.get_by_role("button", name="Ban hành").click()
     page.wait_for_load_state()
     assert page.locator("[data-status]").first.inner_text() == "Đã ban hành"

@@ -316,7 +316,7 @@ def test_issue_form_shows_one_error_per_gap(world, login):
     plan = _approved_with_gaps(world)
 
     response = login(world.users["leader"]).post(
-        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10"}
+        _url("plan.issue", plan.pk), {"number": "15", "issued_on": "2024-04-10", "confirm": "on"}
     )
 
     assert response.status_code == 200
