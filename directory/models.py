@@ -137,6 +137,14 @@ class Place(models.Model):
         return f"{self.kind_label} {self.name}"
 
     @property
+    def local_contact(self) -> str:
+        """Who answers for this place's list, as written in running text: "trưởng thôn Lộc
+        Thuận" for a hamlet, "Ủy ban nhân dân xã Phước Hòa" for a commune."""
+        if self.level == PlaceLevel.HAMLET:
+            return f"trưởng {self.full_name}"
+        return f"Ủy ban nhân dân {self.full_name}"
+
+    @property
     def title_name(self) -> str:
         """'Xã Phước Hòa' at the start of a sentence or a heading."""
         label = self.kind_label

@@ -192,3 +192,13 @@ def test_within_is_the_territory_itself_included_as_is_within_says(world):
             p for p in Place.objects.all() if p.is_within(territory)
         }
     assert Place.objects.within(world.district).count() == 6
+
+
+@pytest.mark.django_db
+def test_local_contact_names_a_hamlets_head_or_a_communes_committee():
+    district = PlaceFactory(kind=PlaceKind.HUYEN, name="Tuy Phước")
+    commune = PlaceFactory(kind=PlaceKind.XA, name="Phước Hòa", parent=district)
+    hamlet = PlaceFactory(kind=PlaceKind.THON, name="Lộc Thượng", parent=commune)
+
+    assert commune.local_contact == "Ủy ban nhân dân xã Phước Hòa"
+    assert hamlet.local_contact == "trưởng thôn Lộc Thượng"
